@@ -1,0 +1,114 @@
+/**
+ * Sightline's concepts as types (DESIGN.md, "The concepts"). Every layer
+ * speaks these; nothing here does I/O.
+ */
+
+/** The indicator types of DESIGN.md. A `yara` indicator's value is the rule's name. */
+export const INDICATOR_TYPES = [
+  'domain', 'ipv4', 'ipv6', 'cidr', 'url', 'md5', 'sha1', 'sha256', 'filename', 'email', 'yara',
+] as const;
+export type IndicatorType = (typeof INDICATOR_TYPES)[number];
+
+export function isIndicatorType(s: string): s is IndicatorType {
+  return (INDICATOR_TYPES as readonly string[]).includes(s);
+}
+
+/**
+ * One normalised indicator as an intel reader produces it, before it is
+ * merged into a case. `value` is already normalised (see core/normalize.ts).
+ */
+export interface IntelItem {
+  type: IndicatorType;
+  value: string;
+  /** Campaign names the source attaches to this value (may be empty: the importer then uses the file's base name). */
+  campaigns: string[];
+  /** Free text from the source (a pulse title, an IOC list comment). */
+  description?: string;
+  /** For `yara`: the full source text of the file the rule came from, so a hunt can recompile it. */
+  ruleSource?: string;
+  /** Physical line (1-based) in the source file, when it has lines. */
+  line?: number;
+}
+
+/** A campaign as named by a source, with its aliases. */
+export interface CampaignInfo {
+  name: string;
+  aliases: string[];
+}
+
+/** An indicator as stored in a case (`intel list --json`). */
+export interface Indicator {
+  type: IndicatorType;
+  value: string;
+  campaigns: string[];
+  sources: string[];
+  /** Name of the MISP warninglist the value is on, or null. */
+  warninglist: string | null;
+}
+
+/** A stored campaign with its indicator counts (`campaign list --json`). */
+export interface Campaign {
+  name: string;
+  aliases: string[];
+  indicators: number;
+  byType: Partial<Record<IndicatorType, number>>;
+}
+
+/** What kind of value an observation carries; decides which index it is looked up in. */
+export type ObservedKind = 'domain' | 'ip' | 'url' | 'hash' | 'filename' | 'email';
+
+/**
+ * One thing seen in evidence: one value in one field of one record.
+ * A DNS record with a query and two answers is three observations.
+ */
+export interface Observation {
+  /** Where in the record the value sat: `dns.query`, `dns.answer`, `http.host`, `http.url`, `conn.resp_h`, `tls.sni`, `file.sha256`, `file.name`, `x509.san`, `smtp.from`, `yara`, … */
+  field: string;
+  kind: ObservedKind;
+  /** The value as seen (matching normalises it). */
+  value: string;
+  /** Epoch milliseconds, or null when the record has none. */
+  ts: number | null;
+  /** The host that asked, connected or received. */
+  src: string | null;
+  /** The other end. */
+  dst: string | null;
+  /** 1-based physical line, for text formats. */
+  line?: number;
+  /** 1-based packet number, for captures. */
+  packet?: number;
+  /** Archive member path, for files found inside archives. */
+  inside?: string;
+}
+
+/** Where a sighting was found (`evidence` in the sighting line). */
+export interface SightingEvidence {
+  path: string;
+  format: string;
+  line?: number;
+  packet?: number;
+  inside?: string;
+}
+
+/** An indicator matched by an observation (DESIGN.md, sighting line). */
+export interface Sighting {
+  indicator: { type: IndicatorType; value: string; campaigns: string[] };
+  matched: string;
+  field: string;
+  /** ISO 8601 UTC, or null. */
+  ts: string | null;
+  src: string | null;
+  dst: string | null;
+  evidence: SightingEvidence;
+}
+
+/** One input file read by a hunt. */
+export interface EvidenceInfo {
+  path: string;
+  sha256: string;
+  format: string;
+  size: number;
+  lines: number;
+  records: number;
+  skipped: number;
+}
