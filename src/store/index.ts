@@ -1,0 +1,2 @@
+export * from './store.js';
+export { openStore, DEFAULT_CASE } from './open.js';

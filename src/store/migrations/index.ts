@@ -1,0 +1,39 @@
+/**
+ * Versioned migrations, applied in order by Kysely's Migrator. Each is
+ * written once with Kysely's schema builder and runs on every dialect; the
+ * context says which, for the few places SQL differs (identity columns).
+ * Never edit a migration that has shipped: add the next one.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './0001-initial.js';
+
+export interface MigrationContext {
+  dialect: 'sqlite' | 'postgres';
+}
+
+type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
+
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-initial': m0001,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly ctx: MigrationContext) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, mod] of Object.entries(MIGRATIONS)) {
+      out[name] = { up: (db) => mod.up(db, this.ctx) };
+    }
+    return out;
+  }
+}
+
+/** Brings the case's schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(ctx) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`case schema migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,52 @@
+/** Table types for Kysely, shared by every store implementation. */
+import type { Generated } from 'kysely';
+
+export interface CampaignTable { id: Generated<number>; name: string }
+export interface CampaignAliasTable { campaign_id: number; alias: string }
+export interface SourceTable { id: Generated<number>; name: string }
+export interface RuleSourceTable { id: Generated<number>; sha256: string; name: string; text: string }
+export interface IndicatorTable {
+  id: Generated<number>;
+  type: string;
+  value: string;
+  warninglist: string | null;
+  description: string | null;
+  rule_source_id: number | null;
+}
+export interface IndicatorRefTable { indicator_id: number; campaign_id: number; source_id: number }
+export interface EvidenceTable {
+  id: Generated<number>;
+  path: string;
+  sha256: string;
+  format: string;
+  size: number;
+  mtime_ms: number;
+  lines: number;
+  records: number;
+  skipped: number;
+  hunted_at: string;
+}
+export interface SightingTable {
+  id: Generated<number>;
+  evidence_id: number;
+  indicator_id: number;
+  matched: string;
+  field: string;
+  ts: number | null;
+  src: string | null;
+  dst: string | null;
+  line: number | null;
+  packet: number | null;
+  inside: string | null;
+}
+
+export interface Database {
+  campaign: CampaignTable;
+  campaign_alias: CampaignAliasTable;
+  source: SourceTable;
+  rule_source: RuleSourceTable;
+  indicator: IndicatorTable;
+  indicator_ref: IndicatorRefTable;
+  evidence: EvidenceTable;
+  sighting: SightingTable;
+}

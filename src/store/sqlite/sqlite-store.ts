@@ -1,0 +1,338 @@
+/**
+ * The SQLite case (the default): one file, better-sqlite3 through Kysely.
+ * Migrations and the portable read queries go through Kysely; the bulk
+ * paths (merging a million indicators, writing sightings) use prepared
+ * better-sqlite3 statements directly, because a per-row promise would cost
+ * more than the insert itself. Every write runs in a transaction; the
+ * database is in WAL mode, so a process killed mid-write leaves the case as
+ * it was at the last commit.
+ */
+import { createHash } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting } from '../../core/model.js';
+import type { Database } from '../schema.js';
+import { migrateToLatest } from '../migrations/index.js';
+import type {
+  EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, ImportCounts, IndicatorFilter, IndicatorInput,
+  SightingFilter, SightingInput, Store, StoredEvidence,
+} from '../store.js';
+
+type Db = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+/** Rows fetched per step when streaming a listing. */
+const LIST_PAGE_ROWS = 2000;
+
+function parseJsonArray(s: unknown): string[] {
+  if (typeof s !== 'string') return [];
+  const a = JSON.parse(s) as unknown[];
+  return a.filter((x): x is string => typeof x === 'string').sort();
+}
+
+function toEvidence(r: Record<string, unknown>): StoredEvidence {
+  return {
+    id: Number(r['id']),
+    path: String(r['path']),
+    sha256: String(r['sha256']),
+    format: String(r['format']),
+    size: Number(r['size']),
+    lines: Number(r['lines']),
+    records: Number(r['records']),
+    skipped: Number(r['skipped']),
+    huntedAt: String(r['hunted_at']),
+  };
+}
+
+/** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+  await migrateToLatest(kysely as unknown as Kysely<unknown>, { dialect: 'sqlite' });
+  return new SqliteStore(path, db, kysely);
+}
+
+class SqliteStore implements Store {
+  private readonly campaignIds = new Map<string, number>();
+  private readonly sourceIds = new Map<string, number>();
+  private readonly ruleSourceIds = new Map<string, number>();
+  private readonly st: Record<string, Statement>;
+
+  constructor(readonly location: string, private readonly db: Db, private readonly k: Kysely<Database>) {
+    const p = (s: string) => db.prepare(s);
+    this.st = {
+      campaignByName: p('SELECT id, name FROM campaign WHERE name = ?'),
+      campaignByAlias: p('SELECT c.id, c.name FROM campaign_alias a JOIN campaign c ON c.id = a.campaign_id WHERE a.alias = ? ORDER BY c.id LIMIT 1'),
+      insertCampaign: p('INSERT INTO campaign(name) VALUES (?)'),
+      insertAlias: p('INSERT OR IGNORE INTO campaign_alias(campaign_id, alias) VALUES (?, ?)'),
+      sourceByName: p('SELECT id FROM source WHERE name = ?'),
+      insertSource: p('INSERT INTO source(name) VALUES (?)'),
+      ruleBySha: p('SELECT id FROM rule_source WHERE sha256 = ?'),
+      insertRule: p('INSERT INTO rule_source(sha256, name, text) VALUES (?, ?, ?)'),
+      indicatorId: p('SELECT id, warninglist, description, rule_source_id FROM indicator WHERE type = ? AND value = ?'),
+      insertIndicator: p('INSERT INTO indicator(type, value, warninglist, description, rule_source_id) VALUES (?, ?, ?, ?, ?)'),
+      updateIndicator: p('UPDATE indicator SET warninglist = coalesce(?, warninglist), description = coalesce(description, ?), rule_source_id = coalesce(?, rule_source_id) WHERE id = ?'),
+      insertRef: p('INSERT OR IGNORE INTO indicator_ref(indicator_id, campaign_id, source_id) VALUES (?, ?, ?)'),
+      insertSighting: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    };
+  }
+
+  /** The campaign's id, creating it when absent; `name` may be an alias of an existing campaign. */
+  private campaignId(name: string): number {
+    const key = name.toLowerCase();
+    const cached = this.campaignIds.get(key);
+    if (cached !== undefined) return cached;
+    const row = (this.st['campaignByName']!.get(name) ?? this.st['campaignByAlias']!.get(name)) as { id: number } | undefined;
+    const id = row ? row.id : Number(this.st['insertCampaign']!.run(name).lastInsertRowid);
+    this.campaignIds.set(key, id);
+    return id;
+  }
+
+  private sourceId(name: string): number {
+    const cached = this.sourceIds.get(name);
+    if (cached !== undefined) return cached;
+    const row = this.st['sourceByName']!.get(name) as { id: number } | undefined;
+    const id = row ? row.id : Number(this.st['insertSource']!.run(name).lastInsertRowid);
+    this.sourceIds.set(name, id);
+    return id;
+  }
+
+  private ruleSourceId(name: string, text: string): number {
+    const sha = createHash('sha256').update(text).digest('hex');
+    const cached = this.ruleSourceIds.get(sha);
+    if (cached !== undefined) return cached;
+    const row = this.st['ruleBySha']!.get(sha) as { id: number } | undefined;
+    const id = row ? row.id : Number(this.st['insertRule']!.run(sha, name, text).lastInsertRowid);
+    this.ruleSourceIds.set(sha, id);
+    return id;
+  }
+
+  async addCampaigns(campaigns: readonly CampaignInfo[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const c of campaigns) {
+        const id = this.campaignId(c.name);
+        for (const a of c.aliases) {
+          if (a.toLowerCase() !== c.name.toLowerCase()) this.st['insertAlias']!.run(id, a);
+        }
+      }
+    })();
+  }
+
+  async addIndicators(batch: readonly IndicatorInput[]): Promise<ImportCounts> {
+    const counts: ImportCounts = { added: 0, merged: 0 };
+    const { indicatorId, insertIndicator, updateIndicator, insertRef } = this.st as Record<string, Statement>;
+    this.db.transaction(() => {
+      for (const i of batch) {
+        const rule = i.ruleSource !== undefined ? this.ruleSourceId(i.source, i.ruleSource) : null;
+        const row = indicatorId!.get(i.type, i.value) as
+          | { id: number; warninglist: string | null; description: string | null; rule_source_id: number | null }
+          | undefined;
+        let id: number;
+        if (row) {
+          id = row.id;
+          counts.merged++;
+          if ((i.warninglist && i.warninglist !== row.warninglist) || (i.description && !row.description) ||
+              (rule !== null && rule !== row.rule_source_id)) {
+            updateIndicator!.run(i.warninglist, i.description ?? null, rule, id);
+          }
+        } else {
+          id = Number(insertIndicator!.run(i.type, i.value, i.warninglist, i.description ?? null, rule).lastInsertRowid);
+          counts.added++;
+        }
+        insertRef!.run(id, this.campaignId(i.campaign), this.sourceId(i.source));
+      }
+    })();
+    return counts;
+  }
+
+  async resolveCampaign(nameOrAlias: string): Promise<string | null> {
+    const row = (this.st['campaignByName']!.get(nameOrAlias) ?? this.st['campaignByAlias']!.get(nameOrAlias)) as
+      | { name: string }
+      | undefined;
+    return row ? row.name : null;
+  }
+
+  /** Streams rows of a prepared statement page by page (keyset on id), so a listing holds no cursor across awaits. */
+  private async *paged<R extends { id: number }>(sqlText: string, params: unknown[]): AsyncGenerator<R> {
+    const stmt = this.db.prepare(`${sqlText} AND x.id > ? ORDER BY x.id LIMIT ${LIST_PAGE_ROWS}`);
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(...params, after) as R[];
+      for (const r of rows) yield r;
+      if (rows.length < LIST_PAGE_ROWS) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  private async campaignFilter(campaign: string | undefined): Promise<{ where: string; params: unknown[] } | null> {
+    if (campaign === undefined) return { where: '', params: [] };
+    const name = await this.resolveCampaign(campaign);
+    if (name === null) return null;
+    const id = this.campaignId(name);
+    return { where: ' AND x.id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)', params: [id] };
+  }
+
+  async *listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator> {
+    const cf = await this.campaignFilter(filter.campaign);
+    if (!cf) return;
+    const params = [...cf.params];
+    let where = cf.where;
+    if (filter.type) { where += ' AND x.type = ?'; params.push(filter.type); }
+    const q = `SELECT x.id, x.type, x.value, x.warninglist,
+        (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = x.id) AS campaigns,
+        (SELECT json_group_array(DISTINCT s.name) FROM indicator_ref r JOIN source s ON s.id = r.source_id WHERE r.indicator_id = x.id) AS sources
+      FROM indicator x WHERE 1 = 1${where}`;
+    for await (const r of this.paged<{ id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string }>(q, params)) {
+      yield {
+        type: r.type as IndicatorType,
+        value: r.value,
+        campaigns: parseJsonArray(r.campaigns),
+        sources: parseJsonArray(r.sources),
+        warninglist: r.warninglist,
+      };
+    }
+  }
+
+  async listCampaigns(): Promise<Campaign[]> {
+    const campaigns = await this.k.selectFrom('campaign').select(['id', 'name']).orderBy('name').execute();
+    const aliases = await this.k.selectFrom('campaign_alias').select(['campaign_id', 'alias']).orderBy('alias').execute();
+    const counts = await this.k
+      .selectFrom('indicator_ref as r')
+      .innerJoin('indicator as i', 'i.id', 'r.indicator_id')
+      .select(['r.campaign_id', 'i.type'])
+      .select((eb) => eb.fn.count<number>('i.id').distinct().as('n'))
+      .groupBy(['r.campaign_id', 'i.type'])
+      .execute();
+    return campaigns.map((c) => {
+      const byType: Partial<Record<IndicatorType, number>> = {};
+      let total = 0;
+      for (const r of counts) {
+        if (r.campaign_id !== c.id) continue;
+        byType[r.type as IndicatorType] = Number(r.n);
+        total += Number(r.n);
+      }
+      return {
+        name: c.name,
+        aliases: aliases.filter((a) => a.campaign_id === c.id).map((a) => a.alias),
+        indicators: total,
+        byType,
+      };
+    });
+  }
+
+  async *huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator> {
+    const cf = await this.campaignFilter(filter.campaign);
+    if (!cf) return;
+    let where = cf.where;
+    if (!filter.includeWarninglisted) where += ' AND x.warninglist IS NULL';
+    const q = `SELECT x.id, x.type, x.value,
+        (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = x.id) AS campaigns
+      FROM indicator x WHERE 1 = 1${where}`;
+    for await (const r of this.paged<{ id: number; type: string; value: string; campaigns: string }>(q, cf.params)) {
+      yield { id: r.id, type: r.type as IndicatorType, value: r.value, campaigns: parseJsonArray(r.campaigns) };
+    }
+  }
+
+  async yaraSources(filter: HuntFilter): Promise<{ name: string; source: string }[]> {
+    const cf = await this.campaignFilter(filter.campaign);
+    if (!cf) return [];
+    let where = cf.where + " AND x.type = 'yara'";
+    if (!filter.includeWarninglisted) where += ' AND x.warninglist IS NULL';
+    const rows = this.db.prepare(`SELECT DISTINCT rs.id, rs.name, rs.text FROM indicator x
+      JOIN rule_source rs ON rs.id = x.rule_source_id WHERE 1 = 1${where} ORDER BY rs.id`).all(...cf.params) as
+      { name: string; text: string }[];
+    return rows.map((r) => ({ name: r.name, source: r.text }));
+  }
+
+  async evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null> {
+    const r = await this.k.selectFrom('evidence').selectAll()
+      .where('path', '=', path).where('size', '=', size).where('mtime_ms', '=', Math.trunc(mtimeMs))
+      .executeTakeFirst();
+    return r ? toEvidence(r as unknown as Record<string, unknown>) : null;
+  }
+
+  async evidenceBySha256(sha256: string): Promise<StoredEvidence | null> {
+    const r = await this.k.selectFrom('evidence').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+    return r ? toEvidence(r as unknown as Record<string, unknown>) : null;
+  }
+
+  async beginEvidence(): Promise<EvidenceWriter> {
+    // One evidence file at a time: a placeholder evidence row gets the
+    // sightings' foreign key; commit() fills it in, rollback() discards all.
+    const db = this.db;
+    db.exec('BEGIN IMMEDIATE');
+    const evidenceId = Number(db.prepare(
+      "INSERT INTO evidence(path, sha256, format, size, mtime_ms, lines, records, skipped, hunted_at) VALUES ('', 'pending:' || hex(randomblob(16)), '', 0, 0, 0, 0, 0, '')",
+    ).run().lastInsertRowid);
+    const insert = this.st['insertSighting']!;
+    let open = true;
+    const finish = (how: 'COMMIT' | 'ROLLBACK') => {
+      if (!open) return;
+      open = false;
+      db.exec(how);
+    };
+    return {
+      async addSightings(rows: readonly SightingInput[]) {
+        if (!open) throw new Error('evidence writer already finished');
+        for (const s of rows) {
+          insert.run(evidenceId, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null, s.packet ?? null, s.inside ?? null);
+        }
+      },
+      async commit(info: EvidenceCommit) {
+        const dup = db.prepare('SELECT id FROM evidence WHERE sha256 = ?').get(info.sha256);
+        if (dup) { finish('ROLLBACK'); return 'duplicate'; }
+        db.prepare(`UPDATE evidence SET path = ?, sha256 = ?, format = ?, size = ?, mtime_ms = ?, lines = ?, records = ?,
+          skipped = ?, hunted_at = ? WHERE id = ?`).run(info.path, info.sha256, info.format, info.size,
+          Math.trunc(info.mtimeMs), info.lines, info.records, info.skipped, new Date().toISOString(), evidenceId);
+        finish('COMMIT');
+        return 'committed';
+      },
+      async rollback() { finish('ROLLBACK'); },
+    };
+  }
+
+  async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
+    const params: unknown[] = [];
+    let where = '';
+    if (filter.campaign !== undefined) {
+      const name = await this.resolveCampaign(filter.campaign);
+      if (name === null) return;
+      where += ' AND x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
+      params.push(this.campaignId(name));
+    }
+    if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
+    if (filter.until !== undefined) { where += ' AND x.ts <= ?'; params.push(filter.until); }
+    if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
+    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside,
+        i.type, i.value, e.path, e.format,
+        (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
+      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
+    type Row = { id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
+      line: number | null; packet: number | null; inside: string | null; type: string; value: string; path: string;
+      format: string; campaigns: string };
+    for await (const r of this.paged<Row>(q, params)) {
+      const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
+      if (r.line !== null) evidence.line = r.line;
+      if (r.packet !== null) evidence.packet = r.packet;
+      if (r.inside !== null) evidence.inside = r.inside;
+      yield {
+        indicator: { type: r.type as IndicatorType, value: r.value, campaigns: parseJsonArray(r.campaigns) },
+        matched: r.matched,
+        field: r.field,
+        ts: r.ts === null ? null : new Date(r.ts).toISOString(),
+        src: r.src,
+        dst: r.dst,
+        evidence,
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.k.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The store conformance suite: every implementation runs the same cases.
+ * (PostgreSQL joins the list when its implementation lands.)
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+const BACKENDS: { name: string; open(): Promise<{ store: Store; done(): void }> }[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'sightline-store-'));
+      const store = await openSqliteStore(join(dir, 'case.db'));
+      return { store, done: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+
+for (const backend of BACKENDS) {
+  describe(`store conformance: ${backend.name}`, () => {
+    test('merges indicators across imports without duplicates', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addCampaigns([{ name: 'NetTraveler', aliases: ['TravNet', 'Netfile'] }]);
+        const first = await store.addIndicators([
+          { type: 'domain', value: 'viprainru.com', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+          { type: 'ipv4', value: '8.8.8.8', campaign: 'NetTraveler', source: 'nt.txt', warninglist: 'public-dns-v4' },
+        ]);
+        assert.deepEqual(first, { added: 2, merged: 0 });
+        const second = await store.addIndicators([
+          { type: 'domain', value: 'viprainru.com', campaign: 'travnet', source: 'otx.csv', warninglist: null },
+          { type: 'domain', value: 'viprainru.com', campaign: 'Red October', source: 'ro.txt', warninglist: null },
+        ]);
+        assert.deepEqual(second, { added: 0, merged: 2 });
+        const all = await collect(store.listIndicators({}));
+        assert.deepEqual(all, [
+          { type: 'domain', value: 'viprainru.com', campaigns: ['NetTraveler', 'Red October'], sources: ['nt.txt', 'otx.csv', 'ro.txt'], warninglist: null },
+          { type: 'ipv4', value: '8.8.8.8', campaigns: ['NetTraveler'], sources: ['nt.txt'], warninglist: 'public-dns-v4' },
+        ]);
+        assert.equal(await store.resolveCampaign('netfile'), 'NetTraveler');
+        assert.equal(await store.resolveCampaign('nobody'), null);
+        const ro = await collect(store.listIndicators({ campaign: 'red october', type: 'domain' }));
+        assert.deepEqual(ro.map((i) => i.value), ['viprainru.com']);
+        assert.deepEqual(await collect(store.listIndicators({ campaign: 'Red October', type: 'ipv4' })), []);
+        const campaigns = await store.listCampaigns();
+        assert.deepEqual(campaigns, [
+          { name: 'NetTraveler', aliases: ['Netfile', 'TravNet'], indicators: 2, byType: { domain: 1, ipv4: 1 } },
+          { name: 'Red October', aliases: [], indicators: 1, byType: { domain: 1 } },
+        ]);
+        const huntable = await collect(store.huntIndicators({ includeWarninglisted: false }));
+        assert.deepEqual(huntable.map((h) => [h.type, h.value, h.campaigns]), [['domain', 'viprainru.com', ['NetTraveler', 'Red October']]]);
+        const withWl = await collect(store.huntIndicators({ includeWarninglisted: true }));
+        assert.equal(withWl.length, 2);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('keeps yara rule sources once per file text', async () => {
+      const { store, done } = await backend.open();
+      try {
+        const src = 'rule A { condition: true }\nrule B { condition: false }';
+        await store.addIndicators([
+          { type: 'yara', value: 'A', campaign: 'X', source: 'x.yar', warninglist: null, ruleSource: src },
+          { type: 'yara', value: 'B', campaign: 'X', source: 'x.yar', warninglist: null, ruleSource: src },
+        ]);
+        assert.deepEqual(await store.yaraSources({ includeWarninglisted: false }), [{ name: 'x.yar', source: src }]);
+        assert.deepEqual(await store.yaraSources({ campaign: 'Y', includeWarninglisted: false }), []);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('evidence sightings commit together, and the same evidence twice is a duplicate', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([{ type: 'domain', value: 'example.net', campaign: 'NT', source: 's', warninglist: null }]);
+        const [ind] = await collect(store.huntIndicators({ includeWarninglisted: false }));
+        assert.ok(ind);
+        const info = { path: 'logs/dns.log', sha256: 'a'.repeat(64), format: 'zeek-dns', size: 10, lines: 3, records: 2, skipped: 0, mtimeMs: 1000 };
+        const rolled = await store.beginEvidence();
+        await rolled.addSightings([{ indicatorId: ind.id, matched: 'x.example.net', field: 'dns.query', ts: 0, src: '10.0.0.1', dst: null, line: 9 }]);
+        await rolled.rollback();
+        assert.deepEqual(await collect(store.listSightings({})), []);
+        const w = await store.beginEvidence();
+        await w.addSightings([{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: Date.UTC(2013, 4, 2, 3, 4, 5, 123), src: '10.1.2.3', dst: '192.0.2.53', line: 42 }]);
+        assert.equal(await w.commit(info), 'committed');
+        const again = await store.beginEvidence();
+        await again.addSightings([{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: null, src: null, dst: null, line: 42 }]);
+        assert.equal(await again.commit({ ...info, path: 'copy/dns.log' }), 'duplicate');
+        const sightings = await collect(store.listSightings({}));
+        assert.deepEqual(sightings, [{
+          indicator: { type: 'domain', value: 'example.net', campaigns: ['NT'] },
+          matched: 'www.example.net', field: 'dns.query', ts: '2013-05-02T03:04:05.123Z',
+          src: '10.1.2.3', dst: '192.0.2.53',
+          evidence: { path: 'logs/dns.log', format: 'zeek-dns', line: 42 },
+        }]);
+        assert.equal((await store.evidenceByFile('logs/dns.log', 10, 1000))?.sha256, 'a'.repeat(64));
+        assert.equal(await store.evidenceByFile('logs/dns.log', 11, 1000), null);
+        assert.equal((await collect(store.listSightings({ src: '10.9.9.9' }))).length, 0);
+        assert.equal((await collect(store.listSightings({ since: Date.UTC(2014, 0, 1) }))).length, 0);
+        assert.equal((await collect(store.listSightings({ campaign: 'nt', until: Date.UTC(2014, 0, 1) }))).length, 1);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('lists more rows than one page', async () => {
+      const { store, done } = await backend.open();
+      try {
+        const batch = Array.from({ length: 4500 }, (_, i) => ({ type: 'domain' as const, value: `d${i}.example.com`, campaign: 'C', source: 's', warninglist: null }));
+        assert.deepEqual(await store.addIndicators(batch), { added: 4500, merged: 0 });
+        const all = await collect(store.listIndicators({ campaign: 'C' }));
+        assert.equal(all.length, 4500);
+        assert.equal(new Set(all.map((a) => a.value)).size, 4500);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+  });
+}

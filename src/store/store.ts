@@ -1,0 +1,109 @@
+/**
+ * The case store: one interface, one implementation per database (sqlite/
+ * now, postgres/ later with the same files), one conformance suite
+ * (store.test.ts) that every implementation passes. Only store/ holds SQL.
+ */
+import type {
+  CampaignInfo, Campaign, Indicator, IndicatorType, EvidenceInfo, Sighting,
+} from '../core/model.js';
+
+/** One indicator to merge into the case, with the campaign and source that name it. */
+export interface IndicatorInput {
+  type: IndicatorType;
+  value: string;
+  campaign: string;
+  source: string;
+  warninglist: string | null;
+  description?: string;
+  /** For `yara`: the source text of the file the rule came from. */
+  ruleSource?: string;
+}
+
+export interface ImportCounts {
+  /** Indicators new to the case. */
+  added: number;
+  /** Indicators the case had already (their campaigns and sources merged). */
+  merged: number;
+}
+
+export interface IndicatorFilter {
+  campaign?: string;
+  type?: IndicatorType;
+}
+
+/** An indicator as a hunt needs it: its row id for sightings. */
+export interface HuntIndicator {
+  id: number;
+  type: IndicatorType;
+  value: string;
+  campaigns: string[];
+}
+
+export interface HuntFilter {
+  campaign?: string;
+  includeWarninglisted: boolean;
+}
+
+/** A sighting as a hunt records it. */
+export interface SightingInput {
+  indicatorId: number;
+  matched: string;
+  field: string;
+  /** Epoch ms or null. */
+  ts: number | null;
+  src: string | null;
+  dst: string | null;
+  line?: number;
+  packet?: number;
+  inside?: string;
+}
+
+export interface SightingFilter {
+  campaign?: string;
+  /** Epoch ms bounds, inclusive. */
+  since?: number;
+  until?: number;
+  src?: string;
+}
+
+/** Evidence already in the case. */
+export interface StoredEvidence extends EvidenceInfo {
+  id: number;
+  huntedAt: string;
+}
+
+export interface EvidenceCommit extends EvidenceInfo {
+  mtimeMs: number;
+}
+
+/**
+ * Writes one evidence file's sightings in one transaction: nothing is
+ * visible until commit(), and a process killed before it leaves no trace.
+ */
+export interface EvidenceWriter {
+  addSightings(rows: readonly SightingInput[]): Promise<void>;
+  /** 'duplicate' (and nothing written) when evidence with the same sha256 is already in the case. */
+  commit(info: EvidenceCommit): Promise<'committed' | 'duplicate'>;
+  rollback(): Promise<void>;
+}
+
+export interface Store {
+  /** Where the case lives (file path or URL without password). */
+  readonly location: string;
+  /** Creates campaigns, merging aliases into existing ones (names compare case-insensitively). */
+  addCampaigns(campaigns: readonly CampaignInfo[]): Promise<void>;
+  /** Merges a batch of indicators in one transaction. */
+  addIndicators(batch: readonly IndicatorInput[]): Promise<ImportCounts>;
+  /** The canonical name of a campaign given its name or an alias (case-insensitive), or null. */
+  resolveCampaign(nameOrAlias: string): Promise<string | null>;
+  listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator>;
+  listCampaigns(): Promise<Campaign[]>;
+  huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator>;
+  /** The distinct rule-file sources of the `yara` indicators selected by the filter. */
+  yaraSources(filter: HuntFilter): Promise<{ name: string; source: string }[]>;
+  evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null>;
+  evidenceBySha256(sha256: string): Promise<StoredEvidence | null>;
+  beginEvidence(): Promise<EvidenceWriter>;
+  listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
+  close(): Promise<void>;
+}
