@@ -53,6 +53,5 @@ export function diag(
 /** Truncates attacker-controlled text quoted in a diagnostic, and makes control bytes visible. */
 export function quoteForDiagnostic(s: string, max = 80): string {
   const cut = s.length > max ? s.slice(0, max) + '…' : s;
-  // eslint-disable-next-line no-control-regex
   return cut.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -41,7 +41,6 @@ export function normalizeDomain(input: string): string | null {
   if (s.endsWith('.')) s = s.slice(0, -1);
   if (s.length === 0 || s.length > MAX_DOMAIN_LENGTH * 4) return null;
   // Fast path: plain ASCII.
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(s)) {
     const ascii = domainToASCII(s);
     if (!ascii) return null;
@@ -230,7 +229,6 @@ export function normalizeUrl(input: string): string | null {
 export function normalizeFilename(s: string): string | null {
   const t = s.trim();
   const base = t.slice(Math.max(t.lastIndexOf('/'), t.lastIndexOf('\\')) + 1);
-  // eslint-disable-next-line no-control-regex
   if (base.length === 0 || base.length > 255 || /[\x00-\x1f]/.test(base)) return null;
   return base.toLowerCase();
 }
@@ -247,6 +245,9 @@ export function normalizeEmail(s: string): string | null {
 }
 
 const HEX_RE = /^[0-9a-fA-F]+$/;
+
+/** Special-use and internal names (RFC 6761, RFC 7686, common intranet suffixes): domains though no ICANN TLD. */
+const SPECIAL_USE_TLDS = new Set(['example', 'test', 'invalid', 'localhost', 'local', 'onion', 'internal', 'lan', 'home', 'corp', 'intranet', 'arpa']);
 
 /** Normalises a value already known to be of `type`; null when it is not a valid one. */
 export function normalizeIndicator(type: IndicatorType, raw: string): string | null {
@@ -305,9 +306,11 @@ export function inferIndicator(raw: string): { type: IndicatorType; value: strin
   const d = normalizeDomain(v.endsWith('.') ? v.slice(0, -1) : v);
   if (d && d.indexOf('.') > 0) {
     const p = parseDomain(d, { allowPrivateDomains: false });
-    if (p.isIcann) return { type: 'domain', value: d };
+    const last = d.slice(d.lastIndexOf('.') + 1);
+    if (p.isIcann || SPECIAL_USE_TLDS.has(last)) return { type: 'domain', value: d };
     // last label no TLD: a file name like netmgr.exe
-    return { type: 'filename', value: d };
+    const f = normalizeFilename(v);
+    return f ? { type: 'filename', value: f } : null;
   }
   if (!d && /^[^.\s][^\s]*\.[A-Za-z0-9]{1,8}$/.test(v)) {
     const f = normalizeFilename(v);

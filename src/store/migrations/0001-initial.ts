@@ -1,6 +1,6 @@
 /** The first schema: campaigns, indicators with their campaigns and sources, evidence and sightings. */
 import { sql, type Kysely } from 'kysely';
-import type { MigrationContext } from './index.js';
+import type { MigrationContext } from './context.js';
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
   const id = ctx.dialect === 'postgres'

@@ -6,10 +6,9 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import type { MigrationContext } from './context.js';
 
-export interface MigrationContext {
-  dialect: 'sqlite' | 'postgres';
-}
+export type { MigrationContext } from './context.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
