@@ -1,0 +1,65 @@
+/** `sightline sightings`: what the case holds. */
+import type { Command } from 'commander';
+import type { Sighting } from '../../index.js';
+import { EXIT_FATAL, printJsonLine } from '../output.js';
+import { withStore, type GlobalOptions } from '../context.js';
+import { formatSightingText } from './hunt.js';
+
+const CSV_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside'];
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
+export function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvRow(s: Sighting): string {
+  return [s.ts, s.indicator.campaigns.join(';'), s.indicator.type, s.indicator.value, s.matched, s.field, s.src, s.dst,
+    s.evidence.path, s.evidence.format, s.evidence.line, s.evidence.packet, s.evidence.inside].map(csvField).join(',');
+}
+
+/** Parses --since/--until: ISO 8601 or a date (UTC). */
+function parseTime(flag: string, v: string | undefined): number | undefined | null {
+  if (v === undefined) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(t)) {
+    process.stderr.write(`sightline: ${flag} takes an ISO 8601 time or date, not ${JSON.stringify(v)}\n`);
+    return null;
+  }
+  return t;
+}
+
+export function registerSightings(program: Command, globals: () => GlobalOptions): void {
+  program.command('sightings')
+    .description('list the sightings stored in the case')
+    .option('--campaign <name>', 'only this campaign (name or alias)')
+    .option('--since <time>', 'only sightings at or after this time (ISO 8601, UTC)')
+    .option('--until <time>', 'only sightings at or before this time')
+    .option('--src <host>', 'only sightings whose source is this host')
+    .option('--json', 'one JSON object per line')
+    .option('--csv', 'CSV with a header row')
+    .action(async (o: { campaign?: string; since?: string; until?: string; src?: string; json?: boolean; csv?: boolean }) => {
+      const since = parseTime('--since', o.since);
+      const until = parseTime('--until', o.until);
+      if (since === null || until === null || (o.json && o.csv)) {
+        if (o.json && o.csv) process.stderr.write('sightline: choose one of --json and --csv\n');
+        process.exitCode = EXIT_FATAL;
+        return;
+      }
+      await withStore(globals(), async (store) => {
+        if (o.csv) process.stdout.write(CSV_COLUMNS.join(',') + '\n');
+        for await (const s of store.listSightings({
+          ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
+          ...(since !== undefined ? { since } : {}),
+          ...(until !== undefined ? { until } : {}),
+          ...(o.src !== undefined ? { src: o.src } : {}),
+        })) {
+          if (o.json) printJsonLine(s);
+          else if (o.csv) process.stdout.write(csvRow(s) + '\n');
+          else process.stdout.write(formatSightingText(s) + '\n');
+        }
+      });
+    });
+}

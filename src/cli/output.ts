@@ -1,0 +1,38 @@
+/** Output helpers shared by the commands: JSON lines, text tables, diagnostics, exit status. */
+import { formatDiagnostic, type Diagnostic } from '../index.js';
+
+/** Exit statuses of DESIGN.md. */
+export const EXIT_OK = 0;
+export const EXIT_FATAL = 1;
+export const EXIT_SKIPPED = 2;
+
+/** Counts what was skipped (error diagnostics) while printing every diagnostic to stderr. */
+export class DiagnosticPrinter {
+  errors = 0;
+  warnings = 0;
+  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n')) {}
+  readonly report = (d: Diagnostic): void => {
+    if (d.severity === 'error') this.errors++;
+    else this.warnings++;
+    this.write(formatDiagnostic(d));
+  };
+  get exitCode(): number {
+    return this.errors > 0 ? EXIT_SKIPPED : EXIT_OK;
+  }
+}
+
+export function printJsonLine(o: unknown): void {
+  process.stdout.write(JSON.stringify(o) + '\n');
+}
+
+/** Left-aligned columns; the last column is not padded. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Makes control characters in attacker-controlled text visible before it reaches a terminal. */
+export function safeText(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

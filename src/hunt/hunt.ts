@@ -1,0 +1,379 @@
+/**
+ * `sightline hunt`: reads every log, capture and file given, matches every
+ * observation against the case's indicators, reports each sighting as it is
+ * found, and stores each evidence file's sightings in one transaction.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { availableParallelism } from 'node:os';
+import type { IndicatorType, Observation, Sighting } from '../core/model.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { STORE_BATCH_ROWS } from '../core/limits.js';
+import { createLineReader, detectLogFormat, LOG_FORMATS } from '../evidence/index.js';
+import { detectCaptureFormat, CAPTURE_FORMATS } from '../evidence/pcap/index.js';
+import { IndicatorIndex } from '../matching/index.js';
+import type { EvidenceWriter, SightingInput, Store } from '../store/store.js';
+import { expandInputs, type InputFile } from './input-files.js';
+import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
+import { matchObservation, type RawSighting } from './match.js';
+import { Progress } from './progress.js';
+import { WorkerPool, workerUrl } from './worker-pool.js';
+import { readCaptureFile } from './capture/index.js';
+
+/** Bytes read to detect a file's format. */
+const DETECT_HEAD_BYTES = 64 * 1024;
+/** Plain text logs larger than this are split into ranges for worker threads. */
+const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/** Size of one range handed to a worker. */
+const RANGE_BYTES = 16 * 1024 * 1024;
+
+/** Every evidence format family `--format` accepts. */
+export const HUNT_FORMATS: readonly string[] = [...LOG_FORMATS, ...CAPTURE_FORMATS];
+
+export interface HuntOptions {
+  campaign?: string;
+  /** A format family from HUNT_FORMATS, or 'auto'. */
+  format?: string;
+  includeWarninglisted?: boolean;
+  /** Worker threads for large inputs (default: the machine's cores). */
+  workers?: number;
+  progress?: boolean;
+  onSighting(s: Sighting): void;
+  onDiagnostic(d: Diagnostic): void;
+  /** Notices that are neither sightings nor diagnostics ("already hunted"). */
+  onNotice?(message: string): void;
+}
+
+export interface HuntResult {
+  files: number;
+  hunted: number;
+  alreadyHunted: number;
+  sightings: number;
+  indicators: number;
+  /** Error diagnostics: records or files skipped. */
+  errors: number;
+  formats: Record<string, number>;
+}
+
+interface IndicatorInfo { type: IndicatorType; value: string; campaigns: string[] }
+
+/** Loads the hunt's indicators and builds the index once. */
+async function loadIndex(store: Store, campaign: string | undefined, includeWarninglisted: boolean) {
+  const info = new Map<number, IndicatorInfo>();
+  const entries: { id: number; type: IndicatorType; value: string }[] = [];
+  const filter = { includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) };
+  for await (const h of store.huntIndicators(filter)) {
+    info.set(h.id, { type: h.type, value: h.value, campaigns: h.campaigns });
+    if (h.type !== 'yara') entries.push({ id: h.id, type: h.type, value: h.value });
+  }
+  return { info, index: IndicatorIndex.build(entries) };
+}
+
+async function readHead(path: string, gz: boolean): Promise<Buffer> {
+  if (!gz) {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(DETECT_HEAD_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, DETECT_HEAD_BYTES, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+  const chunks: Buffer[] = [];
+  let n = 0;
+  const stream = createReadStream(path).pipe(createGunzip());
+  try {
+    for await (const c of stream) {
+      chunks.push(c as Buffer);
+      n += (c as Buffer).length;
+      if (n >= DETECT_HEAD_BYTES) break;
+    }
+  } catch {
+    // a gzip stream that breaks early still gives what it had
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, DETECT_HEAD_BYTES);
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** sha256 of a whole file, streamed. */
+async function hashFile(path: string, onBytes?: (n: number) => void): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    h.update(c as Buffer);
+    onBytes?.((c as Buffer).length);
+  }
+  return h.digest('hex');
+}
+
+/** Runs a hunt over `paths`. */
+export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
+  const result: HuntResult = { files: 0, hunted: 0, alreadyHunted: 0, sightings: 0, indicators: 0, errors: 0, formats: {} };
+  const report = (d: Diagnostic) => {
+    if (d.severity === 'error') result.errors++;
+    opts.onDiagnostic(d);
+  };
+  let campaign: string | undefined;
+  if (opts.campaign !== undefined) {
+    const name = await store.resolveCampaign(opts.campaign);
+    if (name === null) throw new Error(`no campaign named ${JSON.stringify(opts.campaign)} in this case`);
+    campaign = name;
+  }
+  const { info, index } = await loadIndex(store, campaign, opts.includeWarninglisted ?? false);
+  result.indicators = info.size;
+  const files: InputFile[] = [];
+  for await (const f of expandInputs(paths, report)) files.push(f);
+  result.files = files.length;
+  const progress = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
+    Boolean(opts.progress && process.stderr.isTTY));
+  const sighted = new Set<number>();
+  const workers = Math.max(1, opts.workers ?? availableParallelism());
+  let pool: WorkerPool<RangeTask, RangeResult> | null = null;
+  const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
+
+  try {
+    for (const f of files) {
+      const prior = await store.evidenceByFile(f.path, f.size, f.mtimeMs);
+      if (prior) {
+        result.alreadyHunted++;
+        opts.onNotice?.(`${f.path}: already hunted on ${prior.huntedAt} (sha256 ${prior.sha256.slice(0, 12)}…); nothing added`);
+        progress.advance(f.size);
+        continue;
+      }
+      let gz: boolean;
+      let family: string | null;
+      try {
+        gz = await isGzip(f.path);
+        const head = await readHead(f.path, gz);
+        family = forced ?? detectLogFormat(head, f.path) ?? detectCaptureFormat(head);
+      } catch (e) {
+        report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+        progress.advance(f.size);
+        continue;
+      }
+      if (family === null) {
+        report(diag('unknown-format', f.path, `not a known evidence format; known formats are: ${HUNT_FORMATS.join(', ')}`));
+        progress.advance(f.size);
+        continue;
+      }
+
+      const writer = await store.beginEvidence();
+      let format = family;
+      let pendingRows: SightingInput[] = [];
+      const writes: Promise<void>[] = [];
+      const record = (s: RawSighting, fmt: string) => {
+        const ind = info.get(s.indicatorId);
+        if (!ind) return;
+        sighted.add(s.indicatorId);
+        result.sightings++;
+        const evidence: Sighting['evidence'] = { path: f.path, format: fmt };
+        if (s.line !== undefined) evidence.line = s.line;
+        if (s.packet !== undefined) evidence.packet = s.packet;
+        if (s.inside !== undefined) evidence.inside = s.inside;
+        opts.onSighting({
+          indicator: { type: ind.type, value: ind.value, campaigns: ind.campaigns },
+          matched: s.matched, field: s.field,
+          ts: s.ts === null ? null : new Date(s.ts).toISOString(),
+          src: s.src, dst: s.dst, evidence,
+        });
+        progress.advance(0, 1);
+        pendingRows.push(s);
+        if (pendingRows.length >= STORE_BATCH_ROWS) {
+          writes.push(writer.addSightings(pendingRows));
+          pendingRows = [];
+        }
+      };
+      try {
+        let stats: { lines: number; records: number; skipped: number; sha256: string; format: string };
+        const isCapture = (CAPTURE_FORMATS as readonly string[]).includes(family);
+        if (isCapture) {
+          const ids: number[] = [];
+          const hashing = hashFile(f.path);
+          const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
+            for (const o of batch) matchObservation(index, o, ids, (s) => record(s, format));
+          }, report, {
+            workers,
+            onProgress: (n: number) => progress.advance(n),
+          });
+          format = cap.format;
+          stats = { lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, format };
+        } else if (gz || f.size < PARALLEL_MIN_BYTES || workers < 2) {
+          stats = await huntStream(f, family, gz, index, report, (s, fmt) => { format = fmt; record(s, fmt); }, progress);
+          format = stats.format;
+        } else {
+          pool ??= new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, { index: index.toShared() });
+          const r = await huntRanges(f, family, pool, index, report, record, progress);
+          format = r.format;
+          stats = r;
+        }
+        if (pendingRows.length > 0) writes.push(writer.addSightings(pendingRows));
+        await Promise.all(writes);
+        const outcome = await writer.commit({
+          path: f.path, sha256: stats.sha256, format, size: f.size, mtimeMs: f.mtimeMs,
+          lines: stats.lines, records: stats.records, skipped: stats.skipped,
+        });
+        if (outcome === 'duplicate') {
+          result.alreadyHunted++;
+          opts.onNotice?.(`${f.path}: same content (sha256 ${stats.sha256.slice(0, 12)}…) already hunted; nothing added`);
+        } else {
+          result.hunted++;
+          result.formats[format] = (result.formats[format] ?? 0) + 1;
+        }
+      } catch (e) {
+        await writer.rollback();
+        report(diag('unreadable', f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    }
+  } finally {
+    progress.finish();
+    if (pool) await (pool as WorkerPool<RangeTask, RangeResult>).close();
+  }
+  result.indicators = info.size;
+  return result;
+}
+
+/** Reads a log front to back in this thread (small files, gzip). */
+async function huntStream(
+  f: InputFile, family: string, gz: boolean, index: IndicatorIndex,
+  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress,
+): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
+  const reader = createLineReader(family, f.path);
+  const h = new LineHunter(reader, index, f.path, (s) => record(s, reader.format));
+  const hash = createHash('sha256');
+  const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
+  raw.on('data', (c) => { hash.update(c as Buffer); progress.advance((c as Buffer).length); });
+  const source = gz ? raw.pipe(createGunzip()) : raw;
+  const flushDiagnostics = () => {
+    for (const d of h.diagnostics) report(d);
+    h.diagnostics.length = 0;
+  };
+  try {
+    for await (const chunk of source) {
+      h.splitter.push(chunk as Buffer);
+      flushDiagnostics();
+    }
+  } catch (e) {
+    if (!gz) throw e;
+    report(diag('truncated', f.path, `gzip stream ends early or is corrupt (${(e as Error).message}); read up to line ${h.splitter.lines}`));
+  }
+  h.splitter.end();
+  flushDiagnostics();
+  if (gz && !raw.destroyed) {
+    // drain the rest so the hash covers the whole file
+    for await (const c of raw) hash.update(c as Buffer);
+  }
+  return { lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256: hash.digest('hex'), format: reader.format };
+}
+
+/**
+ * Splits a large plain log at line boundaries into ranges for the worker
+ * pool. Each range starts with the reader state read from the file's head;
+ * a range whose predecessor ended in another state (a header that changed
+ * mid-file) is read again with the right one. Results are reported in file
+ * order with absolute line numbers.
+ */
+async function huntRanges(
+  f: InputFile, family: string, pool: WorkerPool<RangeTask, RangeResult>, index: IndicatorIndex,
+  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress,
+): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
+  const bounds = await rangeBounds(f.path, f.size);
+  // The state a range after the head starts in: the head's lines read by a throwaway reader.
+  const headReader = createLineReader(family, f.path);
+  const headLines = await readHeadLines(f.path, Math.min(f.size, DETECT_HEAD_BYTES));
+  const nullSink = { observe() {}, diagnostic() {} };
+  headLines.forEach((l, i) => headReader.readLine(l, i + 1, nullSink));
+  const headState = headReader.snapshot() ?? null;
+  const hashing = hashFile(f.path);
+  const tasks = bounds.map((b, i): RangeTask => ({
+    path: f.path, displayPath: f.path, family, start: b.start, end: b.end,
+    state: i === 0 ? null : headState, hasState: i !== 0,
+  }));
+  const running = tasks.map((task) => pool.run(task));
+  let lineBase = 0;
+  let records = 0;
+  let skipped = 0;
+  let format = family;
+  let prevEnd: string | null = null;
+  for (let i = 0; i < tasks.length; i++) {
+    let r = await running[i]!;
+    if (i > 0 && prevEnd !== null && r.startState !== prevEnd) {
+      // The header changed in an earlier range: read this one again from the right state.
+      const task = { ...tasks[i]!, state: JSON.parse(prevEnd) as unknown, hasState: true };
+      r = huntRange(task, index);
+    }
+    prevEnd = JSON.stringify(r.endState);
+    format = r.format;
+    for (const s of r.sightings) {
+      if (s.line !== undefined) s.line += lineBase;
+      record(s, r.format);
+    }
+    for (const d of r.diagnostics) {
+      if (d.line !== undefined) d.line += lineBase;
+      report(d);
+    }
+    lineBase += r.lines;
+    records += r.records;
+    skipped += r.skipped;
+    progress.advance(r.bytes);
+  }
+  return { lines: lineBase, records, skipped, sha256: await hashing, format };
+}
+
+/** Cuts [0, size) into ranges of about RANGE_BYTES that end just after a newline. */
+async function rangeBounds(path: string, size: number): Promise<{ start: number; end: number }[]> {
+  const fh = await open(path, 'r');
+  const out: { start: number; end: number }[] = [];
+  const probe = Buffer.alloc(64 * 1024);
+  try {
+    let start = 0;
+    while (start < size) {
+      let end = Math.min(size, start + RANGE_BYTES);
+      while (end < size) {
+        const { bytesRead } = await fh.read(probe, 0, probe.length, end);
+        if (bytesRead <= 0) { end = size; break; }
+        const nl = probe.subarray(0, bytesRead).indexOf(0x0a);
+        if (nl >= 0) { end += nl + 1; break; }
+        end += bytesRead;
+      }
+      out.push({ start, end });
+      start = end;
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
+}
+
+async function readHeadLines(path: string, bytes: number): Promise<Buffer[]> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    const text = buf.subarray(0, bytesRead);
+    const lines: Buffer[] = [];
+    let pos = 0;
+    for (;;) {
+      const nl = text.indexOf(0x0a, pos);
+      if (nl < 0) break;
+      lines.push(text.subarray(pos, nl));
+      pos = nl + 1;
+    }
+    return lines;
+  } finally {
+    await fh.close();
+  }
+}

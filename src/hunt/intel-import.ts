@@ -1,0 +1,179 @@
+/**
+ * `sightline intel import`: reads intel files (STIX, MISP, IOC lists, YARA),
+ * flags warninglisted values, and merges the indicators into the case in
+ * batches. The readers are pure (src/intel); this module does the I/O.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, extname, join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CampaignInfo, IntelItem } from '../core/model.js';
+import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
+import { STORE_BATCH_ROWS } from '../core/limits.js';
+import { detectIntelFormat, readIntel, INTEL_FORMATS, Warninglists, type IntelFormat } from '../intel/index.js';
+import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
+import { expandInputs } from './input-files.js';
+import { Progress } from './progress.js';
+
+/** Bytes read to detect a file's format. */
+const DETECT_HEAD_BYTES = 64 * 1024;
+/** Warninglist warnings printed per file before they are summarised. */
+const MAX_WARNINGLIST_NOTES = 20;
+
+export interface IntelImportOptions {
+  campaign?: string;
+  format?: IntelFormat | 'auto';
+  /** Warninglists to flag with; default: the ones shipped in data/warninglists. */
+  warninglists?: Warninglists;
+  onDiagnostic(d: Diagnostic): void;
+  progress?: boolean;
+}
+
+export interface IntelImportResult extends ImportCounts {
+  files: number;
+  /** Files read, by format. */
+  formats: Partial<Record<IntelFormat, number>>;
+  /** Diagnostics of severity error (things skipped). */
+  errors: number;
+  warninglisted: number;
+}
+
+/** The folder of MISP warninglists shipped with the package (`data/warninglists`). */
+export function defaultWarninglistDir(): string {
+  // src/hunt/ and dist/hunt/ both sit two levels below the package root.
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'warninglists');
+}
+
+/** Loads every `<name>/list.json` under a folder of MISP warninglists. */
+export function loadWarninglists(dir: string = defaultWarninglistDir()): Warninglists {
+  const lists: unknown[] = [];
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name, 'list.json');
+      if (!existsSync(p)) continue;
+      try {
+        const l = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+        lists.push({ ...l, name: typeof l['name'] === 'string' ? name : name });
+      } catch {
+        // a broken shipped list is a packaging bug; the others still apply
+      }
+    }
+  }
+  return Warninglists.fromJson(lists);
+}
+
+/** The campaign an un-named source's indicators go to: the file's base name without extension. */
+function fileCampaign(path: string): string {
+  const b = basename(path);
+  const e = extname(b);
+  return e && e !== b ? b.slice(0, -e.length) : b;
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(DETECT_HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, DETECT_HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Imports intel files and directories into the case. */
+export async function importIntel(store: Store, paths: readonly string[], opts: IntelImportOptions): Promise<IntelImportResult> {
+  const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0 };
+  const report = (d: Diagnostic) => {
+    if (d.severity === 'error') result.errors++;
+    opts.onDiagnostic(d);
+  };
+  const files = [];
+  for await (const f of expandInputs(paths, report)) files.push(f);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const progress = new Progress(total, 'indicators', process.stderr, Boolean(opts.progress && process.stderr.isTTY));
+  const lists = opts.warninglists ?? loadWarninglists();
+  const override = opts.campaign;
+
+  for (const f of files) {
+    let format: IntelFormat | null;
+    if (f.size === 0) {
+      report(diag('unknown-format', f.path, `empty file; known formats are: ${INTEL_FORMATS.join(', ')}`));
+      continue;
+    }
+    try {
+      format = opts.format && opts.format !== 'auto' ? opts.format : detectIntelFormat(await readHead(f.path), f.path);
+    } catch (e) {
+      report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      continue;
+    }
+    if (!format) {
+      report(diag('unknown-format', f.path, `not a known intel format; known formats are: ${INTEL_FORMATS.join(', ')}`));
+      continue;
+    }
+    let data: Buffer;
+    try {
+      data = readFileSync(f.path);
+    } catch (e) {
+      report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      continue;
+    }
+    result.files++;
+    result.formats[format] = (result.formats[format] ?? 0) + 1;
+    const source = basename(f.path);
+    const fallback = [fileCampaign(f.path)];
+    let batch: IndicatorInput[] = [];
+    const writes: Promise<ImportCounts>[] = [];
+    const campaigns: CampaignInfo[] = [];
+    let notes = 0;
+    let items = 0;
+    // Store writes start synchronously (SQLite does all its work before
+    // its promise settles), so batches are flushed while the reader runs
+    // and memory stays near the size of the input.
+    const flush = () => {
+      if (batch.length === 0) return;
+      writes.push(store.addIndicators(batch));
+      progress.advance(0, batch.length);
+      batch = [];
+    };
+    readIntel(data, f.path, format, {
+      item(i: IntelItem) {
+        items++;
+        const wl = lists.check(i.type, i.value);
+        if (wl !== null) {
+          result.warninglisted++;
+          if (notes++ < MAX_WARNINGLIST_NOTES) {
+            opts.onDiagnostic(diag('warninglisted', f.path,
+              `warning: ${i.type} ${quoteForDiagnostic(i.value)} is on warninglist ${wl}: imported, not hunted unless --include-warninglisted`,
+              i.line !== undefined ? { line: i.line } : {}));
+          }
+        }
+        const names = override !== undefined ? [override] : i.campaigns.length > 0 ? i.campaigns : fallback;
+        for (const campaign of names) {
+          const row: IndicatorInput = { type: i.type, value: i.value, campaign, source, warninglist: wl };
+          if (i.description !== undefined) row.description = i.description;
+          if (i.ruleSource !== undefined) row.ruleSource = i.ruleSource;
+          batch.push(row);
+        }
+        if (batch.length >= STORE_BATCH_ROWS) flush();
+      },
+      campaign(c: CampaignInfo) {
+        if (override === undefined) campaigns.push(c);
+      },
+      diagnostic: report,
+    });
+    if (notes > MAX_WARNINGLIST_NOTES) {
+      opts.onDiagnostic(diag('warninglisted', f.path, `warning: ${notes - MAX_WARNINGLIST_NOTES} more warninglisted indicators not listed`));
+    }
+    // Campaigns first, so indicators that name an alias land on its campaign.
+    if (campaigns.length > 0) await store.addCampaigns(campaigns);
+    flush();
+    for (const c of await Promise.all(writes)) {
+      result.added += c.added;
+      result.merged += c.merged;
+    }
+    if (override !== undefined && items > 0) await store.addCampaigns([{ name: override, aliases: [] }]);
+    progress.advance(f.size);
+  }
+  progress.finish();
+  return result;
+}

@@ -1,0 +1,41 @@
+/**
+ * Sightline's public library API, curated by hand. The CLI and the server
+ * use only what is exported here; so do scripts that embed Sightline.
+ */
+import { createRequire } from 'node:module';
+
+/** The package version. */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+// Concepts
+export type {
+  IndicatorType, IntelItem, CampaignInfo, Indicator, Campaign, ObservedKind, Observation, Sighting,
+  SightingEvidence, EvidenceInfo,
+} from './core/model.js';
+export { INDICATOR_TYPES, isIndicatorType } from './core/model.js';
+export type { Diagnostic, DiagnosticCode } from './core/diagnostic.js';
+export { formatDiagnostic } from './core/diagnostic.js';
+export {
+  refang, normalizeDomain, normalizeUrl, normalizeIp, normalizeCidr, normalizeFilename, normalizeEmail,
+  normalizeIndicator, inferIndicator, canonicalIPv6,
+} from './core/normalize.js';
+
+// Intel
+export { INTEL_FORMATS, detectIntelFormat, readIntel, Warninglists } from './intel/index.js';
+export type { IntelFormat, IntelSink } from './intel/index.js';
+
+// Matching
+export { IndicatorIndex } from './matching/index.js';
+
+// The case
+export { openStore, DEFAULT_CASE } from './store/index.js';
+export type {
+  Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
+  StoredEvidence, EvidenceWriter,
+} from './store/index.js';
+
+// Running things
+export { importIntel, loadWarninglists, defaultWarninglistDir } from './hunt/intel-import.js';
+export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.js';
+export { hunt, HUNT_FORMATS } from './hunt/hunt.js';
+export type { HuntOptions, HuntResult } from './hunt/hunt.js';
