@@ -1,0 +1,324 @@
+/**
+ * Zeek's ASCII (TSV) logs: `#separator`, `#set_separator`, `#empty_field`,
+ * `#unset_field`, `#path`, `#fields` headers (honoured again when they recur
+ * mid-file, as in concatenated rotated logs), then one record per line.
+ * Hot path: the separator offsets are found with one byte scan and only the
+ * columns needed are decoded; dns.log has its own allocation-light path.
+ */
+import { BaseLineReader, emitDnsAnswer, isIPv4Bytes, makeObservation, parseEpochBytes, canonicalAddr, type ObservationSink } from '../line-reader.js';
+import { quoteForDiagnostic } from '../../core/diagnostic.js';
+import { ZEEK_KINDS, emitZeekRecord, formatForZeekPath, inferZeekKind, type ZeekRecordAccess } from './zeek-record.js';
+
+/** Most columns a `#fields` header may declare. */
+const MAX_ZEEK_FIELDS = 1024;
+/** Longest header value kept (separators, unset/empty markers, path). */
+const MAX_HEADER_VALUE_CHARS = 256;
+/** Most entries read from one set/vector field. */
+const MAX_SET_ENTRIES = 4096;
+
+/** The header in force: what snapshot() returns and createLineReader accepts. */
+export interface ZeekTsvState {
+  separator: string;
+  setSeparator: string;
+  emptyField: string;
+  unsetField: string;
+  path: string | null;
+  fields: string[] | null;
+}
+
+/** Zeek's defaults, used until a header says otherwise. */
+function defaultState(): ZeekTsvState {
+  return { separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-', path: null, fields: null };
+}
+
+/** Validates a state from another worker's snapshot(); anything malformed falls back to the defaults. */
+function readState(state: unknown): ZeekTsvState {
+  const d = defaultState();
+  if (typeof state !== 'object' || state === null) return d;
+  const s = state as Record<string, unknown>;
+  const str = (v: unknown, dflt: string): string => (typeof v === 'string' && v.length > 0 && v.length <= MAX_HEADER_VALUE_CHARS ? v : dflt);
+  const fields = Array.isArray(s['fields']) && s['fields'].length <= MAX_ZEEK_FIELDS && s['fields'].every((f) => typeof f === 'string')
+    ? (s['fields'] as string[]).slice() : null;
+  return {
+    separator: str(s['separator'], d.separator),
+    setSeparator: str(s['setSeparator'], d.setSeparator),
+    emptyField: str(s['emptyField'], d.emptyField),
+    unsetField: str(s['unsetField'], d.unsetField),
+    path: typeof s['path'] === 'string' && s['path'].length <= MAX_HEADER_VALUE_CHARS ? s['path'] : null,
+    fields,
+  };
+}
+
+/** Decodes Zeek's `\xHH` escapes in a header value (`#separator \x09`). */
+function unescapeHeader(s: string): string {
+  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** Decodes a field with Zeek's escapes: `\xHH` is the byte HH, `\\` a backslash; the result is read as UTF-8. */
+export function decodeZeekEscapes(b: Uint8Array, s: number, e: number): string {
+  const out = Buffer.allocUnsafe(e - s);
+  let o = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (c === 0x5c && i + 1 < e) {
+      const n = b[i + 1]!;
+      if (n === 0x5c) { out[o++] = 0x5c; i++; continue; }
+      if (n === 0x78 && i + 3 < e) {
+        const hi = hexValue(b[i + 2]!), lo = hexValue(b[i + 3]!);
+        if (hi >= 0 && lo >= 0) { out[o++] = hi * 16 + lo; i += 3; continue; }
+      }
+    }
+    out[o++] = c;
+  }
+  return out.toString('utf8', 0, o);
+}
+
+/** Node's unchecked slice decoders (public on Buffer.prototype, absent from @types/node); the callers bounds-check. */
+interface FastSlices { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string }
+
+function latin1Slice(b: Buffer, s: number, e: number): string {
+  return (b as unknown as FastSlices).latin1Slice(s, e);
+}
+
+function utf8Slice(b: Buffer, s: number, e: number): string {
+  return (b as unknown as FastSlices).utf8Slice(s, e);
+}
+
+/** True when `b[s, e)` is all 7-bit bytes (so latin1 decoding equals UTF-8 and is cheaper). */
+function isAsciiRun(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i]! >= 0x80) return false;
+  return true;
+}
+
+/** True when `a[s, s+n)` equals `b[0, n)`. */
+function sameBytes(a: Uint8Array, s: number, b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[s + i] !== b[i]) return false;
+  return true;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** Reads Zeek TSV logs of any path. */
+export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
+  private st: ZeekTsvState;
+  private sep = 0x09;
+  private setSep: Buffer = Buffer.from(',');
+  private emptyMark: Buffer = Buffer.from('(empty)');
+  private unsetMark: Buffer = Buffer.from('-');
+  private kind: string | null = null;
+  private nf = 0;
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private col = new Map<string, number>();
+  private cTs = -1; private cOrig = -1; private cResp = -1; private cQuery = -1; private cAnswers = -1;
+  private cur: Buffer = Buffer.alloc(0);
+  /** Whether the current record holds a backslash (so fields may need unescaping). */
+  private escapes = false;
+  // Last decoded src/dst, reused while the bytes repeat (they mostly do).
+  private lastOrig = ''; private lastOrigBytes = Buffer.alloc(64); private lastOrigLen = -1;
+  private lastResp = ''; private lastRespBytes = Buffer.alloc(64); private lastRespLen = -1;
+
+  constructor(path: string, state?: unknown) {
+    super(path, 'zeek');
+    this.st = readState(state);
+    this.applyState();
+  }
+
+  /** The header in force. */
+  override snapshot(): ZeekTsvState {
+    return { ...this.st, fields: this.st.fields ? this.st.fields.slice() : null };
+  }
+
+  /** Recomputes everything derived from the header. */
+  private applyState(): void {
+    const st = this.st;
+    this.sep = Buffer.from(st.separator, 'latin1')[0] ?? 0x09;
+    this.setSep = Buffer.from(st.setSeparator, 'utf8');
+    this.emptyMark = Buffer.from(st.emptyField, 'utf8');
+    this.unsetMark = Buffer.from(st.unsetField, 'utf8');
+    const fields = st.fields ?? [];
+    this.nf = fields.length;
+    this.starts = new Int32Array(this.nf + 1);
+    this.ends = new Int32Array(this.nf + 1);
+    this.col = new Map();
+    fields.forEach((f, i) => { if (!this.col.has(f)) this.col.set(f, i); });
+    const c = (n: string): number => this.col.get(n) ?? -1;
+    this.cTs = c('ts'); this.cOrig = c('id.orig_h'); this.cResp = c('id.resp_h');
+    this.cQuery = c('query'); this.cAnswers = c('answers');
+    const known = st.path !== null && (ZEEK_KINDS as readonly string[]).includes(st.path);
+    this.kind = known ? st.path : st.fields ? inferZeekKind((n) => this.col.has(n)) : null;
+    if (st.path !== null && !known && this.kind === null) this.kind = 'other';
+    this.format = formatForZeekPath(st.path ?? this.kind);
+    this.lastOrigLen = -1; this.lastRespLen = -1;
+  }
+
+  protected readRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
+    if (line[0] === 0x23) { this.readHeader(line, end, lineNo, sink); return; }
+    const nf = this.nf;
+    if (nf === 0) { this.reject(sink, lineNo, 'record before any #fields header'); return; }
+    const sep = this.sep;
+    const starts = this.starts, ends = this.ends;
+    let n = 0, s = 0, escapes = false;
+    for (let i = 0; i < end; i++) {
+      const c = line[i];
+      if (c === sep) {
+        if (n < nf) { starts[n] = s; ends[n] = i; }
+        n++;
+        s = i + 1;
+      } else if (c === 0x5c) escapes = true;
+    }
+    if (n < nf) { starts[n] = s; ends[n] = end; }
+    this.escapes = escapes;
+    n++;
+    if (n !== nf) { this.reject(sink, lineNo, `wrong field count: ${n}, header has ${nf}`); return; }
+    this.cur = line;
+    this.records++;
+    const ts = this.cTs >= 0 ? parseEpochBytes(line, starts[this.cTs]!, ends[this.cTs]!) : null;
+    if (this.kind === 'dns') this.emitDns(line, ts, lineNo, sink);
+    else emitZeekRecord(this.kind, this, ts, lineNo, sink);
+  }
+
+  /** dns.log: query and answers, without the generic accessor. */
+  private emitDns(line: Buffer, ts: number | null, lineNo: number, sink: ObservationSink): void {
+    const src = this.cOrig >= 0 ? this.origAddr(line) : null;
+    const dst = this.cResp >= 0 ? this.respAddr(line) : null;
+    if (this.cQuery >= 0) {
+      const q = this.strAt(this.cQuery);
+      if (q !== null) sink.observe(makeObservation('dns.query', 'domain', q, ts, src, dst, lineNo));
+    }
+    if (this.cAnswers < 0) return;
+    const s = this.starts[this.cAnswers]!, e = this.ends[this.cAnswers]!;
+    if (this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return;
+    const ss = this.setSep;
+    const single = ss.length === 1 ? ss[0]! : -1;
+    let a = s;
+    let count = 0;
+    while (a <= e && count < MAX_SET_ENTRIES) {
+      let b = single >= 0 ? line.indexOf(single, a) : line.indexOf(ss, a);
+      if (b < 0 || b > e) b = e;
+      if (b > a) {
+        if (isIPv4Bytes(line, a, b)) sink.observe(makeObservation('dns.answer', 'ip', latin1Slice(line, a, b), ts, src, dst, lineNo));
+        else emitDnsAnswer(this.decode(a, b), ts, src, dst, lineNo, sink);
+      }
+      count++;
+      a = b + ss.length;
+    }
+  }
+
+  private origAddr(line: Buffer): string | null {
+    const s = this.starts[this.cOrig]!, e = this.ends[this.cOrig]!;
+    const n = e - s;
+    if (n === this.lastOrigLen && sameBytes(line, s, this.lastOrigBytes, n)) return this.lastOrig;
+    const v = this.addrAt(s, e);
+    if (v !== null && n <= 64) { line.copy(this.lastOrigBytes, 0, s, e); this.lastOrigLen = n; this.lastOrig = v; }
+    return v;
+  }
+
+  private respAddr(line: Buffer): string | null {
+    const s = this.starts[this.cResp]!, e = this.ends[this.cResp]!;
+    const n = e - s;
+    if (n === this.lastRespLen && sameBytes(line, s, this.lastRespBytes, n)) return this.lastResp;
+    const v = this.addrAt(s, e);
+    if (v !== null && n <= 64) { line.copy(this.lastRespBytes, 0, s, e); this.lastRespLen = n; this.lastResp = v; }
+    return v;
+  }
+
+  private addrAt(s: number, e: number): string | null {
+    if (s >= e || this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return null;
+    const v = latin1Slice(this.cur, s, e);
+    return v.indexOf(':') >= 0 ? canonicalAddr(v) : v;
+  }
+
+  private isMark(s: number, e: number, mark: Buffer): boolean {
+    const n = mark.length;
+    if (e - s !== n) return false;
+    const b = this.cur;
+    for (let i = 0; i < n; i++) if (b[s + i] !== mark[i]) return false;
+    return true;
+  }
+
+  /** A byte range as text, escapes decoded. */
+  private decode(s: number, e: number): string {
+    const b = this.cur;
+    if (!this.escapes) return isAsciiRun(b, s, e) ? latin1Slice(b, s, e) : utf8Slice(b, s, e);
+    const bs = b.indexOf(0x5c, s);
+    if (bs < 0 || bs >= e) return utf8Slice(b, s, e);
+    return decodeZeekEscapes(b, s, e);
+  }
+
+  /** Column `c` of the current record as text, or null when unset/empty. */
+  private strAt(c: number): string | null {
+    const s = this.starts[c]!, e = this.ends[c]!;
+    if (s >= e || this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return null;
+    return this.decode(s, e);
+  }
+
+  /** ZeekRecordAccess over the current record. */
+  str(name: string): string | null {
+    const c = this.col.get(name);
+    return c === undefined ? null : this.strAt(c);
+  }
+
+  /** ZeekRecordAccess over the current record. */
+  list(name: string): string[] {
+    const c = this.col.get(name);
+    if (c === undefined) return [];
+    const s = this.starts[c]!, e = this.ends[c]!;
+    if (s >= e || this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return [];
+    const out: string[] = [];
+    const ss = this.setSep;
+    let a = s;
+    while (a <= e && out.length < MAX_SET_ENTRIES) {
+      let b = this.cur.indexOf(ss, a);
+      if (b < 0 || b > e) b = e;
+      if (b > a) out.push(this.decode(a, b));
+      a = b + ss.length;
+    }
+    return out;
+  }
+
+  /** ZeekRecordAccess over the current record. */
+  has(name: string): boolean {
+    return this.col.has(name);
+  }
+
+  /** A `#` line: a header directive, or a comment (`### BTest …`, `#open`, `#close`). */
+  private readHeader(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
+    let k = 1;
+    while (k < end && line[k] !== this.sep && line[k] !== 0x20 && line[k] !== 0x09) k++;
+    const key = line.toString('latin1', 1, k);
+    const rest = k < end ? line.toString('utf8', k + 1, end) : '';
+    const sepChar = this.st.separator;
+    switch (key) {
+      case 'separator': {
+        const v = unescapeHeader(rest.trim());
+        if (v.length !== 1) { this.reject(sink, lineNo, `unsupported #separator ${quoteForDiagnostic(rest)}`); return; }
+        this.st = { ...this.st, separator: v };
+        break;
+      }
+      case 'set_separator': case 'empty_field': case 'unset_field': case 'path': {
+        const v = unescapeHeader(rest);
+        if (v.length === 0 || v.length > MAX_HEADER_VALUE_CHARS) { this.reject(sink, lineNo, `bad #${key} header`); return; }
+        if (key === 'set_separator') this.st = { ...this.st, setSeparator: v };
+        else if (key === 'empty_field') this.st = { ...this.st, emptyField: v };
+        else if (key === 'unset_field') this.st = { ...this.st, unsetField: v };
+        else this.st = { ...this.st, path: v };
+        break;
+      }
+      case 'fields': {
+        const fields = rest.split(sepChar);
+        if (fields.length > MAX_ZEEK_FIELDS) { this.reject(sink, lineNo, `too many #fields (${fields.length})`); return; }
+        this.st = { ...this.st, fields };
+        break;
+      }
+      default:
+        return; // #types, #open, #close, comments
+    }
+    this.applyState();
+  }
+}

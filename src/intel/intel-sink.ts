@@ -1,0 +1,19 @@
+/** The contract between the intel readers and the importer that consumes them. */
+import type { CampaignInfo, IntelItem } from '../core/model.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+
+/** The intel formats Sightline reads. */
+export type IntelFormat = 'stix' | 'misp' | 'ioc' | 'yara';
+
+/** Every intel format, in detection order. */
+export const INTEL_FORMATS: readonly IntelFormat[] = ['stix', 'misp', 'yara', 'ioc'];
+
+/** Receives what a reader finds, as it finds it. */
+export interface IntelSink {
+  /** One normalised indicator. */
+  item(i: IntelItem): void;
+  /** A campaign the source defines, with aliases. */
+  campaign(c: CampaignInfo): void;
+  /** A bad record or something left out; reading goes on. */
+  diagnostic(d: Diagnostic): void;
+}

@@ -1,0 +1,27 @@
+/** Dispatches one intel file to the reader of its format. */
+import { diag } from '../core/diagnostic.js';
+import type { IntelFormat, IntelSink } from './intel-sink.js';
+import { readIocList } from './ioc-list/ioc-list-reader.js';
+import { readMisp } from './misp/misp-reader.js';
+import { readStix } from './stix/stix-reader.js';
+import { readYaraRules } from './yara-rules/yara-reader.js';
+
+/** Reads one whole file's bytes (synchronous; streams items into the sink; never throws on bad input). */
+export function readIntel(data: Buffer, path: string, format: IntelFormat, sink: IntelSink): void {
+  try {
+    switch (format) {
+      case 'stix': readStix(data, path, sink); return;
+      case 'misp': readMisp(data, path, sink); return;
+      case 'ioc': readIocList(data, path, sink); return;
+      case 'yara': readYaraRules(data, path, sink); return;
+      default: sink.diagnostic(diag('unknown-format', path, `unknown intel format ${String(format)}`));
+    }
+  } catch (e) {
+    // A reader bug must not take the import down; say what happened instead.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      sink.diagnostic(diag('too-large', path, 'input nested too deeply to read'));
+      return;
+    }
+    sink.diagnostic(diag('bad-record', path, `could not read: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}

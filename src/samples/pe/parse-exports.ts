@@ -1,0 +1,105 @@
+/** Export directory → PeExport[] in pefile's order (named first, then by ordinal only). */
+import type { PeExport } from './types.js';
+import { mapRva, readAsciiAt, readAsciiAtRva, type PeImage } from './pe-image.js';
+
+/** Most exports read (pefile's MAX_SYMBOL_EXPORT_COUNT). */
+export const MAX_EXPORTS = 0x2000;
+/** Longest exported or forwarder name (pefile's MAX_SYMBOL_NAME_LENGTH). */
+const MAX_SYMBOL_NAME_LENGTH = 0x200;
+/** Longest export DLL name. */
+const MAX_EXPORT_NAME_LENGTH = 0x200;
+/** Same (name, address) pair repeated this often means a corrupt table (pefile). */
+const MAX_REPEATED_SYMBOL = 10;
+const EXPORT_DIRECTORY_SIZE = 40;
+
+/** pefile's is_valid_function_name with relaxed characters: letters, digits and ASCII punctuation. */
+function isValidExportName(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+/** Result of parseExports. */
+export interface ParsedExports {
+  exports: PeExport[];
+  exportName: string | null;
+  timestamp: number | null;
+}
+
+/** Parses the export directory at [rva, rva+size). */
+export function parseExports(img: PeImage, rva: number, size: number): ParsedExports {
+  const data = img.data;
+  const off = mapRva(img, rva);
+  if (off < 0 || off + EXPORT_DIRECTORY_SIZE > data.length) {
+    img.errors.push('exports: directory points past end of file');
+    img.anomalies.add('size-past-eof');
+    return { exports: [], exportName: null, timestamp: null };
+  }
+  const timestamp = data.readUInt32LE(off + 4);
+  const nameRva = data.readUInt32LE(off + 12);
+  const base = data.readUInt32LE(off + 16);
+  const numFunctions = data.readUInt32LE(off + 20);
+  const numNames = data.readUInt32LE(off + 24);
+  const funcsRva = data.readUInt32LE(off + 28);
+  const namesRva = data.readUInt32LE(off + 32);
+  const ordsRva = data.readUInt32LE(off + 36);
+  const exportName = nameRva === 0 ? null : readAsciiAtRva(img, nameRva, MAX_EXPORT_NAME_LENGTH);
+  const funcsOff = mapRva(img, funcsRva);
+  const namesOff = mapRva(img, namesRva);
+  const ordsOff = mapRva(img, ordsRva);
+  // Entries actually present in the file: never trust the counts.
+  const funcsAvail = funcsOff < 0 ? 0 : Math.max(0, Math.min(numFunctions, Math.floor((data.length - funcsOff) / 4)));
+  const namesAvail = namesOff < 0 || ordsOff < 0 ? 0 :
+    Math.max(0, Math.min(numNames, Math.floor((data.length - namesOff) / 4), Math.floor((data.length - ordsOff) / 2)));
+  if (funcsAvail < numFunctions || namesAvail < numNames) {
+    img.errors.push('exports: tables point past end of file');
+    img.anomalies.add('size-past-eof');
+  }
+  const exports: PeExport[] = [];
+  const seenOrdinals = new Set<number>();
+  const repeats = new Map<string, number>();
+  const readForwarder = (addr: number): string | undefined =>
+    addr >= rva && addr < rva + size ? (readAsciiAtRva(img, addr, MAX_SYMBOL_NAME_LENGTH) ?? undefined) : undefined;
+  for (let i = 0; i < namesAvail && exports.length < MAX_EXPORTS; i++) {
+    const idx = data.readUInt16LE(ordsOff + 2 * i);
+    if (idx >= funcsAvail) {
+      img.errors.push(`exports: name ${i} has ordinal index ${idx} outside the function table`);
+      break;
+    }
+    const addr = data.readUInt32LE(funcsOff + 4 * idx);
+    if (addr === 0) continue;
+    const nOff = mapRva(img, data.readUInt32LE(namesOff + 4 * i));
+    const name = nOff < 0 ? null : readAsciiAt(data, nOff, MAX_SYMBOL_NAME_LENGTH);
+    if (name === null || !isValidExportName(name)) {
+      img.errors.push(`exports: name ${i} is invalid`);
+      break;
+    }
+    const key = name + '\0' + addr;
+    const n = (repeats.get(key) ?? 0) + 1;
+    repeats.set(key, n);
+    if (n > MAX_REPEATED_SYMBOL) {
+      img.errors.push('exports: too many repeated entries');
+      break;
+    }
+    const ordinal = (base + idx) >>> 0;
+    seenOrdinals.add(ordinal);
+    const e: PeExport = { name, ordinal, rva: addr };
+    const fwd = readForwarder(addr);
+    if (fwd !== undefined) e.forwarder = fwd;
+    exports.push(e);
+  }
+  for (let idx = 0; idx < funcsAvail && exports.length < MAX_EXPORTS; idx++) {
+    const ordinal = (base + idx) >>> 0;
+    if (seenOrdinals.has(ordinal)) continue;
+    const addr = data.readUInt32LE(funcsOff + 4 * idx);
+    if (addr === 0) continue;
+    const e: PeExport = { ordinal, rva: addr };
+    const fwd = readForwarder(addr);
+    if (fwd !== undefined) e.forwarder = fwd;
+    exports.push(e);
+  }
+  if (exports.length >= MAX_EXPORTS) img.errors.push(`exports: more than ${MAX_EXPORTS}, rest ignored`);
+  return { exports, exportName, timestamp };
+}

@@ -1,0 +1,171 @@
+/**
+ * Walks files and folders, read-only, yielding each regular file with its
+ * bytes. The only file-system I/O in samples/: it opens files for reading
+ * only (O_NONBLOCK, so a FIFO swapped in after the check cannot hang it),
+ * never writes, never changes modes, never executes.
+ */
+import { constants, type Dirent, type Stats } from 'node:fs';
+import { open, opendir, stat } from 'node:fs/promises';
+import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
+import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
+
+/** Entries read from one folder at a time (opendir's buffer). */
+const DIR_BUFFER_ENTRIES = 256;
+/** Folders nested deeper than this are not entered (a loop the dev:ino check misses, e.g. through bind mounts, ends here). */
+const MAX_DIR_DEPTH = 256;
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
+/** How walkFiles behaves. */
+export interface WalkOptions {
+  /** Files larger than this → diagnostic 'too-large', skipped (default core/limits DEFAULT_MAX_FILE_SIZE). */
+  maxFileSize: number;
+  onDiagnostic(d: Diagnostic): void;
+  /** Stops the walk between files. */
+  signal?: AbortSignal;
+}
+
+/** A regular file found by the walk. */
+export interface WalkedFile {
+  /** As given, joined with `/` below a given folder (relative stays relative). */
+  path: string;
+  size: number;
+  data: Buffer;
+}
+
+/** Default walk options but for the diagnostic sink. */
+export function defaultWalkOptions(onDiagnostic: (d: Diagnostic) => void): WalkOptions {
+  return { maxFileSize: DEFAULT_MAX_FILE_SIZE, onDiagnostic };
+}
+
+/** What kind of special file a Stats or Dirent is, for the diagnostic. */
+function describeSpecial(s: Stats | Dirent): string {
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/** Joins a folder path as given and an entry name, without normalising the folder part. */
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** The error's code and message, quoted for a diagnostic. */
+function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return quoteForDiagnostic(e.code ?? e.message ?? String(err), 120);
+}
+
+/**
+ * Recursive walk of files and folders as given (paths as given, relative stays
+ * relative), yielding regular files with their bytes, folders in name order.
+ * Survives symlink loops (dev:ino of visited folders), special files (FIFOs,
+ * sockets, devices: skipped with a diagnostic, never opened), unreadable files
+ * and too-long paths (diagnostic 'unreadable'); files over maxFileSize →
+ * diagnostic 'too-large', skipped. Symbolic links are followed.
+ */
+export async function* walkFiles(paths: string[], opts: WalkOptions): AsyncGenerator<WalkedFile> {
+  const visited = new Set<string>();
+  for (const p of paths) {
+    if (opts.signal?.aborted) return;
+    let st: Stats;
+    try {
+      st = await stat(p);
+    } catch (err) {
+      opts.onDiagnostic(diag('unreadable', p, `cannot read: ${describeError(err)}`));
+      continue;
+    }
+    if (st.isDirectory()) yield* walkDir(p, st, 0, visited, opts);
+    else if (st.isFile()) {
+      const f = await readRegularFile(p, opts);
+      if (f) yield f;
+    } else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(st)}: not read`));
+  }
+}
+
+/** Walks one folder (already stat'ed), depth-first in name order. */
+async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<string>, opts: WalkOptions): AsyncGenerator<WalkedFile> {
+  const key = `${st.dev}:${st.ino}`;
+  if (visited.has(key)) {
+    opts.onDiagnostic({ ...diag('skipped', dir, 'folder already walked (symbolic link loop or repeat): not walked again'), severity: 'warning' });
+    return;
+  }
+  if (depth >= MAX_DIR_DEPTH) {
+    opts.onDiagnostic(diag('skipped', dir, `folders nested deeper than ${MAX_DIR_DEPTH}: not walked`));
+    return;
+  }
+  visited.add(key);
+  let entries: Dirent[];
+  try {
+    entries = [];
+    const handle = await opendir(dir, { bufferSize: DIR_BUFFER_ENTRIES });
+    for await (const e of handle) entries.push(e);
+  } catch (err) {
+    opts.onDiagnostic(diag('unreadable', dir, `cannot list folder: ${describeError(err)}`));
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (opts.signal?.aborted) return;
+    const p = joinPath(dir, e.name);
+    if (e.isFile()) {
+      const f = await readRegularFile(p, opts);
+      if (f) yield f;
+    } else if (e.isDirectory() || e.isSymbolicLink()) {
+      let target: Stats;
+      try {
+        target = await stat(p);
+      } catch (err) {
+        opts.onDiagnostic(diag('unreadable', p, `cannot read: ${describeError(err)}`));
+        continue;
+      }
+      if (target.isDirectory()) yield* walkDir(p, target, depth + 1, visited, opts);
+      else if (target.isFile()) {
+        const f = await readRegularFile(p, opts);
+        if (f) yield f;
+      } else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(target)}: not read`));
+    } else {
+      opts.onDiagnostic(diag('skipped', p, `${describeSpecial(e)}: not read`));
+    }
+  }
+}
+
+/**
+ * Opens, checks (fstat on the open handle: still a regular file, not over the
+ * size cap) and reads one file; null (reported) when it cannot.
+ */
+async function readRegularFile(path: string, opts: WalkOptions): Promise<WalkedFile | null> {
+  let handle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (err) {
+    opts.onDiagnostic(diag('unreadable', path, `cannot open: ${describeError(err)}`));
+    return null;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) {
+      opts.onDiagnostic(diag('skipped', path, `${describeSpecial(st)}: not read`));
+      return null;
+    }
+    if (st.size > opts.maxFileSize) {
+      opts.onDiagnostic(diag('too-large', path, `file of ${st.size} bytes over the limit of ${opts.maxFileSize}: not read`));
+      return null;
+    }
+    const data = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const { bytesRead } = await handle.read(data, got, st.size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    const bytes = got === st.size ? data : data.subarray(0, got);
+    return { path, size: got, data: bytes };
+  } catch (err) {
+    opts.onDiagnostic(diag('unreadable', path, `cannot read: ${describeError(err)}`));
+    return null;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
