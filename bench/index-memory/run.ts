@@ -76,7 +76,8 @@ function makeQueries(n: number, count: number): string[] {
     if (k < hits.length) all.push(hits[k]!);
     if (k < misses.length) all.push(misses[k]!);
   }
-  return all;
+  // Flat strings, as a reader's Buffer.toString() gives (template strings are ropes, flattened on first read).
+  return all.join('\n').split('\n');
 }
 
 function measureLookups(label: string, queries: string[], lookup: (q: string, out: number[]) => number): void {

@@ -38,9 +38,23 @@ export interface SightingTable {
   line: number | null;
   packet: number | null;
   inside: string | null;
+  sample_sha256: string | null;
 }
 
+export interface SampleTable {
+  sha256: string;
+  md5: string;
+  sha1: string;
+  size: number;
+  type: string;
+  facts: string | null;
+  first_seen: string;
+}
+export interface SamplePathTable { sha256: string; path: string }
+
 export interface Database {
+  sample: SampleTable;
+  sample_path: SamplePathTable;
   campaign: CampaignTable;
   campaign_alias: CampaignAliasTable;
   source: SourceTable;

@@ -119,6 +119,38 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('samples: facts, paths merged, campaigns and rules from their sightings', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([
+          { type: 'yara', value: 'NT_Marker', campaign: 'NetTraveler', source: 'nt.yar', warninglist: null, ruleSource: 'rule NT_Marker { condition: true }' },
+          { type: 'sha256', value: 'b'.repeat(64), campaign: 'Red October', source: 'ro.txt', warninglist: null },
+        ]);
+        const ids = new Map((await collect(store.huntIndicators({ includeWarninglisted: false }))).map((h) => [h.value, h.id]));
+        const pe = { machine: 'amd64', timestamp: '2012-11-05T01:00:00.000Z' };
+        const w = await store.beginEvidence();
+        await w.addSamples([
+          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/netmgr.exe', facts: pe },
+          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/a.zip!netmgr.exe', facts: pe },
+          { sha256: 'e'.repeat(64), md5: 'f'.repeat(32), sha1: '0'.repeat(40), size: 3, type: 'text', path: 'samples/readme.txt', facts: null },
+        ]);
+        await w.addSightings([
+          { indicatorId: ids.get('NT_Marker')!, matched: 'NT_Marker', field: 'yara', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },
+          { indicatorId: ids.get('b'.repeat(64))!, matched: 'b'.repeat(64), field: 'file.sha256', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },
+        ]);
+        await w.commit({ path: 'samples', sha256: '1'.repeat(64), format: 'files', size: 0, lines: 0, records: 3, skipped: 0, mtimeMs: 0 });
+        assert.deepEqual(await collect(store.listSamples({})), [
+          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe',
+            paths: ['samples/a.zip!netmgr.exe', 'samples/netmgr.exe'], campaigns: ['NetTraveler', 'Red October'], yara: ['NT_Marker'], pe },
+          { sha256: 'e'.repeat(64), md5: 'f'.repeat(32), sha1: '0'.repeat(40), size: 3, type: 'text', paths: ['samples/readme.txt'], campaigns: [], yara: [], pe: null },
+        ]);
+        assert.deepEqual((await collect(store.listSamples({ campaign: 'netTraveler' }))).map((s) => s.sha256), ['b'.repeat(64)]);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
     test('lists more rows than one page', async () => {
       const { store, done } = await backend.open();
       try {

@@ -56,6 +56,38 @@ export interface SightingInput {
   line?: number;
   packet?: number;
   inside?: string;
+  /** sha256 of the sample (scanned file or archive member) the sighting was made in. */
+  sample?: string;
+}
+
+/** A scanned file's facts, as a hunt records them. */
+export interface SampleInput {
+  sha256: string;
+  md5: string;
+  sha1: string;
+  size: number;
+  type: string;
+  /** Where it was found: a path, or `archive.zip!member`. */
+  path: string;
+  /** Type-specific facts (PE) as a JSON-serialisable object, or null. */
+  facts: unknown;
+}
+
+/** A sample as `samples --json` prints it (DESIGN.md, sample line). */
+export interface SampleRecord {
+  sha256: string;
+  md5: string;
+  sha1: string;
+  size: number;
+  type: string;
+  paths: string[];
+  campaigns: string[];
+  yara: string[];
+  pe: unknown;
+}
+
+export interface SampleFilter {
+  campaign?: string;
 }
 
 export interface SightingFilter {
@@ -82,6 +114,8 @@ export interface EvidenceCommit extends EvidenceInfo {
  */
 export interface EvidenceWriter {
   addSightings(rows: readonly SightingInput[]): Promise<void>;
+  /** Records samples (merging paths into samples the case already has). */
+  addSamples(rows: readonly SampleInput[]): Promise<void>;
   /** 'duplicate' (and nothing written) when evidence with the same sha256 is already in the case. */
   commit(info: EvidenceCommit): Promise<'committed' | 'duplicate'>;
   rollback(): Promise<void>;
@@ -105,5 +139,6 @@ export interface Store {
   evidenceBySha256(sha256: string): Promise<StoredEvidence | null>;
   beginEvidence(): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
+  listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;
   close(): Promise<void>;
 }

@@ -15,7 +15,7 @@ import type { Database } from '../schema.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type {
   EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, ImportCounts, IndicatorFilter, IndicatorInput,
-  SightingFilter, SightingInput, Store, StoredEvidence,
+  SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, Store, StoredEvidence,
 } from '../store.js';
 
 type Db = BetterSqlite3.Database;
@@ -77,8 +77,11 @@ class SqliteStore implements Store {
       insertIndicator: p('INSERT INTO indicator(type, value, warninglist, description, rule_source_id) VALUES (?, ?, ?, ?, ?)'),
       updateIndicator: p('UPDATE indicator SET warninglist = coalesce(?, warninglist), description = coalesce(description, ?), rule_source_id = coalesce(?, rule_source_id) WHERE id = ?'),
       insertRef: p('INSERT OR IGNORE INTO indicator_ref(indicator_id, campaign_id, source_id) VALUES (?, ?, ?)'),
-      insertSighting: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertSighting: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertSample: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(sha256) DO NOTHING`),
+      insertSamplePath: p('INSERT OR IGNORE INTO sample_path(sha256, path) VALUES (?, ?)'),
     };
   }
 
@@ -158,8 +161,8 @@ class SqliteStore implements Store {
   }
 
   /** Streams rows of a prepared statement page by page (keyset on id), so a listing holds no cursor across awaits. */
-  private async *paged<R extends { id: number }>(sqlText: string, params: unknown[]): AsyncGenerator<R> {
-    const stmt = this.db.prepare(`${sqlText} AND x.id > ? ORDER BY x.id LIMIT ${LIST_PAGE_ROWS}`);
+  private async *paged<R extends { id: number }>(sqlText: string, params: unknown[], key = 'x.id'): AsyncGenerator<R> {
+    const stmt = this.db.prepare(`${sqlText} AND ${key} > ? ORDER BY ${key} LIMIT ${LIST_PAGE_ROWS}`);
     let after = 0;
     for (;;) {
       const rows = stmt.all(...params, after) as R[];
@@ -280,7 +283,16 @@ class SqliteStore implements Store {
       async addSightings(rows: readonly SightingInput[]) {
         if (!open) throw new Error('evidence writer already finished');
         for (const s of rows) {
-          insert.run(evidenceId, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null, s.packet ?? null, s.inside ?? null);
+          insert.run(evidenceId, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null, s.packet ?? null,
+            s.inside ?? null, s.sample ?? null);
+        }
+      },
+      addSamples: async (rows: readonly SampleInput[]) => {
+        if (!open) throw new Error('evidence writer already finished');
+        const now = new Date().toISOString();
+        for (const r of rows) {
+          this.st['insertSample']!.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.facts === null || r.facts === undefined ? null : JSON.stringify(r.facts), now);
+          this.st['insertSamplePath']!.run(r.sha256, r.path);
         }
       },
       async commit(info: EvidenceCommit) {
@@ -328,6 +340,34 @@ class SqliteStore implements Store {
         src: r.src,
         dst: r.dst,
         evidence,
+      };
+    }
+  }
+
+  async *listSamples(filter: SampleFilter): AsyncIterable<SampleRecord> {
+    const params: unknown[] = [];
+    let where = '';
+    if (filter.campaign !== undefined) {
+      const name = await this.resolveCampaign(filter.campaign);
+      if (name === null) return;
+      where = ` AND x.sha256 IN (SELECT s.sample_sha256 FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
+        WHERE r.campaign_id = ? AND s.sample_sha256 IS NOT NULL)`;
+      params.push(this.campaignId(name));
+    }
+    const q = `SELECT x.rowid AS id, x.sha256, x.md5, x.sha1, x.size, x.type, x.facts,
+        (SELECT json_group_array(DISTINCT p.path) FROM sample_path p WHERE p.sha256 = x.sha256) AS paths,
+        (SELECT json_group_array(DISTINCT c.name) FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
+          JOIN campaign c ON c.id = r.campaign_id WHERE s.sample_sha256 = x.sha256) AS campaigns,
+        (SELECT json_group_array(DISTINCT i.value) FROM sighting s JOIN indicator i ON i.id = s.indicator_id
+          WHERE s.sample_sha256 = x.sha256 AND i.type = 'yara') AS yara
+      FROM sample x WHERE 1 = 1${where}`;
+    type Row = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
+      paths: string; campaigns: string; yara: string };
+    for await (const r of this.paged<Row>(q, params, 'x.rowid')) {
+      yield {
+        sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
+        paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: parseJsonArray(r.yara),
+        pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
       };
     }
   }

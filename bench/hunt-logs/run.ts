@@ -1,0 +1,119 @@
+/**
+ * bench/hunt-logs (issue 3): generates, reproducibly, a Zeek dns.log of
+ * 1,000,000 lines (or --lines N) and an intel list of 100,000 domains and
+ * 20,000 IPv4 addresses with a known number of planted hits; imports the
+ * intel; then times, in the same run, `sightline hunt` against
+ * `rg -F -c -f` and `grep -F -c -f` over the same file with the same
+ * domains, checks that all three find every planted hit, and prints the
+ * ratios. Needs `npm run build` (it times the real command, dist/cli/main.js)
+ * and Debian's ripgrep.
+ *
+ *   node --import tsx bench/hunt-logs/run.ts [--lines 1000000] [--repeat 3] [--index-n 10000000]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeDnsLog, writeIntel, writeDomainsOnly } from './generate.js';
+import { mb } from '../prng.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const LINES = arg('--lines', 1_000_000);
+const REPEAT = arg('--repeat', 3);
+const INDEX_N = arg('--index-n', 10_000_000);
+const DOMAINS = 100_000;
+const IPS = 20_000;
+const EVERY = 1000;
+
+const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const OUT = join(ROOT, 'bench', 'out', 'hunt-logs');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+function timed(cmd: string, argv: string[]): { secs: number; stdout: string; status: number | null; rssKb: number | null } {
+  const useTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const last = useTime ? r.stderr.trim().split('\n').pop() ?? '' : '';
+  return { secs, stdout: r.stdout, status: r.status, rssKb: /^\d+$/.test(last) ? Number(last) : null };
+}
+
+function best<T extends { secs: number }>(runs: T[]): T {
+  return runs.reduce((a, b) => (b.secs < a.secs ? b : a));
+}
+
+if (!existsSync(CLI)) {
+  console.error('dist/cli/main.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+mkdirSync(OUT, { recursive: true });
+const log = join(OUT, 'dns.log');
+const intel = join(OUT, 'intel.txt');
+const patterns = join(OUT, 'domains.txt');
+const db = join(OUT, 'case.db');
+
+console.log(`generating a ${LINES.toLocaleString('en')}-line Zeek dns.log, ${DOMAINS.toLocaleString('en')} domains + ${IPS.toLocaleString('en')} IPv4 of intel…`);
+const planted = await writeDnsLog(log, LINES, DOMAINS, IPS, EVERY);
+await writeIntel(intel, DOMAINS, IPS);
+await writeDomainsOnly(patterns, DOMAINS);
+const size = statSync(log).size;
+console.log(`dns.log: ${mb(size)}; planted: ${planted.domainLines} lines querying an intel domain, ${planted.ipLines} lines answering an intel IPv4`);
+
+for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+const imp = spawnSync(process.execPath, [CLI, '--db', db, 'intel', 'import', '--campaign', 'Bench', intel], { encoding: 'utf8' });
+if (imp.status !== 0) {
+  console.error(imp.stderr);
+  process.exit(1);
+}
+
+const hunts = [];
+for (let i = 0; i < REPEAT; i++) {
+  // A fresh case each time, so the file is not "already hunted".
+  for (const s of ['', '-wal', '-shm']) rmSync(`${db}.run${s}`, { force: true });
+  spawnSync('cp', [db, `${db}.run`]);
+  hunts.push(timed(process.execPath, [CLI, '--db', `${db}.run`, 'hunt', '--json', log]));
+}
+const h = best(hunts);
+let domainHits = 0;
+let ipHits = 0;
+for (const line of h.stdout.split('\n')) {
+  if (!line) continue;
+  const s = JSON.parse(line) as { field: string };
+  if (s.field === 'dns.query') domainHits++;
+  else if (s.field === 'dns.answer') ipHits++;
+}
+const rgRuns = [];
+const grepRuns = [];
+for (let i = 0; i < REPEAT; i++) {
+  rgRuns.push(timed('rg', ['-F', '-c', '-f', patterns, log]));
+  grepRuns.push(timed('grep', ['-F', '-c', '-f', patterns, log]));
+}
+const rg = best(rgRuns);
+const grep = best(grepRuns);
+const rgCount = Number(rg.stdout.trim());
+const grepCount = Number(grep.stdout.trim());
+
+const rate = (s: number) => `${(size / s / 1e6).toFixed(0)} MB/s`;
+const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+console.log(`\n${'tool'.padEnd(20)}${'best of ' + REPEAT}`.padEnd(40) + 'throughput    peak RSS     found');
+console.log(`${'sightline hunt'.padEnd(20)}${h.secs.toFixed(3)} s`.padEnd(40) + `${rate(h.secs).padEnd(14)}${h.rssKb ? mb(h.rssKb * 1024) : '?'}`.padEnd(27) +
+  `${domainHits}/${planted.domainLines} domain, ${ipHits}/${planted.ipLines} IPv4 ${ok(domainHits === planted.domainLines && ipHits === planted.ipLines)}`);
+console.log(`${'rg -F -c -f'.padEnd(20)}${rg.secs.toFixed(3)} s`.padEnd(40) + `${rate(rg.secs).padEnd(14)}${rg.rssKb ? mb(rg.rssKb * 1024) : '?'}`.padEnd(27) +
+  `${rgCount}/${planted.domainLines} domain ${ok(rgCount === planted.domainLines)}`);
+console.log(`${'grep -F -c -f'.padEnd(20)}${grep.secs.toFixed(3)} s`.padEnd(40) + `${rate(grep.secs).padEnd(14)}${grep.rssKb ? mb(grep.rssKb * 1024) : '?'}`.padEnd(27) +
+  `${grepCount}/${planted.domainLines} domain ${ok(grepCount === planted.domainLines)}`);
+console.log(`\nratio: sightline is ${(rg.secs / h.secs).toFixed(2)}× ripgrep and ${(grep.secs / h.secs).toFixed(2)}× grep (wall time, whole command incl. start-up and storing sightings)`);
+
+if (INDEX_N > 0) {
+  const script = join(ROOT, 'bench', 'index-memory', 'run.ts');
+  if (existsSync(script)) {
+    console.log(`\nindex memory for ${INDEX_N.toLocaleString('en')} domain indicators:`);
+    spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', script, '--n', String(INDEX_N)], { stdio: 'inherit', cwd: ROOT });
+  }
+}
