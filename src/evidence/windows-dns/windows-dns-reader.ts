@@ -48,7 +48,7 @@ export function decodeWindowsQname(wire: string): string | null {
     labels.push(wire.slice(close + 1, close + 1 + n));
     i = close + 1 + n;
   }
-  return labels.length ? labels.join('.') : null; // no terminating (0): take what is there
+  return null; // no terminating (0)
 }
 
 /** Reads Windows DNS Server debug logs. */

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { sharedData, skipUnlessShared } from '../../core/test-data.js';
+import { collectingSink, readBuffer } from '../line-reader.js';
+import { SquidReader } from './squid-reader.js';
+
+const LOGS = 'logs/squid';
+
+function read(buf: Buffer) {
+  const reader = new SquidReader('access.log');
+  const sink = collectingSink();
+  readBuffer(reader, buf, sink);
+  return { reader, ...sink };
+}
+
+const rows = (r: ReturnType<typeof read>) => r.observations.map((o) => [o.field, o.kind, o.value, o.ts, o.src, o.dst, o.line]);
+
+test('fail2ban squid lines: comments skipped, DENIED GETs, CONNECT error: URL gives no host', { skip: skipUnlessShared(LOGS) }, () => {
+  const r = read(readFileSync(sharedData(LOGS, 'fail2ban-tests-squid.log')!));
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(rows(r), [
+    ['http.host', 'domain', 'www.proxy-listen.de', 1386543323000, '91.188.124.227', null, 4],
+    ['http.url', 'url', 'http://www.proxy-listen.de/azenv.php', 1386543323000, '91.188.124.227', null, 4],
+    ['conn.orig_h', 'ip', '91.188.124.227', 1386543323000, '91.188.124.227', null, 4],
+    ['conn.orig_h', 'ip', '175.44.0.184', 1386543500000, '175.44.0.184', null, 7],
+    ['http.host', 'domain', 'www2t.biglobe.ne.jp', 1386544084000, '198.74.125.200', null, 10],
+    ['http.url', 'url', 'http://www2t.biglobe.ne.jp/~take52/test/env.cgi', 1386544084000, '198.74.125.200', null, 10],
+    ['conn.orig_h', 'ip', '198.74.125.200', 1386544084000, '198.74.125.200', null, 10],
+    ['http.host', 'domain', 'pkfsp.ru', 1386544146000, '175.42.91.151', null, 13],
+    ['http.url', 'url', 'http://pkfsp.ru/wp-content/uploads/proxyc/engine.php', 1386544146000, '175.42.91.151', null, 13],
+    ['conn.orig_h', 'ip', '175.42.91.151', 1386544146000, '175.42.91.151', null, 13],
+  ]);
+  assert.deepEqual([r.reader.records, r.reader.skipped], [4, 0]);
+});
+
+test('squidview example access.log: 94 records, DIRECT peer is dst', { skip: skipUnlessShared(LOGS) }, () => {
+  const r = read(readFileSync(sharedData(LOGS, 'squidview-example.access.log')!));
+  assert.deepEqual([r.reader.records, r.reader.skipped, r.observations.length], [94, 0, 371]);
+  assert.deepEqual(rows(r).slice(0, 4), [
+    ['http.host', 'domain', 'www.slashdot.org', 1198298239740, '127.0.0.1', '66.35.250.151', 1],
+    ['http.url', 'url', 'http://www.slashdot.org/', 1198298239740, '127.0.0.1', '66.35.250.151', 1],
+    ['conn.resp_h', 'ip', '66.35.250.151', 1198298239740, '127.0.0.1', '66.35.250.151', 1],
+    ['conn.orig_h', 'ip', '127.0.0.1', 1198298239740, '127.0.0.1', '66.35.250.151', 1],
+  ]);
+});
+
+test('CONNECT host:port, IPv6 peer, garbage and truncated lines', () => {
+  const text = [
+    '1700000000.123      5 10.0.0.9 TCP_TUNNEL/200 4000 CONNECT c2.evil.example:443 - HIER_DIRECT/2001:db8:0:0::7 -',
+    '1700000001.000      5 10.0.0.9 TCP_TUNNEL/200 4000 CONNECT 192.0.2.4:8443 - HIER_DIRECT/192.0.2.4 -',
+    'hello world',
+    '1700000002.000 5 10.0.0.9 TCP_MISS/200',
+    '\x00\x01\x02 garbage',
+  ].join('\r\n');
+  const r = read(Buffer.from(text, 'latin1'));
+  assert.deepEqual(rows(r), [
+    ['http.host', 'domain', 'c2.evil.example', 1700000000123, '10.0.0.9', '2001:db8::7', 1],
+    ['conn.resp_h', 'ip', '2001:db8::7', 1700000000123, '10.0.0.9', '2001:db8::7', 1],
+    ['conn.orig_h', 'ip', '10.0.0.9', 1700000000123, '10.0.0.9', '2001:db8::7', 1],
+    ['http.host', 'ip', '192.0.2.4', 1700000001000, '10.0.0.9', '192.0.2.4', 2],
+    ['conn.resp_h', 'ip', '192.0.2.4', 1700000001000, '10.0.0.9', '192.0.2.4', 2],
+    ['conn.orig_h', 'ip', '10.0.0.9', 1700000001000, '10.0.0.9', '192.0.2.4', 2],
+  ]);
+  assert.deepEqual(r.diagnostics.map((d) => `${d.path}:${d.line}: ${d.reason}`), [
+    'access.log:3: not a squid record', 'access.log:4: not a squid record', 'access.log:5: not a squid record',
+  ]);
+});
+
+test('fuzz: mutated squid lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(LOGS) }, () => {
+  const lines = readFileSync(sharedData(LOGS, 'squidview-example.access.log')!).toString('latin1').split('\n').slice(0, 30).map((l) => Buffer.from(l, 'latin1'));
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(300), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 20 }),
+    (edits) => {
+      const reader = new SquidReader('f.log');
+      const sink = collectingSink();
+      const mutated = lines.map((l) => Buffer.from(l));
+      for (const [li, pos, bytes, cut] of edits) {
+        const l = mutated[li]!;
+        const p = Math.min(pos, l.length);
+        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
+      }
+      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
+      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
+    },
+  ), { seed: 3, numRuns: 300 });
+});
