@@ -113,6 +113,7 @@ test('inferIndicator uses the public suffix list to tell domains from file names
     ['bücher.de', 'domain', 'xn--bcher-kva.de'],
     ['hello world', null, null],
     ['999.1.1.1', null, null],
+    ['1.2.3', null, null],
     ['abc', null, null],
     ['deadbeef', null, null],
     ['', null, null],

@@ -292,7 +292,7 @@ export function inferIndicator(raw: string): { type: IndicatorType; value: strin
   }
   const ip = normalizeIp(v);
   if (ip) return { type: ip.family === 4 ? 'ipv4' : 'ipv6', value: ip.value };
-  if (/^\d+(\.\d+){3}$/.test(v)) return null; // dotted quad out of range
+  if (/^[\d.]+$/.test(v)) return null; // a dotted number that is no address (out of range, too few parts)
   if (v.indexOf('@') > 0 && v.indexOf(' ') < 0) {
     const e = normalizeEmail(v);
     return e ? { type: 'email', value: e } : null;

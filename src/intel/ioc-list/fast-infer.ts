@@ -16,12 +16,12 @@ const tldIsDomain = new Map<string, boolean>();
 export function inferIndicatorFast(v: string): { type: IndicatorType; value: string } | null {
   const n = v.length;
   if (n === 0 || n > 253) return inferIndicator(v);
-  let digits = 0, dots = 0, hex = 0, lower = 0, other = 0, upper = 0, hyphens = 0;
+  let digits = 0, dots = 0, hex = 0, other = 0, upper = 0, hyphens = 0;
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
     else if (c === 46) dots++;
-    else if (c >= 97 && c <= 122) { lower++; if (c <= 102) hex++; }
+    else if (c >= 97 && c <= 122) { if (c <= 102) hex++; }
     else if (c >= 65 && c <= 90) { upper++; if (c <= 70) hex++; }
     else if (c === 45) hyphens++;
     else { other++; break; }
@@ -47,7 +47,7 @@ export function inferIndicatorFast(v: string): { type: IndicatorType; value: str
     labelStart = i + 1;
   }
   const tld = v.slice(v.lastIndexOf('.') + 1);
-  let isDomain = tldIsDomain.get(tld);
+  const isDomain = tldIsDomain.get(tld);
   if (isDomain === undefined) {
     const r = inferIndicator(v);
     if (r === null || (r.type !== 'domain' && r.type !== 'filename') || r.value !== v) return r;

@@ -30,6 +30,10 @@ export class Warninglists {
   private readonly names: string[] = [];
   /** Host name (or exact string) → index of the first list holding it as a hostname entry. */
   private readonly hostnames = new Map<string, number>();
+  /** The last two labels of every hostname entry: a name whose last two labels are not here matches no entry of two labels or more. */
+  private readonly hostKeys = new Set<string>();
+  /** Whether some hostname entry is a single label (a TLD). */
+  private singleLabelHosts = false;
   /** Lower-cased exact string → index of the first list holding it. */
   private readonly strings = new Map<string, number>();
   private readonly v4: { list: number; ranges: RangeSet<number> }[] = [];
@@ -56,18 +60,19 @@ export class Warninglists {
   /** The name of the first list the (already normalised) indicator is on, or null. */
   check(type: IndicatorType, value: string): string | null {
     let best = Infinity;
-    const lower = value.toLowerCase();
+    // Normalised values are lower-case already, except a URL's path and query.
+    const lower = type === 'url' || type === 'yara' ? value.toLowerCase() : value;
     const s = this.strings.get(lower);
     if (s !== undefined) best = s;
     switch (type) {
-      case 'domain': best = Math.min(best, this.checkHost(lower)); break;
+      case 'domain': { const h = this.checkHost(lower); if (h < best) best = h; break; }
       case 'url': {
         const host = hostOfUrl(lower);
         if (host !== null) best = Math.min(best, this.checkHost(host), this.strings.get(host) ?? Infinity);
         break;
       }
       case 'ipv4': {
-        const n = parseIPv4(value);
+        const n = parseDottedQuad(value);
         if (n !== null) best = Math.min(best, firstInRanges(this.v4, n, n));
         break;
       }
@@ -87,15 +92,31 @@ export class Warninglists {
   }
 
   private checkHost(host: string): number {
-    let best = Infinity;
-    let h = host;
+    if (this.hostnames.size === 0) return Infinity;
+    const last = host.lastIndexOf('.');
+    if (last < 0) return this.hostnames.get(host) ?? Infinity;
+    let best = this.singleLabelHosts ? this.hostnames.get(host.substring(last + 1)) ?? Infinity : Infinity;
+    const prev = host.lastIndexOf('.', last - 1);
+    // Fast miss: most names share their last two labels with no entry.
+    if (!this.hostKeys.has(prev < 0 ? host : host.substring(prev + 1))) return best;
+    let from = 0;
     for (;;) {
-      const i = this.hostnames.get(h);
+      const i = this.hostnames.get(from === 0 ? host : host.substring(from));
       if (i !== undefined && i < best) best = i;
-      const dot = h.indexOf('.');
-      if (dot < 0) return best;
-      h = h.slice(dot + 1);
+      const dot = host.indexOf('.', from);
+      if (dot < 0 || dot >= last) return best;
+      from = dot + 1;
     }
+  }
+
+  private addHost(entry: string, idx: number): void {
+    const h = cleanHost(entry);
+    if (h === '') return;
+    setFirst(this.hostnames, h, idx);
+    const last = h.lastIndexOf('.');
+    if (last < 0) { this.singleLabelHosts = true; return; }
+    const prev = h.lastIndexOf('.', last - 1);
+    this.hostKeys.add(prev < 0 ? h : h.substring(prev + 1));
   }
 
   private checkCidr(value: string): number {
@@ -104,8 +125,7 @@ export class Warninglists {
     if (value.indexOf(':') < 0) {
       const n = parseIPv4(value.slice(0, slash));
       if (n === null) return Infinity;
-      const end = len === 0 ? 0xffffffff : (n | (0xffffffff >>> len)) >>> 0;
-      return firstInRanges(this.v4, n, end);
+      return firstInRanges(this.v4, n, lastOfV4Prefix(n, len));
     }
     const g = parseIPv6(value.slice(0, slash));
     if (g === null) return Infinity;
@@ -118,13 +138,13 @@ export class Warninglists {
     const entries = l.list.length > MAX_WARNINGLIST_ENTRIES ? l.list.slice(0, MAX_WARNINGLIST_ENTRIES) : l.list;
     switch (l.type) {
       case 'hostname':
-        for (const e of entries) if (typeof e === 'string') setFirst(this.hostnames, cleanHost(e), idx);
+        for (const e of entries) if (typeof e === 'string') this.addHost(e, idx);
         break;
       case 'string':
         for (const e of entries) {
           if (typeof e !== 'string') continue;
           const t = e.trim().toLowerCase();
-          if (t.startsWith('.')) setFirst(this.hostnames, cleanHost(t), idx);
+          if (t.startsWith('.')) this.addHost(t, idx);
           else setFirst(this.strings, t.endsWith('.') ? t.slice(0, -1) : t, idx);
         }
         break;
@@ -151,7 +171,7 @@ export class Warninglists {
       const len = Number(full.slice(slash + 1));
       if (c.type === 'ipv4' || (c.type === 'cidr' && full.indexOf(':') < 0)) {
         const n = parseIPv4(full.slice(0, slash))!;
-        r4.push([n, len === 0 ? 0xffffffff : (n | (0xffffffff >>> len)) >>> 0]);
+        r4.push([n, lastOfV4Prefix(n, len)]);
       } else {
         const g = parseIPv6(full.slice(0, slash))!;
         r6.push([hexOf(g), hexOf(lastOfPrefix(g, len))]);
@@ -194,10 +214,36 @@ function hostOfUrl(url: string): string | null {
   return colon >= 0 ? auth.slice(0, colon) : auth;
 }
 
+/** A canonical dotted quad (as normalisation leaves it) as a number, without allocating; null if malformed. */
+function parseDottedQuad(v: string): number | null {
+  let n = 0, part = 0, parts = 0, digits = 0;
+  for (let i = 0; i <= v.length; i++) {
+    const c = i < v.length ? v.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 255) return null;
+      n = n * 256 + part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else return null;
+  }
+  return parts === 4 ? n : null;
+}
+
 function hexOf(g: readonly number[]): string {
   let s = '';
   for (const x of g) s += x.toString(16).padStart(4, '0');
   return s;
+}
+
+/** The last address of `n/len` (JS shifts are mod 32, so /0 and /32 are special). */
+function lastOfV4Prefix(n: number, len: number): number {
+  if (len >= 32) return n;
+  if (len <= 0) return 0xffffffff;
+  return (n | (0xffffffff >>> len)) >>> 0;
 }
 
 function lastOfPrefix(g: readonly number[], len: number): number[] {
