@@ -37,7 +37,7 @@ export function inferIndicatorFast(v: string): { type: IndicatorType; value: str
     const ip = parseDottedQuad(v);
     return ip === null ? inferIndicator(v) : { type: 'ipv4', value: ip };
   }
-  if (dots === 0 || upper > 0) return inferIndicator(v);
+  if (dots === 0 || upper > 0 || digits + dots === n) return inferIndicator(v);
   // Lower-case letters, digits, hyphens and dots: check the labels as normalizeDomain does.
   let labelStart = 0;
   for (let i = 0; i <= n; i++) {
