@@ -2,6 +2,7 @@
  * What the archive readers (zip, tar, gzip) share while one archive is
  * expanded: the limits, the running totals and the diagnostic sink.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import type { Diagnostic } from '../core/diagnostic.js';
 
 /** Limits on expanding archives; a zip bomb trips `maxRatio` or `maxTotalBytes`. */
@@ -51,9 +52,9 @@ export interface ArchiveMember {
   data: Buffer;
 }
 
-/** Bytes a member may still expand to: the smaller of the member cap and what is left of the total. */
+/** Bytes a member may still expand to: the smaller of the member cap and what is left of the total (and never past Node's largest Buffer). */
 export function remainingBudget(ctx: ArchiveContext): number {
-  return Math.max(0, Math.min(ctx.limits.maxMemberSize, ctx.limits.maxTotalBytes - ctx.totalBytes));
+  return Math.max(0, Math.min(ctx.limits.maxMemberSize, ctx.limits.maxTotalBytes - ctx.totalBytes, bufferConstants.MAX_LENGTH));
 }
 
 /** True when `uncompressed` bytes from `compressed` bytes is a bomb's ratio. */

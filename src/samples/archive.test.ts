@@ -113,11 +113,21 @@ test('zip: member size and member count limits', () => {
   });
 });
 
-test('zip: cut off before its central directory', () => {
-  const zip = buildZip([{ name: 'a', data: A }]);
+test('zip: cut off before its central directory, members are salvaged from local headers', () => {
+  const zip = buildZip([{ name: 'a', data: A }, { name: 'b', data: B, zip64: true }, { name: 'c', data: A, dataDescriptor: true }, { name: 'd', data: A }]);
+  assert.deepEqual(expand(zip.subarray(0, zip.indexOf('PK\x01\x02') + 10)), {
+    members: [['a', A.toString()], ['b', 'MZ bravo']],
+    diags: [
+      'x.zip: zip without an end-of-central-directory record (cut off?): members read from their local headers',
+      "x.zip:byte 111: local header of 'c' leaves its size to a data descriptor: the rest is not read",
+    ],
+  });
   assert.deepEqual(expand(zip.subarray(0, 40)), {
     members: [],
-    diags: ['x.zip: zip without an end-of-central-directory record (cut off?): members not read'],
+    diags: [
+      'x.zip: zip without an end-of-central-directory record (cut off?): members read from their local headers',
+      'x.zip!a: member data runs past the end of the archive (42 > 40)',
+    ],
   });
 });
 

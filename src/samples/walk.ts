@@ -18,7 +18,7 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTT
 /** How walkFiles behaves. */
 export interface WalkOptions {
   /** Files larger than this → diagnostic 'too-large', skipped (default core/limits DEFAULT_MAX_FILE_SIZE). */
-  maxFileSize: number;
+  maxFileSize?: number;
   onDiagnostic(d: Diagnostic): void;
   /** Stops the walk between files. */
   signal?: AbortSignal;
@@ -30,11 +30,6 @@ export interface WalkedFile {
   path: string;
   size: number;
   data: Buffer;
-}
-
-/** Default walk options but for the diagnostic sink. */
-export function defaultWalkOptions(onDiagnostic: (d: Diagnostic) => void): WalkOptions {
-  return { maxFileSize: DEFAULT_MAX_FILE_SIZE, onDiagnostic };
 }
 
 /** What kind of special file a Stats or Dirent is, for the diagnostic. */
@@ -149,8 +144,9 @@ async function readRegularFile(path: string, opts: WalkOptions): Promise<WalkedF
       opts.onDiagnostic(diag('skipped', path, `${describeSpecial(st)}: not read`));
       return null;
     }
-    if (st.size > opts.maxFileSize) {
-      opts.onDiagnostic(diag('too-large', path, `file of ${st.size} bytes over the limit of ${opts.maxFileSize}: not read`));
+    const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (st.size > maxFileSize) {
+      opts.onDiagnostic(diag('too-large', path, `file of ${st.size} bytes over the limit of ${maxFileSize}: not read`));
       return null;
     }
     const data = Buffer.allocUnsafe(st.size);

@@ -79,15 +79,16 @@ function findEocd(data: Buffer): number {
 }
 
 /**
- * Reads the central directory: null when `data` has no end-of-central-directory
- * record (not a zip, or cut off before its end: reported).
+ * Reads the central directory. A zip cut off before it (a partial download, a
+ * file carved from a capture) is reported and read from its local headers, as
+ * far as they give sizes (a member with a data descriptor ends the salvage).
  */
-export function readZipDirectory(data: Buffer, path: string, ctx: ArchiveContext): ZipDirectory | null {
+export function readZipDirectory(data: Buffer, path: string, ctx: ArchiveContext): ZipDirectory {
   const report = ctx.onDiagnostic;
   const eocd = findEocd(data);
   if (eocd < 0) {
-    report(diag('truncated', path, 'zip without an end-of-central-directory record (cut off?): members not read'));
-    return null;
+    report(diag('truncated', path, 'zip without an end-of-central-directory record (cut off?): members read from their local headers'));
+    return { entries: readLocalEntries(data, path, ctx), shift: 0 };
   }
   let count = data.readUInt16LE(eocd + 10);
   let cdSize = data.readUInt32LE(eocd + 12);
@@ -132,6 +133,44 @@ export function readZipDirectory(data: Buffer, path: string, ctx: ArchiveContext
     pos = entry.next;
   }
   return { entries, shift };
+}
+
+/** Entries from consecutive local headers, for a zip without its central directory. */
+function readLocalEntries(data: Buffer, path: string, ctx: ArchiveContext): ZipEntry[] {
+  const entries: ZipEntry[] = [];
+  let pos = 0;
+  while (pos + 30 <= data.length && data.readUInt32LE(pos) === SIG_LOCAL && entries.length < ctx.limits.maxMembers) {
+    const flags = data.readUInt16LE(pos + 6);
+    const nameLen = data.readUInt16LE(pos + 26);
+    const extraLen = data.readUInt16LE(pos + 28);
+    let compressedSize = data.readUInt32LE(pos + 18);
+    let uncompressedSize = data.readUInt32LE(pos + 22);
+    const name = data.toString(flags & FLAG_UTF8 ? 'utf8' : 'latin1', pos + 30, Math.min(pos + 30 + Math.min(nameLen, MAX_NAME_BYTES), data.length));
+    let aes = false;
+    let e = pos + 30 + nameLen;
+    const extraEnd = Math.min(e + extraLen, data.length);
+    while (e + 4 <= extraEnd) {
+      const id = data.readUInt16LE(e);
+      const len = data.readUInt16LE(e + 2);
+      if (id === EXTRA_AES) aes = true;
+      // The local zip64 field holds both sizes, uncompressed first (APPNOTE 4.5.3).
+      if (id === EXTRA_ZIP64 && len >= 16 && e + 20 <= extraEnd) {
+        uncompressedSize = readU64(data, e + 4);
+        compressedSize = readU64(data, e + 12);
+      }
+      e += 4 + len;
+    }
+    if (flags & FLAG_DATA_DESCRIPTOR && compressedSize === 0) {
+      ctx.onDiagnostic(diag('truncated', path, `local header of '${quoteForDiagnostic(name)}' leaves its size to a data descriptor: the rest is not read`, { offset: pos }));
+      break;
+    }
+    entries.push({
+      name, flags, method: data.readUInt16LE(pos + 8), modTime: data.readUInt16LE(pos + 10), crc: data.readUInt32LE(pos + 14),
+      compressedSize, uncompressedSize, localOffset: pos, aes, skip: name.endsWith('/'),
+    });
+    pos += 30 + nameLen + extraLen + compressedSize;
+  }
+  return entries;
 }
 
 /** One central-directory header at `pos`, or null when it runs past the end. */
@@ -191,7 +230,6 @@ function readCentralEntry(data: Buffer, pos: number, path: string, ctx: ArchiveC
  */
 export function* readZipMembers(data: Buffer, path: string, ctx: ArchiveContext): Generator<ArchiveMember> {
   const dir = readZipDirectory(data, path, ctx);
-  if (!dir) return;
   for (const entry of dir.entries) {
     if (ctx.stopped) return;
     if (entry.skip) continue;

@@ -33,7 +33,7 @@ function putOctal(block: Buffer, at: number, len: number, value: number): void {
 }
 
 /** One 512-byte header. */
-function buildHeader(name: string, size: number, type: string, e: TarWriterEntry, prefix = ''): Buffer {
+function buildHeader(name: string, size: number, type: string, e: Partial<TarWriterEntry>, prefix = ''): Buffer {
   const h = Buffer.alloc(BLOCK);
   putString(h, 0, 100, name);
   putOctal(h, 100, 8, 0o644);
