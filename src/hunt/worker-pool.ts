@@ -9,9 +9,20 @@ import { fileURLToPath } from 'node:url';
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
 
+/** The worker script `name` beside the module `base` (an import.meta.url), with that module's extension. */
 export function workerUrl(base: string, name: string): URL {
   const ext = extname(fileURLToPath(base));
   return new URL(`./${name}${ext}`, base);
+}
+
+/** Starts a worker; a TypeScript script (running under tsx) goes through the ts-worker.mjs bootstrap. */
+export function startWorker(url: URL, workerData: unknown): Worker {
+  if (url.pathname.endsWith('.ts')) {
+    return new Worker(new URL('./ts-worker.mjs', import.meta.url), {
+      workerData: { ...(workerData as object), script: url.href },
+    });
+  }
+  return new Worker(url, { workerData });
 }
 
 export class WorkerPool<T, R> {
@@ -24,7 +35,7 @@ export class WorkerPool<T, R> {
 
   constructor(url: URL, size: number, workerData: unknown) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(url, { workerData });
+      const w = startWorker(url, workerData);
       w.on('message', (m: { id: number; result?: R; error?: string }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);

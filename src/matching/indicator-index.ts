@@ -21,12 +21,26 @@ import {
   normalizeObserved, parseDigestWords, parseIPv4At, writeDomain, writeFilename, writeUtf8,
 } from './observed-values.js';
 import {
-  HASH_SEED, StringTable, StringTableBuilder, hashBytesReverse, reverseHashStep, type SharedStringTable,
+  HASH_SEED, StringTable, StringTableBuilder, hashBytesReverse, type SharedStringTable,
 } from './string-table.js';
+import { allocSharedU8, viewU8 } from './shared-memory.js';
+
+/** A shared byte array with the memoryBytes() every index part has. */
+class ByteSet {
+  constructor(readonly bytes: Uint8Array) {}
+  memoryBytes(): number { return this.bytes.byteLength; }
+}
 
 /** Scratch for one normalised observed value; longer URLs are compared on their first this-many bytes only. */
 const MAX_OBSERVED_BYTES = 64 * 1024;
 const SHARED_FORMAT = 'sightline-index/1';
+/**
+ * Domain "shapes" present, one byte per (label count, length) pair (a name
+ * has at most 127 labels and 253 bytes): a suffix of an observed name whose
+ * shape no indicator has is never probed, so small indicator sets cost
+ * almost nothing per lookup.
+ */
+const SHAPE_BYTES = 128 * 256;
 
 /** One indicator to index: `value` normalised as stored; `yara` entries are ignored. */
 export interface IndexEntry {
@@ -42,6 +56,7 @@ export interface SharedIndex {
   size: number;
   skipped: number;
   domain: SharedStringTable;
+  domainShapes: SharedArrayBuffer;
   filename: SharedStringTable;
   email: SharedStringTable;
   urlExact: SharedStringTable;
@@ -55,6 +70,7 @@ export interface SharedIndex {
 
 interface Parts {
   domain: StringTable;
+  domainShapes: ByteSet;
   filename: StringTable;
   email: StringTable;
   urlExact: StringTable;
@@ -82,7 +98,7 @@ export class IndicatorIndex {
   /** Builds the index. Entries whose value is not valid for their type are counted in `skipped`, not thrown. */
   static build(entries: Iterable<IndexEntry>): IndicatorIndex {
     const b = {
-      domain: new StringTableBuilder(), filename: new StringTableBuilder(), email: new StringTableBuilder(),
+      domain: new StringTableBuilder(), domainShapes: allocSharedU8(SHAPE_BYTES), filename: new StringTableBuilder(), email: new StringTableBuilder(),
       urlExact: new StringTableBuilder(), urlPrefix: new StringTableBuilder(),
       v4: new AddressSetBuilder(1), v6: new AddressSetBuilder(4),
       md5: new DigestSetBuilder(4), sha1: new DigestSetBuilder(5), sha256: new DigestSetBuilder(8),
@@ -98,7 +114,7 @@ export class IndicatorIndex {
       if (ok) size++; else skipped++;
     }
     const parts: Parts = {
-      domain: b.domain.finish(), filename: b.filename.finish(), email: b.email.finish(),
+      domain: b.domain.finish(), domainShapes: new ByteSet(b.domainShapes), filename: b.filename.finish(), email: b.email.finish(),
       urlExact: b.urlExact.finish(), urlPrefix: b.urlPrefix.finish(), v4: b.v4.finish(), v6: b.v6.finish(),
       md5: b.md5.finish(), sha1: b.sha1.finish(), sha256: b.sha256.finish(),
     };
@@ -109,7 +125,7 @@ export class IndicatorIndex {
   static fromShared(s: SharedIndex): IndicatorIndex {
     if (s === null || typeof s !== 'object' || s.format !== SHARED_FORMAT) throw new TypeError('not a shared indicator index');
     const parts: Parts = {
-      domain: StringTable.fromShared(s.domain), filename: StringTable.fromShared(s.filename),
+      domain: StringTable.fromShared(s.domain), domainShapes: new ByteSet(viewU8(s.domainShapes, SHAPE_BYTES)), filename: StringTable.fromShared(s.filename),
       email: StringTable.fromShared(s.email), urlExact: StringTable.fromShared(s.urlExact),
       urlPrefix: StringTable.fromShared(s.urlPrefix), v4: AddressSet.fromShared(s.v4), v6: AddressSet.fromShared(s.v6),
       md5: DigestSet.fromShared(s.md5), sha1: DigestSet.fromShared(s.sha1), sha256: DigestSet.fromShared(s.sha256),
@@ -122,7 +138,7 @@ export class IndicatorIndex {
     const p = this.parts;
     return {
       format: SHARED_FORMAT, size: this.size, skipped: this.skipped,
-      domain: p.domain.toShared(), filename: p.filename.toShared(), email: p.email.toShared(),
+      domain: p.domain.toShared(), domainShapes: p.domainShapes.bytes.buffer as SharedArrayBuffer, filename: p.filename.toShared(), email: p.email.toShared(),
       urlExact: p.urlExact.toShared(), urlPrefix: p.urlPrefix.toShared(), v4: p.v4.toShared(), v6: p.v6.toShared(),
       md5: p.md5.toShared(), sha1: p.sha1.toShared(), sha256: p.sha256.toShared(),
     };
@@ -161,12 +177,17 @@ export class IndicatorIndex {
     const table = this.parts.domain;
     if (table.count === 0) return 0;
     const bytes = this.bytes;
+    const shapes = this.parts.domainShapes.bytes;
     const len = writeDomain(value, bytes);
     let pushed = 0;
     let h = HASH_SEED;
+    let labels = 1;
     for (let i = len - 1; i >= 0; i--) {
-      h = reverseHashStep(h, bytes[i]!);
-      if (i === 0 || bytes[i - 1] === 0x2e) pushed += table.lookup(bytes, i, len, h, out);
+      h = Math.imul(h ^ bytes[i]!, 0x01000193); // reverseHashStep, inlined
+      if (i === 0 || bytes[i - 1] === 0x2e) {
+        if (shapes[(labels << 8) | (len - i)] !== 0) pushed += table.lookup(bytes, i, len, h, out);
+        labels++;
+      }
     }
     return pushed;
   }
@@ -238,7 +259,7 @@ export class IndicatorIndex {
 }
 
 type Builders = {
-  domain: StringTableBuilder; filename: StringTableBuilder; email: StringTableBuilder;
+  domain: StringTableBuilder; domainShapes: Uint8Array; filename: StringTableBuilder; email: StringTableBuilder;
   urlExact: StringTableBuilder; urlPrefix: StringTableBuilder;
   v4: AddressSetBuilder; v6: AddressSetBuilder; md5: DigestSetBuilder; sha1: DigestSetBuilder; sha256: DigestSetBuilder;
 };
@@ -251,7 +272,11 @@ function addEntry(b: Builders, e: IndexEntry, bytes: Uint8Array, words: Uint32Ar
   switch (e.type) {
     case 'domain': {
       const len = writeDomain(v, bytes);
-      return len > 0 && b.domain.add(bytes, 0, len, e.id);
+      if (len <= 0 || !b.domain.add(bytes, 0, len, e.id)) return false;
+      let labels = 1;
+      for (let i = 0; i < len; i++) if (bytes[i] === 0x2e) labels++;
+      b.domainShapes[(labels << 8) | len] = 1;
+      return true;
     }
     case 'filename': {
       const len = writeFilename(v, bytes);

@@ -13,6 +13,9 @@ import {
 import { computeCrc32 } from './crc32.js';
 import { decryptZipCrypto, ZIPCRYPTO_HEADER_BYTES } from './zip-crypto.js';
 
+/** Said of a member the analysts' password does not decrypt. */
+const WRONG_PASSWORD = `encrypted member: the password '${ANALYST_ZIP_PASSWORD}' does not fit`;
+
 /** The end-of-central-directory record sits within the last 22 + 65,535 (comment) bytes. */
 const MAX_EOCD_SEARCH_BYTES = 22 + 0xffff;
 /** Longest member name kept whole (longer ones are cut, with a diagnostic). */
@@ -266,7 +269,7 @@ export function extractZipEntry(data: Buffer, entry: ZipEntry, shift: number, wh
     const check = entry.flags & FLAG_DATA_DESCRIPTOR ? (entry.modTime >>> 8) & 0xff : entry.crc >>> 24;
     if (payload.length < ZIPCRYPTO_HEADER_BYTES) return report('truncated', 'encrypted member shorter than its 12-byte header');
     const plain = decryptZipCrypto(payload, PASSWORD, check);
-    if (!plain) return report('unsupported', `encrypted member: the password '${ANALYST_ZIP_PASSWORD}' does not fit`);
+    if (!plain) return report('unsupported', WRONG_PASSWORD);
     payload = plain;
   }
   let out: Buffer;
@@ -278,9 +281,14 @@ export function extractZipEntry(data: Buffer, entry: ZipEntry, shift: number, wh
     try {
       out = zlib.inflateRawSync(payload, { maxOutputLength: Math.max(1, cap) });
     } catch (err) {
+      // The check byte lets a wrong password through once in 256 tries: then the data is noise.
+      if (encrypted) return report('unsupported', WRONG_PASSWORD);
       const msg = err instanceof RangeError ? `inflates past its declared ${entry.uncompressedSize} bytes` : `deflate data corrupt (${quoteForDiagnostic(String((err as Error).message))})`;
       return report('bad-record', msg);
     }
+  }
+  if (encrypted && (out.length !== entry.uncompressedSize || computeCrc32(out) !== entry.crc)) {
+    return report('unsupported', WRONG_PASSWORD);
   }
   if (out.length !== entry.uncompressedSize) {
     return report('bad-record', `member is ${out.length} bytes, the directory says ${entry.uncompressedSize}`);

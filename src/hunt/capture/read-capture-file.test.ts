@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { formatDiagnostic, type Diagnostic } from '../../core/diagnostic.js';
+import type { Observation } from '../../core/model.js';
+import { sharedData, skipUnlessShared } from '../../core/test-data.js';
+import { writePcap } from '../../evidence/pcap/testing/capture-writer.js';
+import { dnsMessage, ethernet, ipv4, udp } from '../../evidence/pcap/testing/packet-builder.js';
+import { readCaptureFile, type CaptureHuntOptions } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sightline-capture-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+async function readAll(path: string, opts: CaptureHuntOptions = {}): Promise<{ obs: Observation[]; batches: number; diags: string[]; stats: unknown }> {
+  const obs: Observation[] = [];
+  const diags: string[] = [];
+  let batches = 0;
+  const stats = await readCaptureFile(path, 'shown.pcap', (b) => { batches++; obs.push(...b); }, (d: Diagnostic) => diags.push(formatDiagnostic(d)), opts);
+  return { obs, batches, diags, stats };
+}
+
+/** A capture of n DNS queries, each from its own client (so flows spread over workers). */
+function dnsCapture(n: number): Buffer {
+  return writePcap(Array.from({ length: n }, (_, i) => ({
+    ts: 1_700_000_000_000 + i,
+    data: ethernet(ipv4({ src: `10.0.${i >> 8 & 255}.${i & 255}`, dst: '192.0.2.53', proto: 17, payload: udp(40000 + i % 1000, 53, dnsMessage({ name: `host${i}.example.net` })) }), 0x0800),
+  })));
+}
+
+test('reads a plain capture in this thread, in packet order, with stats', async () => {
+  const p = join(dir, 'small.pcap');
+  writeFileSync(p, dnsCapture(3));
+  const r = await readAll(p);
+  assert.deepEqual(r.stats, { format: 'pcap', packets: 3, bytes: readFileSync(p).length, skipped: 0, skippedFragments: 0 });
+  assert.deepEqual(r.obs.map((o) => `${o.packet} ${o.field} ${o.value}`), [
+    '1 conn.orig_h 10.0.0.0', '1 conn.resp_h 192.0.2.53', '1 dns.query host0.example.net',
+    '2 conn.orig_h 10.0.0.1', '2 conn.resp_h 192.0.2.53', '2 dns.query host1.example.net',
+    '3 conn.orig_h 10.0.0.2', '3 conn.resp_h 192.0.2.53', '3 dns.query host2.example.net',
+  ]);
+  assert.equal(r.obs[2]!.ts, 1_700_000_000_000);
+  assert.deepEqual(r.diags, []);
+});
+
+test('reads a gzipped capture the same as the plain one', async () => {
+  const raw = dnsCapture(50);
+  writeFileSync(join(dir, 'a.pcap'), raw);
+  writeFileSync(join(dir, 'a.pcap.gz'), gzipSync(raw));
+  const plain = await readAll(join(dir, 'a.pcap'));
+  const gz = await readAll(join(dir, 'a.pcap.gz'));
+  assert.deepEqual(gz.obs, plain.obs);
+  assert.deepEqual(gz.stats, plain.stats);
+});
+
+test('worker threads give the same observations, in packet order within each batch', async () => {
+  const p = join(dir, 'many.pcap');
+  writeFileSync(p, dnsCapture(20000));
+  const serial = await readAll(p, { workers: 0 });
+  const parallel = await readAll(p, { workers: 2, parallelThreshold: 0 });
+  assert.equal(serial.obs.length, 60000);
+  assert.deepEqual(parallel.obs, serial.obs);
+  assert.deepEqual(parallel.stats, serial.stats);
+  assert.ok(parallel.batches >= 60000 / 4096);
+});
+
+test('a real capture reads the same with and without workers', { skip: skipUnlessShared('pcap', 'suricata-verify_tls-subjectaltname.pcap') }, async () => {
+  const p = sharedData('pcap', 'suricata-verify_tls-subjectaltname.pcap')!;
+  const serial = await readAll(p, { workers: 0 });
+  const parallel = await readAll(p, { workers: 3, parallelThreshold: 0 });
+  assert.equal(serial.obs.filter((o) => o.field === 'tls.sni').length, 40);
+  assert.deepEqual(parallel.obs, serial.obs);
+  assert.deepEqual(parallel.stats, serial.stats);
+});
+
+test('reports a missing file, an unknown format and a cut-off capture as diagnostics', async () => {
+  assert.deepEqual((await readAll(join(dir, 'missing.pcap'))).diags.map((d) => d.replace(/: cannot read: .*/, ': cannot read')), ['shown.pcap: cannot read']);
+  writeFileSync(join(dir, 'text.pcap'), 'hello, this is not a capture\n');
+  assert.deepEqual((await readAll(join(dir, 'text.pcap'))).diags, ['shown.pcap:packet 1: not a pcap or pcapng capture (unknown magic number)']);
+  const cut = dnsCapture(2);
+  writeFileSync(join(dir, 'cut.pcap'), cut.subarray(0, cut.length - 10));
+  const r = await readAll(join(dir, 'cut.pcap'), { workers: 2, parallelThreshold: 0 });
+  assert.deepEqual(r.diags, ['shown.pcap:packet 2: capture cut off mid-packet: 83 bytes of an incomplete record at the end']);
+  assert.equal(r.obs.length, 3);
+});
+
+test('an aborted read rejects', async () => {
+  const p = join(dir, 'abort.pcap');
+  writeFileSync(p, dnsCapture(100));
+  const ac = new AbortController();
+  ac.abort(new Error('stop'));
+  await assert.rejects(readAll(p, { signal: ac.signal }), /stop/);
+});
+
+test('onProgress reports the file bytes read', async () => {
+  const p = join(dir, 'progress.pcap');
+  writeFileSync(p, dnsCapture(10));
+  const seen: number[] = [];
+  await readAll(p, { onProgress: (n) => seen.push(n) });
+  assert.equal(seen.at(-1), readFileSync(p).length);
+});
