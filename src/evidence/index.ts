@@ -6,5 +6,9 @@ export type { ObservationSink, LineReader } from './line-reader.js';
 export { LOG_FORMATS, detectLogFormat, createLineReader } from './detect.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
 
-// ---- pcap/ (packet capture reader): its exports are added here by the pcap helper ----
-// ---- end pcap/ ----
+// Packet captures (pcap/): the same observations, with packet numbers.
+export {
+  CAPTURE_FORMATS, detectCaptureFormat, CaptureReader, CaptureFramer, PacketDecoder, MAX_CAPLEN, MAX_PCAPNG_BLOCK, MAX_FLOWS,
+  type CaptureFormat, type CaptureReaderOptions, type CaptureStats, type FramedPacket, type FramerSink, type FramerStats,
+  type PacketDecoderOptions, type DecoderStats,
+} from './pcap/index.js';

@@ -82,12 +82,47 @@ export class CaptureFramer {
   /** Feeds the next chunk of the file. */
   push(chunk: Buffer): void {
     this.stats.bytes += chunk.length;
-    if (this.state === 'stopped') return;
-    const buf = this.pending && this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    const pos = this.run(buf);
-    // Keep only the unread tail; copy it when small so a big chunk is not retained.
-    if (pos >= buf.length) this.pending = null;
-    else this.pending = buf.length - pos < 65536 ? Buffer.from(buf.subarray(pos)) : buf.subarray(pos);
+    if (this.stopped()) return;
+    let off = 0;
+    // A record straddling chunks: join only its bytes, not the whole chunk (copying every chunk is slow).
+    while (this.pending !== null && off < chunk.length) {
+      const pending = this.pending;
+      const need = this.needed(pending);
+      const take = need === Infinity ? chunk.length - off : Math.min(need - pending.length, chunk.length - off);
+      const n = take > 0 ? take : chunk.length - off;
+      const joined = Buffer.concat([pending, chunk.subarray(off, off + n)]);
+      off += n;
+      this.pending = null;
+      const pos = this.run(joined);
+      if (this.stopped()) return;
+      if (pos < joined.length) this.pending = joined.subarray(pos);
+    }
+    if (off >= chunk.length) return;
+    const rest = off === 0 ? chunk : chunk.subarray(off);
+    const pos = this.run(rest);
+    // Keep only the unread tail, copied, so the chunk itself is not retained.
+    if (!this.stopped() && pos < rest.length) this.pending = Buffer.from(rest.subarray(pos));
+  }
+
+  private stopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  /** Bytes the first record in buf needs in all (Infinity: unknown, join everything). */
+  private needed(buf: Buffer): number {
+    if (this.state === 'pcap') {
+      if (buf.length < PCAP_RECORD_HEADER) return PCAP_RECORD_HEADER;
+      const caplen = this.u32(buf, 8);
+      return caplen > MAX_CAPLEN ? PCAP_RECORD_HEADER : PCAP_RECORD_HEADER + caplen;
+    }
+    if (this.state === 'pcapng') {
+      if (buf.length < 12) return 12;
+      if (buf.readUInt32BE(0) === PCAPNG_SHB_TYPE) return Infinity;
+      const len = this.u32(buf, 4);
+      return len < 12 || len > MAX_PCAPNG_BLOCK ? 12 : len;
+    }
+    if (this.state === 'start') return buf.length < PCAP_HEADER ? PCAP_HEADER : Infinity;
+    return Infinity;
   }
 
   /** Signals the end of the file. */
@@ -175,8 +210,9 @@ export class CaptureFramer {
     p.buf = buf;
     p.linktype = this.pcapLinktype;
     const div = this.pcapNano ? 1e6 : 1e3;
+    const le = this.little;
     while (buf.length - pos >= PCAP_RECORD_HEADER) {
-      const caplen = this.u32(buf, pos + 8);
+      const caplen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
       if (caplen > MAX_CAPLEN) {
         this.stats.badRecords++;
         this.report('bad-record', `record claims ${caplen} captured bytes (over ${MAX_CAPLEN}): corrupt capture, reading stops`);
@@ -184,7 +220,7 @@ export class CaptureFramer {
         return buf.length;
       }
       if (buf.length - pos - PCAP_RECORD_HEADER < caplen) break;
-      const origLen = this.u32(buf, pos + 12);
+      const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
       this.stats.packets++;
       if (caplen > origLen) {
         this.report('bad-record', `captured length ${caplen} is over the packet length ${origLen}`, this.stats.packets);
@@ -192,7 +228,9 @@ export class CaptureFramer {
         this.report('bad-record', `captured length ${caplen} is over the snapshot length ${this.pcapSnaplen}`, this.stats.packets);
       }
       p.number = this.stats.packets;
-      p.ts = this.u32(buf, pos) * 1000 + Math.floor(this.u32(buf, pos + 4) / div);
+      p.ts = le
+        ? buf.readUInt32LE(pos) * 1000 + Math.floor(buf.readUInt32LE(pos + 4) / div)
+        : buf.readUInt32BE(pos) * 1000 + Math.floor(buf.readUInt32BE(pos + 4) / div);
       p.offset = pos + PCAP_RECORD_HEADER;
       p.length = caplen;
       p.origLength = origLen;

@@ -1,0 +1,168 @@
+/**
+ * Bench: readCaptureFile against tshark and tcpdump on a generated capture.
+ *   node --import tsx bench/hunt-pcap/run.ts [--mb 500] [--tshark-mb 50] [--workers N]
+ * Generates (seeded, reproducible) a pcap mixing DNS, HTTP, TLS and bulk TCP with
+ * 200 planted domains (each as a DNS query, an HTTP Host and a TLS SNI) into bench/out/,
+ * then times each tool over it in this run and checks that ours and tshark see every planted name.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/core/test-data.js';
+import { readCaptureFile } from '../../src/hunt/capture/index.js';
+import { clientHello, dnsMessage, ethernet, httpRequest, ipv4, TCP, tcp, tlsRecords, udp } from '../../src/evidence/pcap/testing/packet-builder.js';
+
+const PLANTED = 200;
+const SEGMENT = 1460;
+const FLUSH_BYTES = 4 * 1024 * 1024;
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+/** mulberry32: a small seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const plantedName = (i: number): string => `c2-${i}.planted-${(i * 7919) % 1000}.example`;
+
+/** Writes a capture of at least `mb` MB; the same seed gives the same bytes, so a smaller size is a prefix. */
+function generate(path: string, mb: number): void {
+  const rnd = prng(20130604);
+  const fd = openSync(path, 'w');
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0); header.writeUInt16LE(2, 4); header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(262144, 16); header.writeUInt32LE(1, 20);
+  let parts: Buffer[] = [header];
+  let pending = 24;
+  let written = 0;
+  let ts = 1_370_000_000_000;
+  const target = mb * 1024 * 1024;
+  const put = (frame: Buffer): void => {
+    const r = Buffer.alloc(16);
+    ts += 0.25;
+    r.writeUInt32LE(Math.floor(ts / 1000), 0); r.writeUInt32LE(Math.floor((ts % 1000) * 1000), 4);
+    r.writeUInt32LE(frame.length, 8); r.writeUInt32LE(frame.length, 12);
+    parts.push(r, frame);
+    pending += 16 + frame.length;
+    if (pending >= FLUSH_BYTES) { const b = Buffer.concat(parts); writeSync(fd, b); written += b.length; parts = []; pending = 0; }
+  };
+  const frame = (src: string, dst: string, proto: number, payload: Buffer): Buffer => ethernet(ipv4({ src, dst, proto, payload }), 0x0800);
+  const host = (): string => `10.${1 + Math.floor(rnd() * 200)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 250)}`;
+  const server = (): string => `198.51.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 250)}`;
+  const randomName = (): string => `www.site${Math.floor(rnd() * 100000)}.test`;
+  const stream = (c: string, s: string, cp: number, sp: number, request: Buffer, responseBytes: number): void => {
+    let cseq = Math.floor(rnd() * 2 ** 32), sseq = Math.floor(rnd() * 2 ** 32);
+    put(frame(c, s, 6, tcp({ sport: cp, dport: sp, seq: cseq, flags: TCP.SYN })));
+    put(frame(s, c, 6, tcp({ sport: sp, dport: cp, seq: sseq, flags: TCP.SYN | TCP.ACK })));
+    cseq++; sseq++;
+    for (let i = 0; i < request.length; i += SEGMENT) {
+      const seg = request.subarray(i, i + SEGMENT);
+      put(frame(c, s, 6, tcp({ sport: cp, dport: sp, seq: cseq, flags: TCP.ACK | TCP.PSH, payload: seg })));
+      cseq += seg.length;
+    }
+    const body = Buffer.alloc(SEGMENT, 0x5a);
+    for (let left = responseBytes; left > 0; left -= SEGMENT) {
+      const seg = left >= SEGMENT ? body : body.subarray(0, left);
+      put(frame(s, c, 6, tcp({ sport: sp, dport: cp, seq: sseq, flags: TCP.ACK, payload: seg })));
+      sseq += seg.length;
+    }
+    put(frame(c, s, 6, tcp({ sport: cp, dport: sp, seq: cseq, flags: TCP.FIN | TCP.ACK })));
+  };
+  let session = 0;
+  while (written + pending < target) {
+    // The first 3×200 odd sessions carry the planted names (DNS, then HTTP, then TLS); the rest is haystack.
+    const plantIndex = session % 2 === 1 && session < PLANTED * 6 ? (session - 1) / 2 : -1;
+    const kind = plantIndex >= 0 ? Math.floor(plantIndex / PLANTED) : Math.floor(rnd() * 4);
+    const name = plantIndex >= 0 ? plantedName(plantIndex % PLANTED) : randomName();
+    const c = host(), s = server(), cp = 1024 + Math.floor(rnd() * 60000);
+    if (kind === 0) {
+      const id = Math.floor(rnd() * 65536);
+      put(frame(c, '192.0.2.53', 17, udp(cp, 53, dnsMessage({ id, name }))));
+      put(frame('192.0.2.53', c, 17, udp(53, cp, dnsMessage({ id, name, response: true, answers: [{ type: 'A', value: s }] }))));
+    } else if (kind === 1) {
+      stream(c, s, cp, 80, httpRequest('GET', `/path/${session}`, [['Host', name], ['User-Agent', 'bench/1.0'], ['Accept', '*/*']]), Math.floor(rnd() * 40000));
+    } else if (kind === 2) {
+      stream(c, s, cp, 443, tlsRecords(clientHello(name, 200)), Math.floor(rnd() * 60000));
+    } else {
+      stream(c, s, cp, 445, Buffer.alloc(300, 1), Math.floor(rnd() * 80000));
+    }
+    session++;
+  }
+  if (parts.length) { const b = Buffer.concat(parts); writeSync(fd, b); written += b.length; }
+  closeSync(fd);
+}
+
+function mbOf(path: string): number {
+  return statSync(path).size / (1024 * 1024);
+}
+
+async function main(): Promise<void> {
+  const mb = arg('mb', 500);
+  const tsharkMb = arg('tshark-mb', 50);
+  const workersArg = process.argv.includes('--workers') ? arg('workers', 2) : undefined;
+  const out = join(repoRoot(), 'bench', 'out');
+  mkdirSync(out, { recursive: true });
+  const full = join(out, `hunt-pcap-${mb}mb.pcap`);
+  const prefix = join(out, `hunt-pcap-${tsharkMb}mb.pcap`);
+  let t = performance.now();
+  if (!existsSync(full)) generate(full, mb);
+  if (!existsSync(prefix)) generate(prefix, tsharkMb);
+  console.log(`capture: ${full} (${mbOf(full).toFixed(0)} MB), tshark prefix: ${prefix} (${mbOf(prefix).toFixed(0)} MB); ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const planted = new Set(Array.from({ length: PLANTED }, (_, i) => plantedName(i)));
+
+  // Ours.
+  const seen = new Map<string, Set<string>>([['dns.query', new Set()], ['http.host', new Set()], ['tls.sni', new Set()]]);
+  let observations = 0;
+  t = performance.now();
+  const stats = await readCaptureFile(full, full, (batch) => {
+    observations += batch.length;
+    for (const o of batch) if (planted.has(o.value)) seen.get(o.field)?.add(o.value);
+  }, (d) => console.error(d.reason), workersArg === undefined ? {} : { workers: workersArg });
+  const oursS = (performance.now() - t) / 1000;
+  const oursRate = mbOf(full) / oursS;
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  const oursAll = [...seen.values()].every((s) => s.size === PLANTED);
+  console.log(`sightline: ${oursS.toFixed(2)} s, ${oursRate.toFixed(0)} MB/s, ${stats.packets} packets, ${observations} observations, peak RSS ${rssMb.toFixed(0)} MB; planted names seen: dns ${seen.get('dns.query')!.size}/200, http ${seen.get('http.host')!.size}/200, sni ${seen.get('tls.sni')!.size}/200`);
+
+  // tcpdump over the whole capture.
+  t = performance.now();
+  const td = spawnSync('sh', ['-c', `tcpdump -n -r '${full}' > /dev/null 2>&1`]);
+  const tcpdumpS = (performance.now() - t) / 1000;
+  const tcpdumpRate = mbOf(full) / tcpdumpS;
+  console.log(`tcpdump -n -r (whole ${mbOf(full).toFixed(0)} MB): ${tcpdumpS.toFixed(2)} s, ${tcpdumpRate.toFixed(0)} MB/s${td.status === 0 ? '' : ` (exit ${td.status})`}`);
+
+  // tshark over the prefix only (it reads a few MB/s).
+  t = performance.now();
+  const tsharkSeen = new Set<string>();
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn('tshark', ['-n', '-r', prefix, '-T', 'fields', '-e', 'dns.qry.name', '-e', 'http.host', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let rest = '';
+    p.stdout.setEncoding('utf8');
+    p.stdout.on('data', (s: string) => {
+      const lines = (rest + s).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) for (const [col, v] of line.split('\t').entries()) if (planted.has(v)) tsharkSeen.add(`${col}:${v}`);
+    });
+    p.on('error', reject);
+    p.on('close', () => resolve());
+  });
+  const tsharkS = (performance.now() - t) / 1000;
+  const tsharkRate = mbOf(prefix) / tsharkS;
+  console.log(`tshark -T fields (prefix ${mbOf(prefix).toFixed(0)} MB, same generator, smaller size, as the whole would take too long): ${tsharkS.toFixed(2)} s, ${tsharkRate.toFixed(1)} MB/s; planted names seen: ${tsharkSeen.size}/600`);
+
+  console.log(`ratio: sightline/tshark ${(oursRate / tsharkRate).toFixed(0)}x (goal >= 50x), sightline/tcpdump ${(oursRate / tcpdumpRate).toFixed(1)}x`);
+  console.log(`every planted name seen: sightline ${oursAll ? 'yes' : 'NO'}, tshark ${tsharkSeen.size === 600 ? 'yes' : 'NO'}`);
+  if (!oursAll || tsharkSeen.size !== 600) process.exitCode = 1;
+}
+
+await main();
