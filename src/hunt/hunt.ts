@@ -13,7 +13,7 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
 import { createLineReader, detectLogFormat, LOG_FORMATS, detectCaptureFormat, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
-import type { EvidenceWriter, SightingInput, Store } from '../store/store.js';
+import type { SightingInput, Store } from '../store/store.js';
 import { expandInputs, type InputFile } from './input-files.js';
 import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
 import { matchObservation, type RawSighting } from './match.js';
