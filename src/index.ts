@@ -31,11 +31,17 @@ export { IndicatorIndex } from './matching/index.js';
 export { openStore, DEFAULT_CASE } from './store/index.js';
 export type {
   Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
-  StoredEvidence, EvidenceWriter,
+  StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter,
 } from './store/index.js';
+
+// Samples
+export { parsePe } from './samples/pe/index.js';
+export type { PeFacts } from './samples/pe/index.js';
+export { analyzeFile, hashBytes, detectFileType, expandArchive, YaraScanner } from './samples/index.js';
+export type { SampleFacts, FileType, YaraMatch } from './samples/index.js';
 
 // Running things
 export { importIntel, loadWarninglists, defaultWarninglistDir } from './hunt/intel-import.js';
 export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.js';
-export { hunt, HUNT_FORMATS } from './hunt/hunt.js';
+export { hunt, HUNT_FORMATS, FILES_FORMAT } from './hunt/hunt.js';
 export type { HuntOptions, HuntResult } from './hunt/hunt.js';

@@ -67,13 +67,13 @@ test('the example case: import, hunt, hunt again, list', () => {
   }
 });
 
-test('unknown formats and unreadable inputs are reported, the rest still hunted; exit 2', () => {
+test('unreadable inputs are reported, the rest still hunted (text that is no log is scanned as a file); exit 2', () => {
   const c = tempCase();
   try {
     sightline(['--db', c.db, 'intel', 'import', '--campaign', 'NT', `${EX}/intel/nettraveler-c2.txt`]);
     const r = sightline(['--db', c.db, 'hunt', '--json', 'README.md', `${EX}/evidence/dns.log`, 'no/such/file.log']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^README\.md: not a known evidence format; known formats are: zeek, zeek-json, suricata-eve, squid, bind, windows-dns, web-access, pcap, pcapng$/m);
+    assert.match(r.stderr, /^hunted 2 of 2 file\(s\) \(1 files, 1 zeek-dns\) for 8 indicator\(s\): 3 sighting\(s\), 1 sample\(s\); 1 record\(s\) or file\(s\) skipped$/m);
     assert.match(r.stderr, /^no\/such\/file\.log: cannot read: ENOENT$/m);
     assert.equal(jsonLines(r.stdout).length, 3);
     const bad = sightline(['--db', c.db, 'hunt', '--format', 'nope', 'README.md']);

@@ -5,6 +5,7 @@ import { registerIntel } from './commands/intel.js';
 import { registerCampaign } from './commands/campaign.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerSightings } from './commands/sightings.js';
+import { registerSamples } from './commands/samples.js';
 import { EXIT_FATAL } from './output.js';
 import { VERSION } from '../index.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCampaign(program, globals);
   registerHunt(program, globals);
   registerSightings(program, globals);
+  registerSamples(program, globals);
   return program;
 }
 

@@ -3,17 +3,19 @@
  * observation against the case's indicators, reports each sighting as it is
  * found, and stores each evidence file's sightings in one transaction.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { availableParallelism } from 'node:os';
 import type { IndicatorType, Observation, Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { STORE_BATCH_ROWS } from '../core/limits.js';
+import { DEFAULT_MAX_FILE_SIZE, STORE_BATCH_ROWS } from '../core/limits.js';
 import { createLineReader, detectLogFormat, LOG_FORMATS, detectCaptureFormat, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
-import type { SightingInput, Store } from '../store/store.js';
+import { YaraScanner } from '../samples/index.js';
+import type { SampleInput, SightingInput, Store } from '../store/store.js';
+import { scanFile } from './scan-files.js';
 import { expandInputs, type InputFile } from './input-files.js';
 import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
 import { matchObservation, type RawSighting } from './match.js';
@@ -28,8 +30,11 @@ const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** Size of one range handed to a worker. */
 const RANGE_BYTES = 16 * 1024 * 1024;
 
+/** The format of files scanned as samples (anything that is no log or capture). */
+export const FILES_FORMAT = 'files';
+
 /** Every evidence format family `--format` accepts. */
-export const HUNT_FORMATS: readonly string[] = [...LOG_FORMATS, ...CAPTURE_FORMATS];
+export const HUNT_FORMATS: readonly string[] = [...LOG_FORMATS, ...CAPTURE_FORMATS, FILES_FORMAT];
 
 export interface HuntOptions {
   campaign?: string;
@@ -39,6 +44,8 @@ export interface HuntOptions {
   /** Worker threads for large inputs (default: the machine's cores). */
   workers?: number;
   progress?: boolean;
+  /** Files scanned as samples larger than this are skipped (default 256 MB). */
+  maxFileSize?: number;
   onSighting(s: Sighting): void;
   onDiagnostic(d: Diagnostic): void;
   /** Notices that are neither sightings nor diagnostics ("already hunted"). */
@@ -54,6 +61,8 @@ export interface HuntResult {
   /** Error diagnostics: records or files skipped. */
   errors: number;
   formats: Record<string, number>;
+  /** Samples recorded (scanned files and archive members). */
+  samples: number;
 }
 
 interface IndicatorInfo { type: IndicatorType; value: string; campaigns: string[] }
@@ -121,7 +130,7 @@ async function hashFile(path: string, onBytes?: (n: number) => void): Promise<st
 
 /** Runs a hunt over `paths`. */
 export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
-  const result: HuntResult = { files: 0, hunted: 0, alreadyHunted: 0, sightings: 0, indicators: 0, errors: 0, formats: {} };
+  const result: HuntResult = { files: 0, hunted: 0, alreadyHunted: 0, sightings: 0, indicators: 0, errors: 0, formats: {}, samples: 0 };
   const report = (d: Diagnostic) => {
     if (d.severity === 'error') result.errors++;
     opts.onDiagnostic(d);
@@ -132,8 +141,20 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     if (name === null) throw new Error(`no campaign named ${JSON.stringify(opts.campaign)} in this case`);
     campaign = name;
   }
-  const { info, index } = await loadIndex(store, campaign, opts.includeWarninglisted ?? false);
+  const includeWarninglisted = opts.includeWarninglisted ?? false;
+  const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
   result.indicators = info.size;
+  const yaraIds = new Map<string, number>();
+  for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
+  // YARA rules are compiled once, on the first file scanned as a sample.
+  let yara: YaraScanner | null | undefined;
+  const yaraScanner = async (): Promise<YaraScanner | null> => {
+    if (yara !== undefined) return yara;
+    const sources = yaraIds.size === 0 ? [] : await store.yaraSources({ includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) });
+    yara = sources.length === 0 ? null : YaraScanner.compile(sources, report);
+    return yara;
+  };
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const files: InputFile[] = [];
   for await (const f of expandInputs(paths, report)) files.push(f);
   result.files = files.length;
@@ -164,8 +185,10 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         progress.advance(f.size);
         continue;
       }
-      if (family === null) {
-        report(diag('unknown-format', f.path, `not a known evidence format; known formats are: ${HUNT_FORMATS.join(', ')}`));
+      // Anything that is no log and no capture is scanned as a file.
+      family ??= FILES_FORMAT;
+      if (family === FILES_FORMAT && f.size > maxFileSize) {
+        report(diag('too-large', f.path, `${f.size} bytes, over the ${maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
         progress.advance(f.size);
         continue;
       }
@@ -199,7 +222,22 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
       try {
         let stats: { lines: number; records: number; skipped: number; sha256: string; format: string };
         const isCapture = (CAPTURE_FORMATS as readonly string[]).includes(family);
-        if (isCapture) {
+        if (family === FILES_FORMAT) {
+          const data = readFileSync(f.path);
+          let samples: SampleInput[] = [];
+          const scanned = scanFile(f.path, data, {
+            index, yara: await yaraScanner(), yaraIds, report,
+            record: (s) => record(s, FILES_FORMAT),
+            addSample: (row) => {
+              samples.push(row);
+              if (samples.length >= STORE_BATCH_ROWS) { writes.push(writer.addSamples(samples)); samples = []; }
+            },
+          });
+          if (samples.length > 0) writes.push(writer.addSamples(samples));
+          result.samples += scanned.samples;
+          progress.advance(f.size);
+          stats = { lines: 0, records: scanned.samples, skipped: 0, sha256: scanned.sha256, format: FILES_FORMAT };
+        } else if (isCapture) {
           const ids: number[] = [];
           const hashing = hashFile(f.path);
           const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {

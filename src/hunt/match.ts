@@ -14,6 +14,8 @@ export interface RawSighting {
   line?: number;
   packet?: number;
   inside?: string;
+  /** sha256 of the scanned file or archive member the sighting was made in. */
+  sample?: string;
 }
 
 /** The observed value in the normal form it matched in (`WWW.Example.NET.` → `www.example.net`). */

@@ -21,8 +21,9 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
     .option('--format <format>', `auto|${HUNT_FORMATS.join('|')}`, 'auto')
     .option('--include-warninglisted', 'also hunt indicators that are on a warninglist')
     .option('--workers <n>', 'worker threads for large inputs (default: every core)')
+    .option('--max-file-size <bytes>', 'skip scanned files larger than this', String(256 * 1024 * 1024))
     .option('--json', 'one JSON object per sighting on stdout')
-    .action(async (paths: string[], o: { campaign?: string; format: string; includeWarninglisted?: boolean; workers?: string; json?: boolean }) => {
+    .action(async (paths: string[], o: { campaign?: string; format: string; includeWarninglisted?: boolean; workers?: string; maxFileSize: string; json?: boolean }) => {
       if (o.format !== 'auto' && !HUNT_FORMATS.includes(o.format)) {
         process.stderr.write(`sightline: unknown --format ${o.format}; known formats are: auto, ${HUNT_FORMATS.join(', ')}\n`);
         process.exitCode = EXIT_FATAL;
@@ -34,6 +35,12 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
         process.exitCode = EXIT_FATAL;
         return;
       }
+      const maxFileSize = Number(o.maxFileSize);
+      if (!(Number.isInteger(maxFileSize) && maxFileSize > 0)) {
+        process.stderr.write('sightline: --max-file-size takes a positive whole number of bytes\n');
+        process.exitCode = EXIT_FATAL;
+        return;
+      }
       const printer = new DiagnosticPrinter();
       await withStore(globals(), async (store) => {
         const r = await hunt(store, paths, {
@@ -41,6 +48,7 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
           format: o.format,
           includeWarninglisted: Boolean(o.includeWarninglisted),
           ...(workers !== undefined ? { workers } : {}),
+          maxFileSize,
           progress: true,
           onSighting: o.json ? printJsonLine : (s) => process.stdout.write(formatSightingText(s) + '\n'),
           onDiagnostic: printer.report,
@@ -48,7 +56,7 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
         });
         const formats = Object.entries(r.formats).map(([f, n]) => `${n} ${f}`).join(', ');
         process.stderr.write(`hunted ${r.hunted} of ${r.files} file(s)${formats ? ` (${formats})` : ''} for ${r.indicators} indicator(s): ` +
-          `${r.sightings} sighting(s)${r.alreadyHunted ? `; ${r.alreadyHunted} already hunted` : ''}` +
+          `${r.sightings} sighting(s)${r.samples ? `, ${r.samples} sample(s)` : ''}${r.alreadyHunted ? `; ${r.alreadyHunted} already hunted` : ''}` +
           `${printer.errors ? `; ${printer.errors} record(s) or file(s) skipped` : ''}\n`);
       });
       process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);

@@ -1,0 +1,68 @@
+/**
+ * Scans a file that is neither a log nor a capture as a sample: hashes,
+ * type, PE facts, YARA matches, hash and file-name indicators; archives
+ * (zip, gzip, tar) are opened in memory and each member scanned the same
+ * way. Nothing is executed or written: the bytes are only read.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { IndicatorIndex } from '../matching/index.js';
+import {
+  analyzeFile, expandArchive, fileObservations, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type YaraScanner,
+} from '../samples/index.js';
+import type { SampleInput } from '../store/store.js';
+import { matchObservation, type RawSighting } from './match.js';
+
+/** File types whose members are scanned too. */
+const ARCHIVE_TYPES = new Set(['zip', 'gzip', 'tar']);
+
+export interface FileScanContext {
+  index: IndicatorIndex;
+  yara: YaraScanner | null;
+  /** `yara` indicator ids by rule name. */
+  yaraIds: ReadonlyMap<string, number>;
+  limits?: ArchiveLimits;
+  report(d: Diagnostic): void;
+  record(s: RawSighting): void;
+  addSample(s: SampleInput): void;
+}
+
+export interface FileScanResult {
+  /** The scanned file's own sha256 (the evidence's). */
+  sha256: string;
+  /** Samples recorded: the file and its members. */
+  samples: number;
+}
+
+/** Scans one file's bytes (and its archive members). */
+export function scanFile(path: string, data: Buffer, ctx: FileScanContext): FileScanResult {
+  const ids: number[] = [];
+  const one = (bytes: Buffer, inside: string | undefined): { sha256: string; type: string } => {
+    const facts = analyzeFile(bytes);
+    ctx.addSample({
+      sha256: facts.sha256, md5: facts.md5, sha1: facts.sha1, size: facts.size, type: facts.type,
+      path: inside === undefined ? path : `${path}!${inside}`, facts: facts.pe,
+    });
+    for (const o of fileObservations(path, inside, facts)) {
+      matchObservation(ctx.index, o, ids, (s) => ctx.record({ ...s, sample: facts.sha256 }));
+    }
+    if (ctx.yara) {
+      for (const m of ctx.yara.scan(bytes, inside === undefined ? path : `${path}!${inside}`)) {
+        const id = ctx.yaraIds.get(m.rule);
+        if (id === undefined) continue;
+        const s: RawSighting = { indicatorId: id, matched: m.rule, field: 'yara', ts: null, src: null, dst: null, sample: facts.sha256 };
+        if (inside !== undefined) s.inside = inside;
+        ctx.record(s);
+      }
+    }
+    return { sha256: facts.sha256, type: facts.type };
+  };
+  const top = one(data, undefined);
+  let samples = 1;
+  if (ARCHIVE_TYPES.has(top.type)) {
+    for (const member of expandArchive(data, path, ctx.limits ?? DEFAULT_ARCHIVE_LIMITS, ctx.report)) {
+      one(member.data, member.inside);
+      samples++;
+    }
+  }
+  return { sha256: top.sha256, samples };
+}
