@@ -9,4 +9,4 @@ export const MAX_JSON_INTEL_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 /** Default per-file size cap when scanning files. */
 export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
 /** Rows per transaction batch when writing to a store. */
-export const STORE_BATCH_ROWS = 5000;
+export const STORE_BATCH_ROWS = 50_000;
