@@ -78,7 +78,7 @@ class SqliteStore implements Store {
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
       // "WHERE true" lets SQLite parse ON CONFLICT after INSERT … SELECT.
       mergeIndicators: p(`INSERT INTO indicator(type, value, warninglist, description, rule_source_id)
-        SELECT type, value, warninglist, description, rule_source_id FROM temp.stage WHERE true ORDER BY type, value
+        SELECT type, value, warninglist, description, rule_source_id FROM temp.stage WHERE true
         ON CONFLICT(type, value) DO UPDATE SET
           warninglist = coalesce(excluded.warninglist, indicator.warninglist),
           description = coalesce(indicator.description, excluded.description),
