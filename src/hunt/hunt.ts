@@ -142,7 +142,17 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     campaign = name;
   }
   const includeWarninglisted = opts.includeWarninglisted ?? false;
+  const files: InputFile[] = [];
+  for await (const f of expandInputs(paths, report)) files.push(f);
+  result.files = files.length;
+  const workers = Math.max(1, opts.workers ?? availableParallelism());
+  // Workers start loading their code now, while the case's indicators load.
+  let pool: WorkerPool<RangeTask, RangeResult> | null = workers >= 2 && files.some((f) => f.size >= PARALLEL_MIN_BYTES)
+    ? new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, {})
+    : null;
   const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
+  const shareIndex = (p: WorkerPool<RangeTask, RangeResult>) => { p.broadcast({ index: index.toShared() }); return p; };
+  if (pool) shareIndex(pool);
   result.indicators = info.size;
   const yaraIds = new Map<string, number>();
   for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
@@ -155,14 +165,9 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     return yara;
   };
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const files: InputFile[] = [];
-  for await (const f of expandInputs(paths, report)) files.push(f);
-  result.files = files.length;
   const progress = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
     Boolean(opts.progress && process.stderr.isTTY));
   const sighted = new Set<number>();
-  const workers = Math.max(1, opts.workers ?? availableParallelism());
-  let pool: WorkerPool<RangeTask, RangeResult> | null = null;
   const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
 
   try {
@@ -252,7 +257,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
           stats = await huntStream(f, family, gz, index, report, (s, fmt) => { format = fmt; record(s, fmt); }, progress);
           format = stats.format;
         } else {
-          pool ??= new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, { index: index.toShared() });
+          pool ??= shareIndex(new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, {}));
           const r = await huntRanges(f, family, pool, index, report, record, progress);
           format = r.format;
           stats = r;

@@ -1,13 +1,22 @@
-/** Worker thread: hunts byte ranges of text logs against the shared index. */
-import { parentPort, workerData } from 'node:worker_threads';
+/**
+ * Worker thread: hunts byte ranges of text logs against the shared index.
+ * The index arrives by message (it is shared memory, not copied), so the
+ * worker can start loading its code while the main thread loads the case.
+ */
+import { parentPort } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import { huntRange, type RangeTask } from './log-range.js';
 
-const index = IndicatorIndex.fromShared((workerData as { index: SharedIndex }).index);
+let index: IndicatorIndex | null = null;
 
-parentPort!.on('message', (msg: { id: number; task: RangeTask }) => {
+parentPort!.on('message', (msg: { index?: SharedIndex; id?: number; task?: RangeTask }) => {
+  if (msg.index) {
+    index = IndicatorIndex.fromShared(msg.index);
+    return;
+  }
   try {
-    parentPort!.postMessage({ id: msg.id, result: huntRange(msg.task, index) });
+    if (!index) throw new Error('log worker got a task before the index');
+    parentPort!.postMessage({ id: msg.id, result: huntRange(msg.task!, index) });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }

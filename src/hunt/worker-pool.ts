@@ -58,6 +58,11 @@ export class WorkerPool<T, R> {
     }
   }
 
+  /** Sends a message to every worker ahead of any task queued after it (e.g. the index). */
+  broadcast(message: unknown): void {
+    for (const w of this.workers) w.postMessage(message);
+  }
+
   run(task: T): Promise<R> {
     const id = this.nextId++;
     const p = new Promise<R>((resolve, reject) => {

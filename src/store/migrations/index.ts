@@ -8,12 +8,15 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-samples.js';
 import type { MigrationContext } from './context.js';
+import { MIGRATION_NAMES } from './names.js';
+
+export { MIGRATION_NAMES };
 
 export type { MigrationContext } from './context.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
-const MIGRATIONS: Record<string, MigrationModule> = {
+const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0001-initial': m0001,
   '0002-samples': m0002,
 };

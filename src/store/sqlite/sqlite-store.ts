@@ -1,6 +1,8 @@
 /**
  * The SQLite case (the default): one file, better-sqlite3 through Kysely.
- * Migrations and the portable read queries go through Kysely; the bulk
+ * Migrations and the portable read queries go through Kysely, loaded only
+ * when needed (it costs a tenth of a second to load, and a hunt on an
+ * up-to-date case needs none of it); the bulk
  * paths (merging a million indicators, writing sightings) use prepared
  * better-sqlite3 statements directly, because a per-row promise would cost
  * more than the insert itself. Every write runs in a transaction; the
@@ -9,10 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting } from '../../core/model.js';
 import type { Database } from '../schema.js';
-import { migrateToLatest } from '../migrations/index.js';
+import { MIGRATION_NAMES } from '../migrations/names.js';
 import type {
   EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, ImportCounts, IndicatorFilter, IndicatorInput,
   SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, Store, StoredEvidence,
@@ -23,6 +25,8 @@ type Statement = BetterSqlite3.Statement;
 
 /** Rows fetched per step when streaming a listing. */
 const LIST_PAGE_ROWS = 2000;
+/** Indicator ids covered per step when loading a hunt's indicators. */
+const HUNT_PAGE_IDS = 50_000;
 
 function parseJsonArray(s: unknown): string[] {
   if (typeof s !== 'string') return [];
@@ -56,23 +60,51 @@ export async function openSqliteStore(path: string): Promise<Store> {
   // Checkpoint the WAL every 64 MiB rather than every 4: bulk imports and
   // hunts write in large transactions, and each checkpoint rewrites pages.
   db.pragma('wal_autocheckpoint = 16384');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
-  await migrateToLatest(kysely as unknown as Kysely<unknown>, { dialect: 'sqlite' });
-  return new SqliteStore(path, db, kysely);
+  const store = new SqliteStore(path, db);
+  if (!schemaIsCurrent(db)) {
+    const { migrateToLatest } = await import('../migrations/index.js');
+    await migrateToLatest(await store.kysely() as unknown as Kysely<unknown>, { dialect: 'sqlite' });
+  }
+  store.prepareStatements();
+  return store;
+}
+
+/** Whether every migration has been applied (read without loading Kysely). */
+function schemaIsCurrent(db: Db): boolean {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'").get();
+  if (!table) return false;
+  const done = new Set((db.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name));
+  return MIGRATION_NAMES.every((n) => done.has(n));
 }
 
 class SqliteStore implements Store {
   private readonly campaignIds = new Map<string, number>();
   private readonly sourceIds = new Map<string, number>();
   private readonly ruleSourceIds = new Map<string, number>();
-  private readonly st: Record<string, Statement>;
+  private st: Record<string, Statement> = {};
+  private k: Kysely<Database> | null = null;
 
-  constructor(readonly location: string, private readonly db: Db, private readonly k: Kysely<Database>) {
+  constructor(readonly location: string, private readonly db: Db) {}
+
+  /** Kysely over this connection, loaded on first use. */
+  async kysely(): Promise<Kysely<Database>> {
+    if (!this.k) {
+      const { Kysely: K, SqliteDialect } = await import('kysely');
+      this.k = new K<Database>({ dialect: new SqliteDialect({ database: this.db }) });
+    }
+    return this.k;
+  }
+
+  /** Prepares the statements of the hot paths (the schema must be current). */
+  prepareStatements(): void {
+    const db = this.db;
     const p = (s: string) => db.prepare(s);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
       rule_source_id INTEGER, campaign_id INTEGER NOT NULL, source_id INTEGER NOT NULL)`);
     this.st = {
       stageClear: p('DELETE FROM temp.stage'),
+      evidenceByFile: p('SELECT * FROM evidence WHERE path = ? AND size = ? AND mtime_ms = ?'),
+      evidenceBySha: p('SELECT * FROM evidence WHERE sha256 = ?'),
       stageJson: p(`INSERT INTO temp.stage SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
         FROM json_each(?)`),
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
@@ -222,9 +254,10 @@ class SqliteStore implements Store {
   }
 
   async listCampaigns(): Promise<Campaign[]> {
-    const campaigns = await this.k.selectFrom('campaign').select(['id', 'name']).orderBy('name').execute();
-    const aliases = await this.k.selectFrom('campaign_alias').select(['campaign_id', 'alias']).orderBy('alias').execute();
-    const counts = await this.k
+    const k = await this.kysely();
+    const campaigns = await k.selectFrom('campaign').select(['id', 'name']).orderBy('name').execute();
+    const aliases = await k.selectFrom('campaign_alias').select(['campaign_id', 'alias']).orderBy('alias').execute();
+    const counts = await k
       .selectFrom('indicator_ref as r')
       .innerJoin('indicator as i', 'i.id', 'r.indicator_id')
       .select(['r.campaign_id', 'i.type'])
@@ -248,16 +281,34 @@ class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Indicators with their campaigns, in id order. Campaign ids come from a
+   * plain join and are named in JS; indicators with the same campaigns share
+   * one array (a hunt holds them all).
+   */
   async *huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator> {
     const cf = await this.campaignFilter(filter.campaign);
     if (!cf) return;
     let where = cf.where;
     if (!filter.includeWarninglisted) where += ' AND x.warninglist IS NULL';
-    const q = `SELECT x.id, x.type, x.value,
-        (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = x.id) AS campaigns
-      FROM indicator x WHERE 1 = 1${where}`;
-    for await (const r of this.paged<{ id: number; type: string; value: string; campaigns: string }>(q, cf.params)) {
-      yield { id: r.id, type: r.type as IndicatorType, value: r.value, campaigns: parseJsonArray(r.campaigns) };
+    const names = new Map((this.db.prepare('SELECT id, name FROM campaign').all() as { id: number; name: string }[]).map((c) => [c.id, c.name]));
+    const shared = new Map<string, string[]>();
+    const stmt = this.db.prepare(`SELECT x.id, x.type, x.value, r.campaign_id FROM indicator x
+      JOIN indicator_ref r ON r.indicator_id = x.id WHERE x.id > ?${where} AND x.id <= ? ORDER BY x.id`).raw(true);
+    const maxId = Number((this.st['maxIndicatorId']!.get() as { m: number | null }).m ?? 0);
+    for (let from = 0; from < maxId; from += HUNT_PAGE_IDS) {
+      const rows = stmt.all(from, ...cf.params, from + HUNT_PAGE_IDS) as [number, string, string, number][];
+      let i = 0;
+      while (i < rows.length) {
+        const [id, type, value] = rows[i]!;
+        const set = new Set<string>();
+        for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(rows[i]![3]) ?? '');
+        const list = [...set].sort();
+        const key = list.join('\0');
+        let campaigns = shared.get(key);
+        if (!campaigns) { campaigns = list; shared.set(key, list); }
+        yield { id, type: type as IndicatorType, value, campaigns };
+      }
     }
   }
 
@@ -273,15 +324,13 @@ class SqliteStore implements Store {
   }
 
   async evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null> {
-    const r = await this.k.selectFrom('evidence').selectAll()
-      .where('path', '=', path).where('size', '=', size).where('mtime_ms', '=', Math.trunc(mtimeMs))
-      .executeTakeFirst();
-    return r ? toEvidence(r as unknown as Record<string, unknown>) : null;
+    const r = this.st['evidenceByFile']!.get(path, size, Math.trunc(mtimeMs)) as Record<string, unknown> | undefined;
+    return r ? toEvidence(r) : null;
   }
 
   async evidenceBySha256(sha256: string): Promise<StoredEvidence | null> {
-    const r = await this.k.selectFrom('evidence').selectAll().where('sha256', '=', sha256).executeTakeFirst();
-    return r ? toEvidence(r as unknown as Record<string, unknown>) : null;
+    const r = this.st['evidenceBySha']!.get(sha256) as Record<string, unknown> | undefined;
+    return r ? toEvidence(r) : null;
   }
 
   async beginEvidence(): Promise<EvidenceWriter> {
@@ -393,6 +442,7 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.k.destroy();
+    if (this.k) await this.k.destroy();
+    else this.db.close();
   }
 }

@@ -1,0 +1,5 @@
+/**
+ * The names of every migration, in order. Kept apart from the migrations
+ * themselves so that opening an up-to-date case need not load Kysely.
+ */
+export const MIGRATION_NAMES = ['0001-initial', '0002-samples'] as const;
