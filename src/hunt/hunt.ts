@@ -46,6 +46,10 @@ export interface HuntOptions {
   progress?: boolean;
   /** Files scanned as samples larger than this are skipped (default 256 MB). */
   maxFileSize?: number;
+  /** Plain logs at least this large are split across workers (default 32 MiB; tests set it low). */
+  parallelMinBytes?: number;
+  /** Size of one worker range (default 16 MiB). */
+  rangeBytes?: number;
   onSighting(s: Sighting): void;
   onDiagnostic(d: Diagnostic): void;
   /** Notices that are neither sightings nor diagnostics ("already hunted"). */
@@ -147,7 +151,8 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   result.files = files.length;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Workers start loading their code now, while the case's indicators load.
-  let pool: WorkerPool<RangeTask, RangeResult> | null = workers >= 2 && files.some((f) => f.size >= PARALLEL_MIN_BYTES)
+  const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  let pool: WorkerPool<RangeTask, RangeResult> | null = workers >= 2 && files.some((f) => f.size >= parallelMin)
     ? new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, {})
     : null;
   const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
@@ -253,12 +258,12 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
           });
           format = cap.format;
           stats = { lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, format };
-        } else if (gz || f.size < PARALLEL_MIN_BYTES || workers < 2) {
+        } else if (gz || f.size < parallelMin || workers < 2) {
           stats = await huntStream(f, family, gz, index, report, (s, fmt) => { format = fmt; record(s, fmt); }, progress);
           format = stats.format;
         } else {
           pool ??= shareIndex(new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, {}));
-          const r = await huntRanges(f, family, pool, index, report, record, progress);
+          const r = await huntRanges(f, family, pool, index, report, record, progress, opts.rangeBytes ?? RANGE_BYTES);
           format = r.format;
           stats = r;
         }
@@ -330,9 +335,9 @@ async function huntStream(
  */
 async function huntRanges(
   f: InputFile, family: string, pool: WorkerPool<RangeTask, RangeResult>, index: IndicatorIndex,
-  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress,
+  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress, rangeBytes: number,
 ): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
-  const bounds = await rangeBounds(f.path, f.size);
+  const bounds = await rangeBounds(f.path, f.size, rangeBytes);
   // The state a range after the head starts in: the head's lines read by a throwaway reader.
   const headReader = createLineReader(family, f.path);
   const headLines = await readHeadLines(f.path, Math.min(f.size, DETECT_HEAD_BYTES));
@@ -375,15 +380,15 @@ async function huntRanges(
   return { lines: lineBase, records, skipped, sha256: await hashing, format };
 }
 
-/** Cuts [0, size) into ranges of about RANGE_BYTES that end just after a newline. */
-async function rangeBounds(path: string, size: number): Promise<{ start: number; end: number }[]> {
+/** Cuts [0, size) into ranges of about `rangeBytes` that end just after a newline. */
+async function rangeBounds(path: string, size: number, rangeBytes: number): Promise<{ start: number; end: number }[]> {
   const fh = await open(path, 'r');
   const out: { start: number; end: number }[] = [];
   const probe = Buffer.alloc(64 * 1024);
   try {
     let start = 0;
     while (start < size) {
-      let end = Math.min(size, start + RANGE_BYTES);
+      let end = Math.min(size, start + rangeBytes);
       while (end < size) {
         const { bytesRead } = await fh.read(probe, 0, probe.length, end);
         if (bytesRead <= 0) { end = size; break; }
