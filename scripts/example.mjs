@@ -3,7 +3,7 @@
 // examples/nettraveler — import its intel, hunt its evidence, print what was
 // found. The case is written to examples/out/case.db, new on every run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,38 @@ const db = join(out, 'case.db');
 for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 const ex = 'examples/nettraveler';
 
+// Evidence written by the project's own builders (no binary is committed):
+// a packet capture, and a folder of samples with a zip encrypted the way
+// analysts exchange them (password "infected").
+async function writeGeneratedEvidence(dir) {
+  const pb = await import('../dist/evidence/pcap/testing/packet-builder.js');
+  const { writePcap } = await import('../dist/evidence/pcap/testing/capture-writer.js');
+  const { writePe } = await import('../dist/samples/pe/testing/pe-writer.js');
+  const { buildZip } = await import('../dist/samples/testing/zip-writer.js');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'samples'), { recursive: true });
+  const t0 = Date.UTC(2013, 4, 6, 2, 11, 0); // capture timestamps in ms
+  const eth = (p) => pb.ethernet(p, 0x0800);
+  const victim = '10.1.2.3';
+  const packets = [
+    { ts: t0, data: eth(pb.ip(victim, '192.0.2.53', 17, pb.udp(53001, 53, pb.dnsMessage({ id: 7, name: 'news.faceboak.net' })))) },
+    { ts: t0 + 20, data: eth(pb.ip('192.0.2.53', victim, 17, pb.udp(53, 53001, pb.dnsMessage({ id: 7, name: 'news.faceboak.net', response: true, answers: [{ type: 'A', value: '103.231.184.163' }] })))) },
+    { ts: t0 + 50, data: eth(pb.ip(victim, '103.231.184.163', 6, pb.tcp({ sport: 49200, dport: 80, seq: 1, flags: pb.TCP.SYN }))) },
+    { ts: t0 + 100, data: eth(pb.ip(victim, '103.231.184.163', 6, pb.tcp({ sport: 49200, dport: 80, seq: 2, flags: pb.TCP.PSH | pb.TCP.ACK,
+      payload: pb.httpRequest('GET', '/nt/upl.php?id=3', [['Host', 'vipmailru.com'], ['User-Agent', 'Mozilla/4.0']]) }))) },
+    { ts: t0 + 1000, data: eth(pb.ip('10.7.7.7', '198.51.100.40', 6, pb.tcp({ sport: 50100, dport: 443, seq: 1, flags: pb.TCP.PSH | pb.TCP.ACK,
+      payload: pb.tlsRecords(pb.clientHello('pitgay.minidns.net')) }))) },
+  ];
+  writeFileSync(join(dir, 'span-port.pcap'), writePcap(packets));
+  const { data: pe } = writePe({
+    is64: false, machine: 0x14c, timestamp: Date.UTC(2012, 10, 5, 1, 0, 0) / 1000,
+    sections: [{ name: '.text', data: Buffer.concat([Buffer.alloc(256, 0x90), Buffer.from('travlerbackinfo-example')]) }],
+    resources: [{ type: 6, name: 1, lang: 2052, data: Buffer.from('example') }],
+  });
+  writeFileSync(join(dir, 'samples', 'netmgr.exe'), pe, { mode: 0o644 });
+  writeFileSync(join(dir, 'samples', 'from-partner.zip'), buildZip([{ name: 'dropper/update.dll', data: pe, method: 'deflate', password: 'infected' }]));
+}
+
 function run(title, args) {
   console.log(`\n$ sightline ${args.join(' ')}`);
   const r = spawnSync(process.execPath, [cli, '--db', db, ...args], { cwd: root, stdio: 'inherit' });
@@ -32,5 +64,8 @@ console.log('Sightline example case: NetTraveler (examples/nettraveler)');
 run('import STIX', ['intel', 'import', `${ex}/intel/nettraveler.stix.json`]);
 run('import IOC list and rules', ['intel', 'import', '--campaign', 'TravNet', `${ex}/intel/nettraveler-c2.txt`, `${ex}/intel/nettraveler-example.yar`]);
 run('campaigns', ['campaign', 'list']);
-run('hunt', ['hunt', `${ex}/evidence`]);
+const generated = 'examples/out/evidence';
+await writeGeneratedEvidence(join(root, generated));
+run('hunt', ['hunt', `${ex}/evidence`, generated]);
+run('samples', ['samples', '--campaign', 'NetTraveler']);
 run('stored sightings', ['sightings', '--campaign', 'NetTraveler', '--json']);
