@@ -3,7 +3,7 @@
  * observation against the case's indicators, reports each sighting as it is
  * found, and stores each evidence file's sightings in one transaction.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
@@ -13,10 +13,9 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE, STORE_BATCH_ROWS } from '../core/limits.js';
 import { createLineReader, detectLogFormat, LOG_FORMATS, detectCaptureFormat, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
-import { YaraScanner } from '../samples/index.js';
+import { YaraScanner, readRegularFile, walkPaths, type FoundFile } from '../samples/index.js';
 import type { SampleInput, SightingInput, Store } from '../store/store.js';
 import { scanFile } from './scan-files.js';
-import { expandInputs, type InputFile } from './input-files.js';
 import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
 import { matchObservation, type RawSighting } from './match.js';
 import { Progress } from './progress.js';
@@ -68,6 +67,9 @@ export interface HuntResult {
   /** Samples recorded (scanned files and archive members). */
   samples: number;
 }
+
+/** Thrown to leave a file that was already reported as skipped. */
+class SkippedFile extends Error {}
 
 interface IndicatorInfo { type: IndicatorType; value: string; campaigns: string[] }
 
@@ -146,8 +148,8 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     campaign = name;
   }
   const includeWarninglisted = opts.includeWarninglisted ?? false;
-  const files: InputFile[] = [];
-  for await (const f of expandInputs(paths, report)) files.push(f);
+  const files: FoundFile[] = [];
+  for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
   result.files = files.length;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Workers start loading their code now, while the case's indicators load.
@@ -233,7 +235,9 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         let stats: { lines: number; records: number; skipped: number; sha256: string; format: string };
         const isCapture = (CAPTURE_FORMATS as readonly string[]).includes(family);
         if (family === FILES_FORMAT) {
-          const data = readFileSync(f.path);
+          const file = await readRegularFile(f.path, { maxFileSize, onDiagnostic: report });
+          if (!file) throw new SkippedFile();
+          const data = file.data;
           let samples: SampleInput[] = [];
           const scanned = scanFile(f.path, data, {
             index, yara: await yaraScanner(), yaraIds, report,
@@ -282,7 +286,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         }
       } catch (e) {
         await writer.rollback();
-        report(diag('unreadable', f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+        if (!(e instanceof SkippedFile)) report(diag('unreadable', f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
       }
     }
   } finally {
@@ -295,7 +299,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
 
 /** Reads a log front to back in this thread (small files, gzip). */
 async function huntStream(
-  f: InputFile, family: string, gz: boolean, index: IndicatorIndex,
+  f: FoundFile, family: string, gz: boolean, index: IndicatorIndex,
   report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress,
 ): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
   const reader = createLineReader(family, f.path);
@@ -334,7 +338,7 @@ async function huntStream(
  * order with absolute line numbers.
  */
 async function huntRanges(
-  f: InputFile, family: string, pool: WorkerPool<RangeTask, RangeResult>, index: IndicatorIndex,
+  f: FoundFile, family: string, pool: WorkerPool<RangeTask, RangeResult>, index: IndicatorIndex,
   report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress, rangeBytes: number,
 ): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);

@@ -12,7 +12,7 @@ import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js
 import { STORE_BATCH_ROWS } from '../core/limits.js';
 import { detectIntelFormat, readIntel, INTEL_FORMATS, Warninglists, type IntelFormat } from '../intel/index.js';
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
-import { expandInputs } from './input-files.js';
+import { walkPaths } from '../samples/index.js';
 import { Progress } from './progress.js';
 
 /** Bytes read to detect a file's format. */
@@ -88,7 +88,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
     opts.onDiagnostic(d);
   };
   const files = [];
-  for await (const f of expandInputs(paths, report)) files.push(f);
+  for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
   const total = files.reduce((n, f) => n + f.size, 0);
   const progress = new Progress(total, 'indicators', process.stderr, Boolean(opts.progress && process.stderr.isTTY));
   const lists = opts.warninglists ?? loadWarninglists();

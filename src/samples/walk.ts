@@ -32,6 +32,13 @@ export interface WalkedFile {
   data: Buffer;
 }
 
+/** A regular file found by walkPaths (not read). */
+export interface FoundFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
 /** What kind of special file a Stats or Dirent is, for the diagnostic. */
 function describeSpecial(s: Stats | Dirent): string {
   if (s.isFIFO()) return 'a FIFO';
@@ -61,6 +68,17 @@ function describeError(err: unknown): string {
  * diagnostic 'too-large', skipped. Symbolic links are followed.
  */
 export async function* walkFiles(paths: string[], opts: WalkOptions): AsyncGenerator<WalkedFile> {
+  for await (const found of walkPaths(paths, opts)) {
+    const f = await readRegularFile(found.path, opts);
+    if (f) yield f;
+  }
+}
+
+/**
+ * The same walk without reading: regular files with their size and
+ * modification time, for callers that stream files themselves (the hunt).
+ */
+export async function* walkPaths(paths: readonly string[], opts: Pick<WalkOptions, 'onDiagnostic' | 'signal'>): AsyncGenerator<FoundFile> {
   const visited = new Set<string>();
   for (const p of paths) {
     if (opts.signal?.aborted) return;
@@ -72,15 +90,15 @@ export async function* walkFiles(paths: string[], opts: WalkOptions): AsyncGener
       continue;
     }
     if (st.isDirectory()) yield* walkDir(p, st, 0, visited, opts);
-    else if (st.isFile()) {
-      const f = await readRegularFile(p, opts);
-      if (f) yield f;
-    } else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(st)}: not read`));
+    else if (st.isFile()) yield { path: p, size: st.size, mtimeMs: st.mtimeMs };
+    else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(st)}: not read`));
   }
 }
 
 /** Walks one folder (already stat'ed), depth-first in name order. */
-async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<string>, opts: WalkOptions): AsyncGenerator<WalkedFile> {
+async function* walkDir(
+  dir: string, st: Stats, depth: number, visited: Set<string>, opts: Pick<WalkOptions, 'onDiagnostic' | 'signal'>,
+): AsyncGenerator<FoundFile> {
   const key = `${st.dev}:${st.ino}`;
   if (visited.has(key)) {
     opts.onDiagnostic({ ...diag('skipped', dir, 'folder already walked (symbolic link loop or repeat): not walked again'), severity: 'warning' });
@@ -104,10 +122,7 @@ async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<stri
   for (const e of entries) {
     if (opts.signal?.aborted) return;
     const p = joinPath(dir, e.name);
-    if (e.isFile()) {
-      const f = await readRegularFile(p, opts);
-      if (f) yield f;
-    } else if (e.isDirectory() || e.isSymbolicLink()) {
+    if (e.isFile() || e.isDirectory() || e.isSymbolicLink()) {
       let target: Stats;
       try {
         target = await stat(p);
@@ -116,10 +131,8 @@ async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<stri
         continue;
       }
       if (target.isDirectory()) yield* walkDir(p, target, depth + 1, visited, opts);
-      else if (target.isFile()) {
-        const f = await readRegularFile(p, opts);
-        if (f) yield f;
-      } else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(target)}: not read`));
+      else if (target.isFile()) yield { path: p, size: target.size, mtimeMs: target.mtimeMs };
+      else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(target)}: not read`));
     } else {
       opts.onDiagnostic(diag('skipped', p, `${describeSpecial(e)}: not read`));
     }
@@ -130,7 +143,7 @@ async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<stri
  * Opens, checks (fstat on the open handle: still a regular file, not over the
  * size cap) and reads one file; null (reported) when it cannot.
  */
-async function readRegularFile(path: string, opts: WalkOptions): Promise<WalkedFile | null> {
+export async function readRegularFile(path: string, opts: Pick<WalkOptions, 'maxFileSize' | 'onDiagnostic'>): Promise<WalkedFile | null> {
   let handle;
   try {
     handle = await open(path, OPEN_FLAGS);

@@ -1,11 +1,11 @@
 /**
- * YARA scanning through YARA-X (@litko/yara-x). A campaign's rule files are
+ * YARA scanning through YARA-X (core/yara-x.ts). A campaign's rule files are
  * compiled together, each in its own namespace so rule names may repeat
  * across files; a file that does not compile is a diagnostic and the others
  * still load. `include` is disabled: a rule file from intel must not make the
  * scanner read other files.
  */
-import yarax from '@litko/yara-x';
+import { loadYaraX, type YaraX, type YaraXMessage, type YaraXRuleMatch, type YaraXRules } from '../core/yara-x.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { countYaraRules } from './yara-rule-count.js';
 
@@ -50,26 +50,10 @@ export interface YaraScanOptions {
   timeoutSeconds?: number;
 }
 
-/** The parts of the native binding used here (its bundled index.d.ts predates them). */
-interface NativeRules {
-  addRuleSources(sources: { source: string; namespace?: string }[]): void;
-  setMaxMatchesPerPattern(n: number): void;
-  setTimeout(ms: number): void;
-  scan(data: Buffer): NativeRuleMatch[];
-}
-interface NativeMessage { code: string; message: string; line?: number }
-interface NativeRuleMatch {
-  ruleIdentifier: string;
-  namespace: string;
-  meta: Record<string, unknown>;
-  tags: string[];
-  matches: { offset: number; length: number; identifier: string }[];
-}
-interface NativeModule {
-  compile(source: string, options?: object): NativeRules;
-  validate(source: string, options?: object): { warnings: NativeMessage[]; errors: NativeMessage[] };
-}
-const native = yarax as unknown as NativeModule;
+type NativeRules = YaraXRules;
+type NativeMessage = YaraXMessage;
+type NativeRuleMatch = YaraXRuleMatch;
+const native: YaraX = { compile: (s, o) => loadYaraX().compile(s, o), validate: (s, o) => loadYaraX().validate(s, o) };
 const COMPILER_OPTIONS = { enableIncludes: false };
 
 /** Compiled YARA rules, ready to scan buffers. */

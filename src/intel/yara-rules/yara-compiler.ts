@@ -1,8 +1,8 @@
 /**
- * A small typed wrapper around YARA-X's compiler (@litko/yara-x): compiles a
+ * A small typed wrapper around YARA-X's compiler (core/yara-x.ts): compiles a
  * rule text to check it, and turns a failure into a line and a message.
  */
-import { compile, type CompilerWarning } from '@litko/yara-x';
+import { loadYaraX } from '../../core/yara-x.js';
 
 /** Longest compiler message kept (YARA-X renders source excerpts). */
 export const MAX_COMPILE_MESSAGE = 2000;
@@ -22,8 +22,7 @@ const LOCATION_RE = /-->\s*[^\n]*?:(\d+):(\d+)/;
 /** Compiles `source` with YARA-X (no external variables, no includes resolved from disk). Never throws. */
 export function compileYara(source: string): YaraCompileResult {
   try {
-    // The package declares compile()'s result as an undeclared type; we use only getWarnings().
-    const rules = compile(source) as unknown as { getWarnings(): CompilerWarning[] };
+    const rules = loadYaraX().compile(source);
     let warnings: string[] = [];
     try {
       warnings = rules.getWarnings().map((w) => firstLine(w.message));
