@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/core/test-data.js';
+import { prng } from '../prng.js';
 import { readCaptureFile } from '../../src/hunt/capture/index.js';
 import { clientHello, dnsMessage, ethernet, httpRequest, ipv4, TCP, tcp, tlsRecords, udp } from '../../src/evidence/pcap/testing/packet-builder.js';
 
@@ -21,17 +22,6 @@ function arg(name: string, dflt: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const plantedName = (i: number): string => `c2-${i}.planted-${(i * 7919) % 1000}.example`;
 

@@ -13,6 +13,7 @@
  * measured in the same run.
  */
 import { IndicatorIndex, type IndexEntry } from '../../src/matching/index.js';
+import { prng as makeRandom } from '../prng.js';
 
 const DEFAULT_N = 1_000_000;
 const DEFAULT_QUERIES = 2_000_000;
@@ -22,18 +23,6 @@ const MISS_SEED = 0xbad5eed;
 const TLDS = ['com', 'com', 'com', 'com', 'net', 'org', 'ru', 'cn', 'info', 'de', 'co.uk', 'xyz', 'top', 'biz', 'com.cn', 'org.ru', 'jp', 'in', 'io', 'kz', 'mn'];
 const SYLLABLES = ['ka', 'lo', 'mi', 'net', 'web', 'data', 'up', 'ser', 'vi', 'ce', 'go', 'ogle', 'sky', 'tra', 'vel', 'news', 'mail', 'cn', 'xin', 'hua', 'bei', 'jing', 'ti', 'bet', 'mon', 'gol', 'tech', 'soft', 'ware', 'x', '1', '2', '88', '-'];
 const SUBS = ['www', 'mail', 'ns1', 'update', 'cdn', 'api', 'vpn', 'dl'];
-
-/** mulberry32: a small seeded PRNG. */
-function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;

@@ -2,21 +2,10 @@
 import type { Observation, ObservedKind } from '../core/model.js';
 import { normalizeDomain, normalizeEmail, normalizeFilename, normalizeIp, normalizeUrl } from '../core/normalize.js';
 import type { IndicatorIndex } from '../matching/index.js';
+import type { SightingInput } from '../store/store.js';
 
-/** A sighting before the indicator's details are attached (it crosses threads as plain data). */
-export interface RawSighting {
-  indicatorId: number;
-  matched: string;
-  field: string;
-  ts: number | null;
-  src: string | null;
-  dst: string | null;
-  line?: number;
-  packet?: number;
-  inside?: string;
-  /** sha256 of the scanned file or archive member the sighting was made in. */
-  sample?: string;
-}
+/** A sighting before the indicator's details are attached: what the store records (it crosses threads as plain data). */
+export type RawSighting = SightingInput;
 
 /** The observed value in the normal form it matched in (`WWW.Example.NET.` → `www.example.net`). */
 export function matchedText(kind: ObservedKind, value: string): string {

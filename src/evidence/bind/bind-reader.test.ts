@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { BindReader, parseBindTime } from './bind-reader.js';
 
 const LOGS = 'logs/bind';
@@ -72,19 +72,5 @@ test('query-log lines (queries: info: … query: name IN A), other lines, garbag
 
 test('fuzz: mutated bind lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(LOGS) }, () => {
   const lines = readFileSync(sharedData(LOGS, 'crowdsec-hub_bind9-syslog.log')!).toString('latin1').split('\n').map((l) => Buffer.from(l, 'latin1'));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(250), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 20 }),
-    (edits) => {
-      const reader = new BindReader('f.log');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-    },
-  ), { seed: 5, numRuns: 300 });
+  fuzzLines(lines, () => new BindReader('f.log'), { seed: 5, numRuns: 300, maxOffset: 250, maxEdits: 20 });
 });

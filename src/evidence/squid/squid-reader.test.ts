@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { SquidReader } from './squid-reader.js';
 
 const LOGS = 'logs/squid';
@@ -70,19 +70,5 @@ test('CONNECT host:port, IPv6 peer, garbage and truncated lines', () => {
 
 test('fuzz: mutated squid lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(LOGS) }, () => {
   const lines = readFileSync(sharedData(LOGS, 'squidview-example.access.log')!).toString('latin1').split('\n').slice(0, 30).map((l) => Buffer.from(l, 'latin1'));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(300), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 20 }),
-    (edits) => {
-      const reader = new SquidReader('f.log');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-    },
-  ), { seed: 3, numRuns: 300 });
+  fuzzLines(lines, () => new SquidReader('f.log'), { seed: 3, numRuns: 300, maxOffset: 300, maxEdits: 20 });
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { SuricataEveReader } from './suricata-eve-reader.js';
 
 const LOGS = 'logs/suricata';
@@ -94,20 +94,5 @@ test('dns v2 grouped answers, v3 queries, dns v1 query record, alert to_client w
 test('fuzz: mutated eve lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(LOGS) }, () => {
   const lines = ['dcso-fever_alertify_input.json', 'dcso-fever_jsonparse_eve.json'].flatMap((f) =>
     readFileSync(sharedData(LOGS, f)!).toString('latin1').split('\n').filter((l) => l !== '').map((l) => Buffer.from(l, 'latin1')));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(1200), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 12 }),
-    (edits) => {
-      const reader = new SuricataEveReader('f.json');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-      assert.ok(reader.records + reader.skipped <= lines.length); // an emptied line counts as neither
-    },
-  ), { seed: 11, numRuns: 300 });
+  fuzzLines(lines, () => new SuricataEveReader('f.json'), { seed: 11, numRuns: 300, maxOffset: 1200, maxEdits: 12 });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { WebAccessReader, parseAccessLogTime } from './web-access-reader.js';
 
 function read(text: string) {
@@ -52,20 +52,5 @@ test('bad lines are diagnostics', () => {
 
 test('fuzz: mutated access lines never throw; diagnostics carry the line number', () => {
   const lines = LINES.map((l) => Buffer.from(l));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(200), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 15 }),
-    (edits) => {
-      const reader = new WebAccessReader('f.log');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-      assert.ok(reader.records + reader.skipped <= lines.length); // empty lines count as neither
-    },
-  ), { seed: 13, numRuns: 300 });
+  fuzzLines(lines, () => new WebAccessReader('f.log'), { seed: 13, numRuns: 300, maxOffset: 200, maxEdits: 15 });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { WindowsDnsReader, decodeWindowsQname, parseWindowsDnsTime } from './windows-dns-reader.js';
 
 // No public sample exists: fixtures follow the layout Microsoft documents for the DNS Server debug log.
@@ -90,19 +90,5 @@ test('question names and local date formats', () => {
 test('fuzz: mutated packet lines never throw; diagnostics carry the line number', () => {
   const lines = [...PREAMBLE, ...['a.example', 'www.evil.example', 'xn--bcher-kva.example'].map((name, i) =>
     packetLine({ when: '11/27/2026 2:14:05 PM', dir: i % 2 ? 'Snd' : 'Rcv', remote: `10.0.0.${i + 1}`, xid: '0001', response: i % 2 === 1, flags: '0001', chars: 'D', rcode: 'NOERROR', qtype: 'A', name }))].map((l) => Buffer.from(l));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(200), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 15 }),
-    (edits) => {
-      const reader = new WindowsDnsReader('f.log');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-    },
-  ), { seed: 9, numRuns: 300 });
+  fuzzLines(lines, () => new WindowsDnsReader('f.log'), { seed: 9, numRuns: 300, maxOffset: 200, maxEdits: 15 });
 });

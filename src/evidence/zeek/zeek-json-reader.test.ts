@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { ZeekJsonReader } from './zeek-json-reader.js';
 import { ZeekTsvReader } from './zeek-tsv-reader.js';
 
@@ -83,19 +83,5 @@ test('log kind inferred from keys when there is no _path; ISO ts with offset; br
 
 test('fuzz: mutated OTRF lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(OTRF) }, () => {
   const lines = readFileSync(sharedData(OTRF, 'day1_SCRANTON_http.log')!).toString('latin1').split('\n').slice(0, 20).map((l) => Buffer.from(l, 'latin1'));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(600), fc.uint8Array({ maxLength: 6 }), fc.boolean()), { maxLength: 20 }),
-    (edits) => {
-      const reader = new ZeekJsonReader('f.json');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = Buffer.concat([l.subarray(0, p), Buffer.from(bytes), cut ? Buffer.alloc(0) : l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-    },
-  ), { seed: 7, numRuns: 200 });
+  fuzzLines(lines, () => new ZeekJsonReader('f.json'), { seed: 7, numRuns: 200, maxOffset: 600, maxEdits: 20 });
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
 import { collectingSink, readBuffer } from '../line-reader.js';
+import { fuzzLines } from '../testing/fuzz-lines.js';
 import { ZeekTsvReader, decodeZeekEscapes } from './zeek-tsv-reader.js';
 
 const BTEST = 'zeek/zeek-btest-baselines';
@@ -178,20 +178,5 @@ test('decodeZeekEscapes', () => {
 
 test('fuzz: mutated real dns.log lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(WRCCDC) }, () => {
   const lines = readFileSync(sharedData(WRCCDC, 'dns.log')!).toString('latin1').split('\n').slice(0, 40).map((l) => Buffer.from(l, 'latin1'));
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(400), fc.uint8Array({ maxLength: 8 }), fc.boolean()), { maxLength: 30 }),
-    (edits) => {
-      const reader = new ZeekTsvReader('f.log');
-      const sink = collectingSink();
-      const mutated = lines.map((l) => Buffer.from(l));
-      for (const [li, pos, bytes, cut] of edits) {
-        const l = mutated[li]!;
-        const p = Math.min(pos, l.length);
-        mutated[li] = cut ? Buffer.concat([l.subarray(0, p), Buffer.from(bytes)]) : Buffer.concat([l.subarray(0, p), Buffer.from(bytes), l.subarray(p)]);
-      }
-      mutated.forEach((l, i) => reader.readLine(l, i + 1, sink));
-      for (const d of sink.diagnostics) assert.ok(d.line !== undefined && d.line >= 1 && d.line <= lines.length);
-      assert.equal(reader.skipped, sink.diagnostics.length);
-    },
-  ), { seed: 20261127, numRuns: 300 });
+  fuzzLines(lines, () => new ZeekTsvReader('f.log'), { seed: 20261127, numRuns: 300, maxOffset: 400, maxEdits: 30, maxInsert: 8 });
 });

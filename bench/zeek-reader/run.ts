@@ -1,11 +1,12 @@
 /**
  * Micro-benchmark (not a test): generates 1,000,000 realistic Zeek dns.log
  * lines in memory (fixed seed) and reports readLine throughput with a no-op
- * sink. Run: `node --import tsx src/evidence/zeek/bench-zeek.ts [lines]`.
+ * sink. Run: `node --import tsx bench/zeek-reader/run.ts [lines]`.
  * Target: ≥ 2,000,000 lines/s on one core.
  */
-import { ZeekTsvReader } from './zeek-tsv-reader.js';
-import type { ObservationSink } from '../line-reader.js';
+import { ZeekTsvReader } from '../../src/evidence/zeek/zeek-tsv-reader.js';
+import type { ObservationSink } from '../../src/evidence/line-reader.js';
+import { prng as makeRandom } from '../prng.js';
 
 const DEFAULT_LINES = 1_000_000;
 const ROUNDS = 3;
@@ -20,18 +21,6 @@ const HEADER = [
   '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected',
   '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\tcount\tstring\tbool\tbool\tbool\tbool\tcount\tvector[string]\tvector[interval]\tbool',
 ];
-
-/** A small deterministic PRNG (mulberry32), so every run reads the same data. */
-function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Generates `n` dns.log records as Buffers (one per line, no terminator). */
 export function generateDnsLines(n: number, seed = 42): Buffer[] {
