@@ -19,6 +19,7 @@ import { scanFile } from './scan-files.js';
 import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
 import { matchObservation, type RawSighting } from './match.js';
 import { Progress } from './progress.js';
+import { isGzipFile, readFileHead } from './file-head.js';
 import { WorkerPool, workerUrl } from './worker-pool.js';
 import { readCaptureFile } from './capture/index.js';
 
@@ -86,16 +87,7 @@ async function loadIndex(store: Store, campaign: string | undefined, includeWarn
 }
 
 async function readHead(path: string, gz: boolean): Promise<Buffer> {
-  if (!gz) {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(DETECT_HEAD_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, DETECT_HEAD_BYTES, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  }
+  if (!gz) return readFileHead(path, DETECT_HEAD_BYTES);
   const chunks: Buffer[] = [];
   let n = 0;
   const stream = createReadStream(path).pipe(createGunzip());
@@ -111,17 +103,6 @@ async function readHead(path: string, gz: boolean): Promise<Buffer> {
     stream.destroy();
   }
   return Buffer.concat(chunks).subarray(0, DETECT_HEAD_BYTES);
-}
-
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
 }
 
 /** sha256 of a whole file, streamed. */
@@ -189,7 +170,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
       let gz: boolean;
       let family: string | null;
       try {
-        gz = await isGzip(f.path);
+        gz = await isGzipFile(f.path);
         const head = await readHead(f.path, gz);
         family = forced ?? detectLogFormat(head, f.path) ?? detectCaptureFormat(head);
       } catch (e) {
@@ -412,11 +393,8 @@ async function rangeBounds(path: string, size: number, rangeBytes: number): Prom
 }
 
 async function readHeadLines(path: string, bytes: number): Promise<Buffer[]> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    const text = buf.subarray(0, bytesRead);
+  {
+    const text = await readFileHead(path, bytes);
     const lines: Buffer[] = [];
     let pos = 0;
     for (;;) {
@@ -426,7 +404,5 @@ async function readHeadLines(path: string, bytes: number): Promise<Buffer[]> {
       pos = nl + 1;
     }
     return lines;
-  } finally {
-    await fh.close();
   }
 }

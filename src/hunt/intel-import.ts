@@ -4,7 +4,6 @@
  * batches. The readers are pure (src/intel); this module does the I/O.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename, extname, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CampaignInfo, IntelItem } from '../core/model.js';
@@ -14,6 +13,7 @@ import { detectIntelFormat, readIntel, INTEL_FORMATS, Warninglists, type IntelFo
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
 import { walkPaths } from '../samples/index.js';
 import { Progress } from './progress.js';
+import { readFileHead } from './file-head.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
@@ -69,17 +69,6 @@ function fileCampaign(path: string): string {
   return e && e !== b ? b.slice(0, -e.length) : b;
 }
 
-async function readHead(path: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(DETECT_HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, DETECT_HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Imports intel files and directories into the case. */
 export async function importIntel(store: Store, paths: readonly string[], opts: IntelImportOptions): Promise<IntelImportResult> {
   const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0 };
@@ -101,7 +90,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
       continue;
     }
     try {
-      format = opts.format && opts.format !== 'auto' ? opts.format : detectIntelFormat(await readHead(f.path), f.path);
+      format = opts.format && opts.format !== 'auto' ? opts.format : detectIntelFormat(await readFileHead(f.path, DETECT_HEAD_BYTES), f.path);
     } catch (e) {
       report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
       continue;

@@ -5,7 +5,7 @@
  * their share of the flows (so each flow's state lives in one worker).
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import type { Observation } from '../../core/model.js';
 import { CaptureFramer, CaptureReader, createPacketLayers, decodeLayers, hashFlow, MAX_FLOWS } from '../../evidence/pcap/index.js';
 import { PacketBatchWriter } from './packet-batch.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './capture-worker.js';
+import { isGzipFile } from '../file-head.js';
 
 /** Files at least this large (on disk) are read with worker threads. */
 export const PARALLEL_THRESHOLD_BYTES = 64 * 1024 * 1024;
@@ -70,7 +71,7 @@ export async function readCaptureFile(
   let gzip: boolean;
   try {
     size = (await stat(path)).size;
-    gzip = await startsWithGzipMagic(path);
+    gzip = await isGzipFile(path);
   } catch (e) {
     onDiagnostic(diag('unreadable', displayPath, `cannot read: ${(e as Error).message}`));
     return { format: 'unknown', packets: 0, bytes: 0, skipped: 0, skippedFragments: 0 };
@@ -91,17 +92,6 @@ export async function readCaptureFile(
   } finally {
     file.destroy();
     input.destroy();
-  }
-}
-
-async function startsWithGzipMagic(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await fh.close();
   }
 }
 
