@@ -21,7 +21,8 @@ export function matchedText(kind: ObservedKind, value: string): string {
 
 /** Looks an observation up; calls `emit` once per indicator it matches. `ids` is scratch space. */
 export function matchObservation(index: IndicatorIndex, o: Observation, ids: number[], emit: (s: RawSighting) => void): void {
-  ids.length = 0;
+  // Matches are rare: reset the scratch array only when the last look-up filled it.
+  if (ids.length !== 0) ids.length = 0;
   if (index.match(o.kind, o.value, ids) === 0) return;
   const matched = matchedText(o.kind, o.value);
   for (const id of ids) {
