@@ -14,9 +14,10 @@ import { DEFAULT_MAX_FILE_SIZE, STORE_BATCH_ROWS } from '../core/limits.js';
 import { createLineReader, detectLogFormat, LOG_FORMATS, detectCaptureFormat, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, readRegularFile, walkPaths, type FoundFile } from '../samples/index.js';
-import type { SampleInput, SightingInput, Store } from '../store/store.js';
+import type { SightingInput, Store } from '../store/store.js';
 import { scanFile } from './scan-files.js';
 import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
+import type { HuntTask, HuntTaskResult, HuntWorkerSetup, ScanResult } from './hunt-worker.js';
 import { matchObservation, type RawSighting } from './match.js';
 import { Progress } from './progress.js';
 import { isGzipFile, readFileHead } from './file-head.js';
@@ -132,60 +133,41 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   const files: FoundFile[] = [];
   for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
   result.files = files.length;
-  const workers = Math.max(1, opts.workers ?? availableParallelism());
-  // Workers start loading their code now, while the case's indicators load.
-  const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
-  let pool: WorkerPool<RangeTask, RangeResult> | null = workers >= 2 && files.some((f) => f.size >= parallelMin)
-    ? new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, {})
-    : null;
-  const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
-  const shareIndex = (p: WorkerPool<RangeTask, RangeResult>) => { p.broadcast({ index: index.toShared() }); return p; };
-  if (pool) shareIndex(pool);
-  result.indicators = info.size;
-  const yaraIds = new Map<string, number>();
-  for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
-  // YARA rules are compiled once, on the first file scanned as a sample.
-  let yara: YaraScanner | null | undefined;
-  const yaraScanner = async (): Promise<YaraScanner | null> => {
-    if (yara !== undefined) return yara;
-    const sources = yaraIds.size === 0 ? [] : await store.yaraSources({ includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) });
-    yara = sources.length === 0 ? null : YaraScanner.compile(sources, report);
-    return yara;
-  };
-  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const progress = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
     Boolean(opts.progress && process.stderr.isTTY));
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const plan = await planFiles(store, files, opts, maxFileSize, report, progress, result);
+
+  const workers = Math.max(1, opts.workers ?? availableParallelism());
+  const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  const scans = plan.filter((p) => p.family === FILES_FORMAT).length;
+  // Workers start loading their code now, while the case's indicators load.
+  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 &&
+    (scans >= 2 || plan.some((p) => !p.gz && p.family !== FILES_FORMAT && p.f.size >= parallelMin && !isCaptureFormat(p.family)))
+    ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, {})
+    : null;
+  const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
+  result.indicators = info.size;
+  pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
+  const yaraIds = new Map<string, number>();
+  for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
+  // YARA rules are compiled once here (their diagnostics reported once), and once in each worker.
+  let yara: YaraScanner | null = null;
+  if (scans > 0 && yaraIds.size > 0) {
+    const sources = await store.yaraSources({ includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) });
+    yara = sources.length === 0 ? null : YaraScanner.compile(sources, report);
+    pool?.broadcast({ yara: { sources, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
+  }
+  // Files to scan go to the workers at once, in order; results are taken in order below.
+  const scanning = new Map<PlannedFile, Promise<HuntTaskResult>>();
+  if (pool && scans >= 2) {
+    for (const p of plan) if (p.family === FILES_FORMAT) scanning.set(p, pool.run({ kind: 'scan', task: { path: p.f.path, maxFileSize } }));
+  }
   const sighted = new Set<number>();
-  const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
 
   try {
-    for (const f of files) {
-      const prior = await store.evidenceByFile(f.path, f.size, f.mtimeMs);
-      if (prior) {
-        result.alreadyHunted++;
-        opts.onNotice?.(`${f.path}: already hunted on ${prior.huntedAt} (sha256 ${prior.sha256.slice(0, 12)}…); nothing added`);
-        progress.advance(f.size);
-        continue;
-      }
-      let gz: boolean;
-      let family: string | null;
-      try {
-        gz = await isGzipFile(f.path);
-        const head = await readHead(f.path, gz);
-        family = forced ?? detectLogFormat(head, f.path) ?? detectCaptureFormat(head);
-      } catch (e) {
-        report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-        progress.advance(f.size);
-        continue;
-      }
-      // Anything that is no log and no capture is scanned as a file.
-      family ??= FILES_FORMAT;
-      if (family === FILES_FORMAT && f.size > maxFileSize) {
-        report(diag('too-large', f.path, `${f.size} bytes, over the ${maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
-        progress.advance(f.size);
-        continue;
-      }
-
+    for (const entry of plan) {
+      const { f, gz, family } = entry;
       const writer = await store.beginEvidence();
       let format = family;
       let pendingRows: SightingInput[] = [];
@@ -216,22 +198,21 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         let stats: { lines: number; records: number; skipped: number; sha256: string; format: string };
         const isCapture = (CAPTURE_FORMATS as readonly string[]).includes(family);
         if (family === FILES_FORMAT) {
-          const file = await readRegularFile(f.path, { maxFileSize, onDiagnostic: report });
-          if (!file) throw new SkippedFile();
-          const data = file.data;
-          let samples: SampleInput[] = [];
-          const scanned = scanFile(f.path, data, {
-            index, yara: await yaraScanner(), yaraIds, report,
-            record: (s) => record(s, FILES_FORMAT),
-            addSample: (row) => {
-              samples.push(row);
-              if (samples.length >= STORE_BATCH_ROWS) { writes.push(writer.addSamples(samples)); samples = []; }
-            },
-          });
-          if (samples.length > 0) writes.push(writer.addSamples(samples));
-          result.samples += scanned.samples;
+          let scanned: ScanResult;
+          const pending = scanning.get(entry);
+          if (pending) {
+            scanned = await pending as ScanResult;
+            scanning.delete(entry);
+          } else {
+            scanned = await scanInline(f.path, maxFileSize, { index, yara, yaraIds });
+          }
+          for (const d of scanned.diagnostics) report(d);
+          if (scanned.sha256 === null) throw new SkippedFile();
+          for (const s of scanned.sightings) record(s, FILES_FORMAT);
+          for (let i = 0; i < scanned.samples.length; i += STORE_BATCH_ROWS) writes.push(writer.addSamples(scanned.samples.slice(i, i + STORE_BATCH_ROWS)));
+          result.samples += scanned.samples.length;
           progress.advance(f.size);
-          stats = { lines: 0, records: scanned.samples, skipped: 0, sha256: scanned.sha256, format: FILES_FORMAT };
+          stats = { lines: 0, records: scanned.samples.length, skipped: 0, sha256: scanned.sha256, format: FILES_FORMAT };
         } else if (isCapture) {
           const ids: number[] = [];
           const hashing = hashFile(f.path);
@@ -245,11 +226,10 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
           });
           format = cap.format;
           stats = { lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, format };
-        } else if (gz || f.size < parallelMin || workers < 2) {
+        } else if (gz || f.size < parallelMin || !pool) {
           stats = await huntStream(f, family, gz, index, report, (s, fmt) => { format = fmt; record(s, fmt); }, progress);
           format = stats.format;
         } else {
-          pool ??= shareIndex(new WorkerPool(workerUrl(import.meta.url, 'log-worker'), workers, {}));
           const r = await huntRanges(f, family, pool, index, report, record, progress, opts.rangeBytes ?? RANGE_BYTES);
           format = r.format;
           stats = r;
@@ -274,9 +254,79 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     }
   } finally {
     progress.finish();
-    if (pool) await (pool as WorkerPool<RangeTask, RangeResult>).close();
+    if (pool) await pool.close();
   }
   result.indicators = info.size;
+  return result;
+}
+
+interface PlannedFile {
+  f: FoundFile;
+  gz: boolean;
+  /** A format family of HUNT_FORMATS. */
+  family: string;
+}
+
+function isCaptureFormat(family: string): boolean {
+  return (CAPTURE_FORMATS as readonly string[]).includes(family);
+}
+
+/**
+ * Decides what to do with each file before any is read in full: skips those
+ * the case has already hunted, detects formats, and leaves out files to scan
+ * that are over the size limit (each reported).
+ */
+async function planFiles(
+  store: Store, files: readonly FoundFile[], opts: HuntOptions, maxFileSize: number,
+  report: (d: Diagnostic) => void, progress: Progress, result: HuntResult,
+): Promise<PlannedFile[]> {
+  const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
+  const plan: PlannedFile[] = [];
+  for (const f of files) {
+    const prior = await store.evidenceByFile(f.path, f.size, f.mtimeMs);
+    if (prior) {
+      result.alreadyHunted++;
+      opts.onNotice?.(`${f.path}: already hunted on ${prior.huntedAt} (sha256 ${prior.sha256.slice(0, 12)}…); nothing added`);
+      progress.advance(f.size);
+      continue;
+    }
+    let gz: boolean;
+    let family: string | null;
+    try {
+      gz = await isGzipFile(f.path);
+      const head = await readHead(f.path, gz);
+      family = forced ?? detectLogFormat(head, f.path) ?? detectCaptureFormat(head);
+    } catch (e) {
+      report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      progress.advance(f.size);
+      continue;
+    }
+    // Anything that is no log and no capture is scanned as a file.
+    family ??= FILES_FORMAT;
+    if (family === FILES_FORMAT && f.size > maxFileSize) {
+      report(diag('too-large', f.path, `${f.size} bytes, over the ${maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
+      progress.advance(f.size);
+      continue;
+    }
+    plan.push({ f, gz, family });
+  }
+  return plan;
+}
+
+/** Scans one file in this thread (one file, or no workers). */
+async function scanInline(
+  path: string, maxFileSize: number,
+  ctx: { index: IndicatorIndex; yara: YaraScanner | null; yaraIds: ReadonlyMap<string, number> },
+): Promise<ScanResult> {
+  const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
+  const report = (d: Diagnostic) => { result.diagnostics.push(d); };
+  const file = await readRegularFile(path, { maxFileSize, onDiagnostic: report });
+  if (!file) return result;
+  result.sha256 = scanFile(path, file.data, {
+    ...ctx, report,
+    record: (s) => { result.sightings.push(s); },
+    addSample: (s) => { result.samples.push(s); },
+  }).sha256;
   return result;
 }
 
@@ -321,7 +371,7 @@ async function huntStream(
  * order with absolute line numbers.
  */
 async function huntRanges(
-  f: FoundFile, family: string, pool: WorkerPool<RangeTask, RangeResult>, index: IndicatorIndex,
+  f: FoundFile, family: string, pool: WorkerPool<HuntTask, HuntTaskResult>, index: IndicatorIndex,
   report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress, rangeBytes: number,
 ): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);
@@ -336,7 +386,7 @@ async function huntRanges(
     path: f.path, displayPath: f.path, family, start: b.start, end: b.end,
     state: i === 0 ? null : headState, hasState: i !== 0,
   }));
-  const running = tasks.map((task) => pool.run(task));
+  const running = tasks.map((task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>);
   let lineBase = 0;
   let records = 0;
   let skipped = 0;

@@ -1,0 +1,77 @@
+/**
+ * Worker thread of a hunt: reads byte ranges of large text logs, and scans
+ * files as samples, against the shared index. The index (shared memory, not
+ * copied) and the YARA rules arrive by message, so a worker loads its code
+ * while the main thread loads the case.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
+import { readRegularFile, YaraScanner, type YaraSource } from '../samples/index.js';
+import type { SampleInput } from '../store/store.js';
+import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
+import type { RawSighting } from './match.js';
+import { scanFile } from './scan-files.js';
+
+/** A file to scan as a sample. */
+export interface ScanTask {
+  path: string;
+  maxFileSize: number;
+}
+
+/** What scanning one file found. */
+export interface ScanResult {
+  /** Null when the file could not be read (the diagnostics say why). */
+  sha256: string | null;
+  samples: SampleInput[];
+  sightings: RawSighting[];
+  diagnostics: Diagnostic[];
+}
+
+export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask };
+export type HuntTaskResult = RangeResult | ScanResult;
+
+/** Messages a worker takes before tasks. */
+export interface HuntWorkerSetup {
+  index?: SharedIndex;
+  yara?: { sources: YaraSource[]; ids: [string, number][] };
+}
+
+let index: IndicatorIndex | null = null;
+let yaraSources: YaraSource[] = [];
+let yaraIds = new Map<string, number>();
+let yara: YaraScanner | null | undefined;
+
+/** Scans one file; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
+export async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
+  const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
+  const report = (d: Diagnostic) => { result.diagnostics.push(d); };
+  const file = await readRegularFile(task.path, { maxFileSize: task.maxFileSize, onDiagnostic: report });
+  if (!file) return result;
+  yara ??= yaraSources.length === 0 ? null : YaraScanner.compile(yaraSources, () => undefined);
+  const scanned = scanFile(task.path, file.data, {
+    index: idx, yara, yaraIds, report,
+    record: (s) => { result.sightings.push(s); },
+    addSample: (s) => { result.samples.push(s); },
+  });
+  result.sha256 = scanned.sha256;
+  return result;
+}
+
+parentPort?.on('message', async (msg: HuntWorkerSetup & { id?: number; task?: HuntTask }) => {
+  if (msg.index) index = IndicatorIndex.fromShared(msg.index);
+  if (msg.yara) {
+    yaraSources = msg.yara.sources;
+    yaraIds = new Map(msg.yara.ids);
+    yara = undefined;
+  }
+  if (!msg.task) return;
+  try {
+    if (!index) throw new Error('hunt worker got a task before the index');
+    const t = msg.task;
+    const result = t.kind === 'range' ? huntRange(t.task, index) : await scanTask(t.task, index);
+    parentPort!.postMessage({ id: msg.id, result });
+  } catch (e) {
+    parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});
