@@ -2,8 +2,16 @@
 import type { PeExport } from './types.js';
 import { mapRva, readAsciiAt, readAsciiAtRva, type PeImage } from './pe-image.js';
 
-/** Most exports read (pefile's MAX_SYMBOL_EXPORT_COUNT). */
+/**
+ * Most distinct exports read per pass (pefile's MAX_SYMBOL_EXPORT_COUNT): at most this many
+ * (name, address) pairs by name, then at most this many distinct addresses by ordinal only.
+ * As in pefile, names past the cap are listed by ordinal only (libgnat-12.dll has 14242).
+ */
 export const MAX_EXPORTS = 0x2000;
+/** The same address listed by ordinal only this often means a corrupt table (pefile's max_repeated_symbol). */
+const MAX_REPEATED_ADDRESS = 120;
+/** Hard cap on all entries listed (repeats included), far above any real DLL: memory stays bounded on hostile tables. */
+export const MAX_EXPORT_ENTRIES = 0x10000;
 /** Longest exported or forwarder name (pefile's MAX_SYMBOL_NAME_LENGTH). */
 const MAX_SYMBOL_NAME_LENGTH = 0x200;
 /** Longest export DLL name. */
@@ -62,7 +70,9 @@ export function parseExports(img: PeImage, rva: number, size: number): ParsedExp
   const repeats = new Map<string, number>();
   const readForwarder = (addr: number): string | undefined =>
     addr >= rva && addr < rva + size ? (readAsciiAtRva(img, addr, MAX_SYMBOL_NAME_LENGTH) ?? undefined) : undefined;
-  for (let i = 0; i < namesAvail && exports.length < MAX_EXPORTS; i++) {
+  let capped = false;
+  for (let i = 0; i < namesAvail; i++) {
+    if (exports.length >= MAX_EXPORT_ENTRIES) { capped = true; break; }
     const idx = data.readUInt16LE(ordsOff + 2 * i);
     if (idx >= funcsAvail) {
       img.errors.push(`exports: name ${i} has ordinal index ${idx} outside the function table`);
@@ -83,6 +93,10 @@ export function parseExports(img: PeImage, rva: number, size: number): ParsedExp
       img.errors.push('exports: too many repeated entries');
       break;
     }
+    if (repeats.size > MAX_EXPORTS) {
+      img.errors.push(`exports: more than ${MAX_EXPORTS} names, the rest listed by ordinal only`);
+      break;
+    }
     const ordinal = (base + idx) >>> 0;
     seenOrdinals.add(ordinal);
     const e: PeExport = { name, ordinal, rva: addr };
@@ -90,16 +104,28 @@ export function parseExports(img: PeImage, rva: number, size: number): ParsedExp
     if (fwd !== undefined) e.forwarder = fwd;
     exports.push(e);
   }
-  for (let idx = 0; idx < funcsAvail && exports.length < MAX_EXPORTS; idx++) {
+  const addressCounts = new Map<number, number>();
+  for (let idx = 0; idx < funcsAvail && !capped; idx++) {
+    if (exports.length >= MAX_EXPORT_ENTRIES) { capped = true; break; }
     const ordinal = (base + idx) >>> 0;
     if (seenOrdinals.has(ordinal)) continue;
     const addr = data.readUInt32LE(funcsOff + 4 * idx);
     if (addr === 0) continue;
+    const n = (addressCounts.get(addr) ?? 0) + 1;
+    addressCounts.set(addr, n);
+    if (n > MAX_REPEATED_ADDRESS) {
+      img.errors.push('exports: too many repeated ordinal-only entries');
+      break;
+    }
+    if (addressCounts.size > MAX_EXPORTS) {
+      img.errors.push(`exports: more than ${MAX_EXPORTS} ordinal-only entries, rest ignored`);
+      break;
+    }
     const e: PeExport = { ordinal, rva: addr };
     const fwd = readForwarder(addr);
     if (fwd !== undefined) e.forwarder = fwd;
     exports.push(e);
   }
-  if (exports.length >= MAX_EXPORTS) img.errors.push(`exports: more than ${MAX_EXPORTS}, rest ignored`);
+  if (capped) img.errors.push(`exports: more than ${MAX_EXPORT_ENTRIES} entries, rest ignored`);
   return { exports, exportName, timestamp };
 }
