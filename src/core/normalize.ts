@@ -5,7 +5,7 @@
  * Pure functions; no I/O.
  */
 import { domainToASCII } from 'node:url';
-import { parse as parseDomain } from 'tldts';
+import { createRequire } from 'node:module';
 import type { IndicatorType } from './model.js';
 import { MAX_INDICATOR_LENGTH } from './limits.js';
 
@@ -13,6 +13,16 @@ const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
 
 /** Default ports dropped from URLs. */
+/**
+ * The Public Suffix List (tldts), loaded on first use: it is a large table
+ * that only type inference needs, and a hunt should not pay to load it.
+ */
+let tldts: typeof import('tldts') | null = null;
+function parseDomain(name: string, opts: { allowPrivateDomains: boolean }): { isIcann: boolean | null } {
+  tldts ??= createRequire(import.meta.url)('tldts') as typeof import('tldts');
+  return tldts.parse(name, opts);
+}
+
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ftp: '21', ws: '80', wss: '443' };
 
 /**
