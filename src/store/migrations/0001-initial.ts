@@ -37,6 +37,8 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .addColumn('campaign_id', 'integer', (c) => c.notNull().references('campaign.id'))
     .addColumn('source_id', 'integer', (c) => c.notNull().references('source.id'))
     .addPrimaryKeyConstraint('indicator_ref_pk', ['indicator_id', 'campaign_id', 'source_id'])
+    // In SQLite the key is the table: one B-tree fewer to write per indicator.
+    .modifyEnd(ctx.dialect === 'sqlite' ? sql`without rowid` : sql``)
     .execute();
   await db.schema.createIndex('indicator_ref_campaign').on('indicator_ref').columns(['campaign_id', 'indicator_id']).execute();
 

@@ -51,10 +51,14 @@ function toEvidence(r: Record<string, unknown>): StoredEvidence {
 /** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
 export async function openSqliteStore(path: string): Promise<Store> {
   const db = new BetterSqlite3(path);
+  // 8 KiB pages (a new case only: the size is fixed once the file has tables):
+  // fewer page splits when a million indicators are merged.
+  db.pragma('page_size = 8192');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
   // 64 MiB of page cache: bulk merges touch B-trees all over.
   db.pragma('cache_size = -65536');
   // Checkpoint the WAL every 64 MiB rather than every 4: bulk imports and
