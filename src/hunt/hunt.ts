@@ -80,9 +80,11 @@ async function loadIndex(store: Store, campaign: string | undefined, includeWarn
   const info = new Map<number, IndicatorInfo>();
   const entries: { id: number; type: IndicatorType; value: string }[] = [];
   const filter = { includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) };
-  for await (const h of store.huntIndicators(filter)) {
-    info.set(h.id, { type: h.type, value: h.value, campaigns: h.campaigns });
-    if (h.type !== 'yara') entries.push({ id: h.id, type: h.type, value: h.value });
+  for await (const page of store.huntIndicators(filter)) {
+    for (const h of page) {
+      info.set(h.id, { type: h.type, value: h.value, campaigns: h.campaigns });
+      if (h.type !== 'yara') entries.push({ id: h.id, type: h.type, value: h.value });
+    }
   }
   return { info, index: IndicatorIndex.build(entries) };
 }

@@ -58,9 +58,9 @@ for (const backend of BACKENDS) {
           { name: 'NetTraveler', aliases: ['Netfile', 'TravNet'], indicators: 2, byType: { domain: 1, ipv4: 1 } },
           { name: 'Red October', aliases: [], indicators: 1, byType: { domain: 1 } },
         ]);
-        const huntable = await collect(store.huntIndicators({ includeWarninglisted: false }));
+        const huntable = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat();
         assert.deepEqual(huntable.map((h) => [h.type, h.value, h.campaigns]), [['domain', 'viprainru.com', ['NetTraveler', 'Red October']]]);
-        const withWl = await collect(store.huntIndicators({ includeWarninglisted: true }));
+        const withWl = (await collect(store.huntIndicators({ includeWarninglisted: true }))).flat();
         assert.equal(withWl.length, 2);
       } finally {
         await store.close();
@@ -88,7 +88,7 @@ for (const backend of BACKENDS) {
       const { store, done } = await backend.open();
       try {
         await store.addIndicators([{ type: 'domain', value: 'example.net', campaign: 'NT', source: 's', warninglist: null }]);
-        const [ind] = await collect(store.huntIndicators({ includeWarninglisted: false }));
+        const [ind] = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat();
         assert.ok(ind);
         const info = { path: 'logs/dns.log', sha256: 'a'.repeat(64), format: 'zeek-dns', size: 10, lines: 3, records: 2, skipped: 0, mtimeMs: 1000 };
         const rolled = await store.beginEvidence();
@@ -126,7 +126,7 @@ for (const backend of BACKENDS) {
           { type: 'yara', value: 'NT_Marker', campaign: 'NetTraveler', source: 'nt.yar', warninglist: null, ruleSource: 'rule NT_Marker { condition: true }' },
           { type: 'sha256', value: 'b'.repeat(64), campaign: 'Red October', source: 'ro.txt', warninglist: null },
         ]);
-        const ids = new Map((await collect(store.huntIndicators({ includeWarninglisted: false }))).map((h) => [h.value, h.id]));
+        const ids = new Map(((await collect(store.huntIndicators({ includeWarninglisted: false }))).flat()).map((h) => [h.value, h.id]));
         const pe = { machine: 'amd64', timestamp: '2012-11-05T01:00:00.000Z' };
         const w = await store.beginEvidence();
         await w.addSamples([

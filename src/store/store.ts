@@ -132,7 +132,8 @@ export interface Store {
   resolveCampaign(nameOrAlias: string): Promise<string | null>;
   listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator>;
   listCampaigns(): Promise<Campaign[]>;
-  huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator>;
+  /** The indicators a hunt looks for, in id order, a page (thousands) at a time. */
+  huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator[]>;
   /** The distinct rule-file sources of the `yara` indicators selected by the filter. */
   yaraSources(filter: HuntFilter): Promise<{ name: string; source: string }[]>;
   evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null>;

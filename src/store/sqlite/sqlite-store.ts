@@ -290,7 +290,7 @@ class SqliteStore implements Store {
    * plain join and are named in JS; indicators with the same campaigns share
    * one array (a hunt holds them all).
    */
-  async *huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator> {
+  async *huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator[]> {
     const cf = await this.campaignFilter(filter.campaign);
     if (!cf) return;
     let where = cf.where;
@@ -302,17 +302,28 @@ class SqliteStore implements Store {
     const maxId = Number((this.st['maxIndicatorId']!.get() as { m: number | null }).m ?? 0);
     for (let from = 0; from < maxId; from += HUNT_PAGE_IDS) {
       const rows = stmt.all(from, ...cf.params, from + HUNT_PAGE_IDS) as [number, string, string, number][];
+      const page: HuntIndicator[] = [];
       let i = 0;
       while (i < rows.length) {
-        const [id, type, value] = rows[i]!;
-        const set = new Set<string>();
-        for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(rows[i]![3]) ?? '');
-        const list = [...set].sort();
-        const key = list.join('\0');
-        let campaigns = shared.get(key);
-        if (!campaigns) { campaigns = list; shared.set(key, list); }
-        yield { id, type: type as IndicatorType, value, campaigns };
+        const [id, type, value, first] = rows[i]!;
+        let campaigns: string[];
+        if (i + 1 >= rows.length || rows[i + 1]![0] !== id) {
+          // The common case: one campaign (and one source) per indicator.
+          const name = names.get(first) ?? '';
+          campaigns = shared.get(name) ?? [name];
+          shared.set(name, campaigns);
+          i++;
+        } else {
+          const set = new Set<string>();
+          for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(rows[i]![3]) ?? '');
+          const list = [...set].sort();
+          const key = list.join('\0');
+          campaigns = shared.get(key) ?? list;
+          shared.set(key, campaigns);
+        }
+        page.push({ id, type: type as IndicatorType, value, campaigns });
       }
+      if (page.length > 0) yield page;
     }
   }
 
