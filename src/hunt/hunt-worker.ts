@@ -7,11 +7,10 @@
 import { parentPort } from 'node:worker_threads';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
-import { readRegularFile, YaraScanner, type YaraSource } from '../samples/index.js';
+import type { YaraScanner, YaraSource } from '../samples/index.js';
 import type { SampleInput } from '../store/store.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
 import type { RawSighting } from './match.js';
-import { scanFile } from './scan-files.js';
 
 /** A file to scan as a sample. */
 export interface ScanTask {
@@ -44,6 +43,8 @@ let yara: YaraScanner | null | undefined;
 
 /** Scans one file; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
 export async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
+  // Loaded on first use: a worker that only reads log ranges never needs the sample code.
+  const [{ readRegularFile, YaraScanner }, { scanFile }] = await Promise.all([import('../samples/index.js'), import('./scan-files.js')]);
   const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
   const report = (d: Diagnostic) => { result.diagnostics.push(d); };
   const file = await readRegularFile(task.path, { maxFileSize: task.maxFileSize, onDiagnostic: report });
