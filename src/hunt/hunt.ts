@@ -138,14 +138,11 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   const progress = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
     Boolean(opts.progress && process.stderr.isTTY));
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const plan = await planFiles(store, files, opts, maxFileSize, report, progress, result);
-
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
-  const scans = plan.filter((p) => p.family === FILES_FORMAT).length;
-  // Workers start loading their code now, while the case's indicators load.
-  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 &&
-    (scans >= 2 || plan.some((p) => !p.gz && p.family !== FILES_FORMAT && p.f.size >= parallelMin && !isCaptureFormat(p.family)))
+  // Workers start loading their code now, while the case's indicators load:
+  // for several files (scans run in parallel) or one large one (ranges).
+  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 && (files.length >= 2 || files.some((f) => f.size >= parallelMin))
     ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, {})
     : null;
   const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
@@ -153,18 +150,23 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
   const yaraIds = new Map<string, number>();
   for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
-  // YARA rules are compiled once here (their diagnostics reported once), and once in each worker.
-  let yara: YaraScanner | null = null;
-  if (scans > 0 && yaraIds.size > 0) {
-    const sources = await store.yaraSources({ includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) });
+  // YARA rules are compiled here once, before the first file to scan (their
+  // diagnostics reported once), and once in each worker.
+  let yara: YaraScanner | null | undefined;
+  const prepareYara = async () => {
+    if (yara !== undefined) return;
+    const sources = yaraIds.size === 0 ? [] : await store.yaraSources({ includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) });
     yara = sources.length === 0 ? null : YaraScanner.compile(sources, report);
-    pool?.broadcast({ yara: { sources, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
-  }
-  // Files to scan go to the workers at once, in order; results are taken in order below.
+    if (yara) pool?.broadcast({ yara: { sources, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
+  };
+  // Each file to scan goes to the workers as soon as it is planned, so
+  // planning the rest overlaps with scanning; results are taken in order below.
   const scanning = new Map<PlannedFile, Promise<HuntTaskResult>>();
-  if (pool && scans >= 2) {
-    for (const p of plan) if (p.family === FILES_FORMAT) scanning.set(p, pool.run({ kind: 'scan', task: { path: p.f.path, maxFileSize } }));
-  }
+  const plan = await planFiles(store, files, opts, maxFileSize, report, progress, result, async (p) => {
+    if (p.family !== FILES_FORMAT) return;
+    await prepareYara();
+    if (pool) scanning.set(p, pool.run({ kind: 'scan', task: { path: p.f.path, maxFileSize } }));
+  });
   const sighted = new Set<number>();
 
   try {
@@ -206,7 +208,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
             scanned = await pending as ScanResult;
             scanning.delete(entry);
           } else {
-            scanned = await scanInline(f.path, maxFileSize, { index, yara, yaraIds });
+            scanned = await scanInline(f.path, maxFileSize, { index, yara: yara ?? null, yaraIds });
           }
           for (const d of scanned.diagnostics) report(d);
           if (scanned.sha256 === null) throw new SkippedFile();
@@ -269,10 +271,6 @@ interface PlannedFile {
   family: string;
 }
 
-function isCaptureFormat(family: string): boolean {
-  return (CAPTURE_FORMATS as readonly string[]).includes(family);
-}
-
 /**
  * Decides what to do with each file before any is read in full: skips those
  * the case has already hunted, detects formats, and leaves out files to scan
@@ -281,6 +279,7 @@ function isCaptureFormat(family: string): boolean {
 async function planFiles(
   store: Store, files: readonly FoundFile[], opts: HuntOptions, maxFileSize: number,
   report: (d: Diagnostic) => void, progress: Progress, result: HuntResult,
+  onPlanned: (p: PlannedFile) => Promise<void>,
 ): Promise<PlannedFile[]> {
   const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
   const plan: PlannedFile[] = [];
@@ -310,7 +309,9 @@ async function planFiles(
       progress.advance(f.size);
       continue;
     }
-    plan.push({ f, gz, family });
+    const entry = { f, gz, family };
+    plan.push(entry);
+    await onPlanned(entry);
   }
   return plan;
 }

@@ -25,36 +25,43 @@ export function startWorker(url: URL, workerData: unknown): Worker {
   return new Worker(url, { workerData });
 }
 
+/**
+ * Each worker holds up to this many tasks: it starts the next one without
+ * waiting for the main thread to read its last answer and send more.
+ */
+const TASKS_PER_WORKER = 2;
+
 export class WorkerPool<T, R> {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
   private readonly queue: { id: number; task: T }[] = [];
   private readonly pending = new Map<number, Pending>();
-  private readonly busy = new Map<Worker, number>();
+  /** Task ids each worker holds. */
+  private readonly held = new Map<Worker, Set<number>>();
   private nextId = 1;
 
   constructor(url: URL, size: number, workerData: unknown) {
     for (let i = 0; i < size; i++) {
       const w = startWorker(url, workerData);
+      const held = new Set<number>();
+      this.held.set(w, held);
       w.on('message', (m: { id: number; result?: R; error?: string }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
-        this.busy.delete(w);
-        this.idle.push(w);
+        held.delete(m.id);
         this.pump();
         if (!p) return;
         if (m.error !== undefined) p.reject(new Error(m.error));
         else p.resolve(m.result);
       });
       w.on('error', (e) => {
-        const id = this.busy.get(w);
-        if (id !== undefined) {
+        // A worker that dies fails the tasks it held.
+        for (const id of held) {
           this.pending.get(id)?.reject(e);
           this.pending.delete(id);
         }
+        held.clear();
       });
       this.workers.push(w);
-      this.idle.push(w);
     }
   }
 
@@ -73,12 +80,19 @@ export class WorkerPool<T, R> {
     return p;
   }
 
+  /** Hands queued tasks to the least loaded workers, up to TASKS_PER_WORKER each. */
   private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const w = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      let best: Worker | null = null;
+      let load = TASKS_PER_WORKER;
+      for (const w of this.workers) {
+        const n = this.held.get(w)!.size;
+        if (n < load) { best = w; load = n; }
+      }
+      if (!best) return;
       const job = this.queue.shift()!;
-      this.busy.set(w, job.id);
-      w.postMessage(job);
+      this.held.get(best)!.add(job.id);
+      best.postMessage(job);
     }
   }
 

@@ -109,6 +109,10 @@ class SqliteStore implements Store {
       stageClear: p('DELETE FROM temp.stage'),
       evidenceByFile: p('SELECT * FROM evidence WHERE path = ? AND size = ? AND mtime_ms = ?'),
       evidenceBySha: p('SELECT * FROM evidence WHERE sha256 = ?'),
+      insertPendingEvidence: p(
+        "INSERT INTO evidence(path, sha256, format, size, mtime_ms, lines, records, skipped, hunted_at) VALUES ('', 'pending:' || hex(randomblob(16)), '', 0, 0, 0, 0, 0, '')"),
+      completeEvidence: p(`UPDATE evidence SET path = ?, sha256 = ?, format = ?, size = ?, mtime_ms = ?, lines = ?, records = ?,
+          skipped = ?, hunted_at = ? WHERE id = ?`),
       stageJson: p(`INSERT INTO temp.stage SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
         FROM json_each(?)`),
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
@@ -353,9 +357,8 @@ class SqliteStore implements Store {
     // sightings' foreign key; commit() fills it in, rollback() discards all.
     const db = this.db;
     db.exec('BEGIN IMMEDIATE');
-    const evidenceId = Number(db.prepare(
-      "INSERT INTO evidence(path, sha256, format, size, mtime_ms, lines, records, skipped, hunted_at) VALUES ('', 'pending:' || hex(randomblob(16)), '', 0, 0, 0, 0, 0, '')",
-    ).run().lastInsertRowid);
+    const st = this.st;
+    const evidenceId = Number(st['insertPendingEvidence']!.run().lastInsertRowid);
     const insert = this.st['insertSighting']!;
     let open = true;
     const finish = (how: 'COMMIT' | 'ROLLBACK') => {
@@ -380,10 +383,9 @@ class SqliteStore implements Store {
         }
       },
       async commit(info: EvidenceCommit) {
-        const dup = db.prepare('SELECT id FROM evidence WHERE sha256 = ?').get(info.sha256);
+        const dup = st['evidenceBySha']!.get(info.sha256);
         if (dup) { finish('ROLLBACK'); return 'duplicate'; }
-        db.prepare(`UPDATE evidence SET path = ?, sha256 = ?, format = ?, size = ?, mtime_ms = ?, lines = ?, records = ?,
-          skipped = ?, hunted_at = ? WHERE id = ?`).run(info.path, info.sha256, info.format, info.size,
+        st['completeEvidence']!.run(info.path, info.sha256, info.format, info.size,
           Math.trunc(info.mtimeMs), info.lines, info.records, info.skipped, new Date().toISOString(), evidenceId);
         finish('COMMIT');
         return 'committed';
