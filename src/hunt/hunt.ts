@@ -28,6 +28,8 @@ import { readCaptureFile } from './capture/index.js';
 const DETECT_HEAD_BYTES = 64 * 1024;
 /** Plain text logs larger than this are split into ranges for worker threads. */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/** Bytes read per step when hashing a file. */
+const HASH_BLOCK_BYTES = 1024 * 1024;
 /** Size of one range handed to a worker. */
 const RANGE_BYTES = 16 * 1024 * 1024;
 
@@ -109,11 +111,19 @@ async function readHead(path: string, gz: boolean): Promise<Buffer> {
 }
 
 /** sha256 of a whole file, streamed. */
-async function hashFile(path: string, onBytes?: (n: number) => void): Promise<string> {
+/** sha256 of a whole file, read through one reused buffer (a stream's chunks would pile up as garbage on a large file). */
+async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    h.update(c as Buffer);
-    onBytes?.((c as Buffer).length);
+  const buf = Buffer.allocUnsafe(HASH_BLOCK_BYTES);
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead <= 0) break;
+      h.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
   }
   return h.digest('hex');
 }

@@ -15,6 +15,8 @@ import { matchObservation, type RawSighting } from './match.js';
 /** Bytes read from disk per step. */
 const READ_BLOCK_BYTES = 4 * 1024 * 1024;
 
+let readBlock: Buffer | null = null;
+
 export interface RangeTask {
   path: string;
   /** The path shown in diagnostics and stored (as given on the command line). */
@@ -77,7 +79,10 @@ export function huntRange(task: RangeTask, index: IndicatorIndex): RangeResult {
   const startState = JSON.stringify(reader.snapshot() ?? null);
   const h = new LineHunter(reader, index, task.displayPath);
   const fd = openSync(task.path, 'r');
-  const buf = Buffer.allocUnsafe(READ_BLOCK_BYTES);
+  // One block per thread, reused by every range (huntRange is synchronous):
+  // a new block per range would pile up until the worker's next full GC.
+  readBlock ??= Buffer.allocUnsafe(READ_BLOCK_BYTES);
+  const buf = readBlock;
   let pos = task.start;
   try {
     while (pos < task.end) {
