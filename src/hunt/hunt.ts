@@ -131,8 +131,10 @@ async function hashFile(path: string): Promise<string> {
 /** Runs a hunt over `paths`. */
 export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
   const result: HuntResult = { files: 0, hunted: 0, alreadyHunted: 0, sightings: 0, indicators: 0, errors: 0, formats: {}, samples: 0 };
+  let progress: Progress | null = null;
   const report = (d: Diagnostic) => {
     if (d.severity === 'error') result.errors++;
+    progress?.clear();
     opts.onDiagnostic(d);
   };
   let campaign: string | undefined;
@@ -145,8 +147,9 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   const files: FoundFile[] = [];
   for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
   result.files = files.length;
-  const progress = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
+  const bar = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
     Boolean(opts.progress && process.stderr.isTTY));
+  progress = bar;
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
@@ -195,6 +198,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         if (s.line !== undefined) evidence.line = s.line;
         if (s.packet !== undefined) evidence.packet = s.packet;
         if (s.inside !== undefined) evidence.inside = s.inside;
+        bar.clear();
         opts.onSighting({
           indicator: { type: ind.type, value: ind.value, campaigns: ind.campaigns },
           matched: s.matched, field: s.field,

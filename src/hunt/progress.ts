@@ -52,6 +52,13 @@ export class Progress {
     if (this.drawn) this.draw(Date.now());
   }
 
+  /** Clears the bar before other output on the terminal; the next advance redraws it. */
+  clear(): void {
+    if (!this.drawn) return;
+    this.stream.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+
   finish(): void {
     if (this.drawn) this.stream.write('\r\x1b[2K');
     this.drawn = false;
