@@ -72,14 +72,17 @@ function fileCampaign(path: string): string {
 /** Imports intel files and directories into the case. */
 export async function importIntel(store: Store, paths: readonly string[], opts: IntelImportOptions): Promise<IntelImportResult> {
   const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0 };
+  let progress: Progress | null = null;
   const report = (d: Diagnostic) => {
     if (d.severity === 'error') result.errors++;
+    progress?.clear();
     opts.onDiagnostic(d);
   };
   const files = [];
   for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
   const total = files.reduce((n, f) => n + f.size, 0);
-  const progress = new Progress(total, 'indicators', process.stderr, Boolean(opts.progress && process.stderr.isTTY));
+  const bar = new Progress(total, 'indicators', process.stderr, Boolean(opts.progress && process.stderr.isTTY));
+  progress = bar;
   const lists = opts.warninglists ?? loadWarninglists();
   const override = opts.campaign;
 
@@ -131,6 +134,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
         if (wl !== null) {
           result.warninglisted++;
           if (notes++ < MAX_WARNINGLIST_NOTES) {
+            bar.clear();
             opts.onDiagnostic(diag('warninglisted', f.path,
               `warning: ${i.type} ${quoteForDiagnostic(i.value)} is on warninglist ${wl}: imported, not hunted unless --include-warninglisted`,
               i.line !== undefined ? { line: i.line } : {}));
