@@ -49,6 +49,15 @@ test('files and archive members are scanned: YARA, hashes, file names; samples a
       ['yara', 'yara', 'NT_Example_Marker', `${rel}/sent.zip`, 'files', 'docs/update.exe'],
     ]);
     assert.match(r.stderr, /hunted 3 of 3 file\(s\) \(3 files\) for 3 indicator\(s\): 4 sighting\(s\), 4 sample\(s\)/);
+    const yaraHit = (jsonLines(r.stdout)[1] as { yara: unknown }).yara;
+    assert.deepEqual(yaraHit, {
+      namespace: 'nettraveler-example.yar', tags: ['nettraveler', 'example'],
+      meta: { description: 'Sightline example: NetTraveler-style upload marker', author: 'Sightline developers' },
+      strings: [{ identifier: '$marker', offsets: [pe.indexOf(marker) + 4], count: 1 }],
+    });
+    const stored = jsonLines(sightline(['--db', c.db, 'sightings', '--json']).stdout) as Array<{ field: string; yara?: unknown }>;
+    assert.deepEqual(stored.filter((x) => x.field === 'yara').map((x) => x.yara), [yaraHit, yaraHit], 'the same PE, alone and inside the zip');
+    assert.equal(stored.filter((x) => x.field !== 'yara' && 'yara' in x).length, 0);
 
     const samples = jsonLines(sightline(['--db', c.db, 'samples', '--json']).stdout) as Array<Record<string, unknown>>;
     const bySha = new Map(samples.map((s) => [s['sha256'], s]));

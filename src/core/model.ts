@@ -100,6 +100,17 @@ export interface Sighting {
   src: string | null;
   dst: string | null;
   evidence: SightingEvidence;
+  /** For `field: "yara"`: what the rule matched (absent otherwise). */
+  yara?: YaraHit;
+}
+
+/** A YARA rule's match in a scanned file: its namespace (the rule file), tags, metadata and matched strings. */
+export interface YaraHit {
+  namespace: string;
+  tags: string[];
+  meta: Record<string, string | number | boolean>;
+  /** Each matched string identifier with its first offsets (capped) and how many matches there were. */
+  strings: { identifier: string; offsets: number[]; count: number }[];
 }
 
 /** One input file read by a hunt. */

@@ -199,12 +199,14 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         if (s.packet !== undefined) evidence.packet = s.packet;
         if (s.inside !== undefined) evidence.inside = s.inside;
         bar.clear();
-        opts.onSighting({
+        const sighting: Sighting = {
           indicator: { type: ind.type, value: ind.value, campaigns: ind.campaigns },
           matched: s.matched, field: s.field,
           ts: s.ts === null ? null : new Date(s.ts).toISOString(),
           src: s.src, dst: s.dst, evidence,
-        });
+        };
+        if (s.yara) sighting.yara = s.yara;
+        opts.onSighting(sighting);
         progress.advance(0, 1);
         pendingRows.push(s);
         if (pendingRows.length >= STORE_BATCH_ROWS) {

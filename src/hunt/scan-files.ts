@@ -49,7 +49,10 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
       for (const m of ctx.yara.scan(bytes, inside === undefined ? path : `${path}!${inside}`)) {
         const id = ctx.yaraIds.get(m.rule);
         if (id === undefined) continue;
-        const s: RawSighting = { indicatorId: id, matched: m.rule, field: 'yara', ts: null, src: null, dst: null, sample: facts.sha256 };
+        const s: RawSighting = {
+          indicatorId: id, matched: m.rule, field: 'yara', ts: null, src: null, dst: null, sample: facts.sha256,
+          yara: { namespace: m.namespace, tags: m.tags, meta: m.meta, strings: m.strings },
+        };
         if (inside !== undefined) s.inside = inside;
         ctx.record(s);
       }

@@ -39,6 +39,7 @@ export interface SightingTable {
   packet: number | null;
   inside: string | null;
   sample_sha256: string | null;
+  detail: string | null;
 }
 
 export interface SampleTable {

@@ -4,7 +4,7 @@
  * (store.test.ts) that every implementation passes. Only store/ holds SQL.
  */
 import type {
-  CampaignInfo, Campaign, Indicator, IndicatorType, EvidenceInfo, Sighting,
+  CampaignInfo, Campaign, Indicator, IndicatorType, EvidenceInfo, Sighting, YaraHit,
 } from '../core/model.js';
 
 /** One indicator to merge into the case, with the campaign and source that name it. */
@@ -58,6 +58,8 @@ export interface SightingInput {
   inside?: string;
   /** sha256 of the sample (scanned file or archive member) the sighting was made in. */
   sample?: string;
+  /** For YARA sightings: what the rule matched. */
+  yara?: YaraHit;
 }
 
 /** A scanned file's facts, as a hunt records them. */

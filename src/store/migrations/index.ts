@@ -7,6 +7,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-samples.js';
+import * as m0003 from './0003-sighting-detail.js';
 import type { MigrationContext } from './context.js';
 import { MIGRATION_NAMES } from './names.js';
 
@@ -19,6 +20,7 @@ type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0001-initial': m0001,
   '0002-samples': m0002,
+  '0003-sighting-detail': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting } from '../../core/model.js';
+import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import type {
@@ -134,8 +134,8 @@ class SqliteStore implements Store {
       insertSource: p('INSERT INTO source(name) VALUES (?)'),
       ruleBySha: p('SELECT id FROM rule_source WHERE sha256 = ?'),
       insertRule: p('INSERT INTO rule_source(sha256, name, text) VALUES (?, ?, ?)'),
-      insertSighting: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertSighting: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertSample: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(sha256) DO NOTHING`),
       insertSamplePath: p('INSERT OR IGNORE INTO sample_path(sha256, path) VALUES (?, ?)'),
@@ -371,7 +371,7 @@ class SqliteStore implements Store {
         if (!open) throw new Error('evidence writer already finished');
         for (const s of rows) {
           insert.run(evidenceId, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null, s.packet ?? null,
-            s.inside ?? null, s.sample ?? null);
+            s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null);
         }
       },
       addSamples: async (rows: readonly SampleInput[]) => {
@@ -406,19 +406,19 @@ class SqliteStore implements Store {
     if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
     if (filter.until !== undefined) { where += ' AND x.ts <= ?'; params.push(filter.until); }
     if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
-    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside,
+    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
         i.type, i.value, e.path, e.format,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
       FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
     type Row = { id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
-      line: number | null; packet: number | null; inside: string | null; type: string; value: string; path: string;
+      line: number | null; packet: number | null; inside: string | null; detail: string | null; type: string; value: string; path: string;
       format: string; campaigns: string };
     for await (const r of this.paged<Row>(q, params)) {
       const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
       if (r.line !== null) evidence.line = r.line;
       if (r.packet !== null) evidence.packet = r.packet;
       if (r.inside !== null) evidence.inside = r.inside;
-      yield {
+      const sighting: Sighting = {
         indicator: { type: r.type as IndicatorType, value: r.value, campaigns: parseJsonArray(r.campaigns) },
         matched: r.matched,
         field: r.field,
@@ -427,6 +427,8 @@ class SqliteStore implements Store {
         dst: r.dst,
         evidence,
       };
+      if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
+      yield sighting;
     }
   }
 
