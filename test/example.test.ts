@@ -76,6 +76,9 @@ test('unreadable inputs are reported, the rest still hunted (text that is no log
     assert.match(r.stderr, /^hunted 2 of 2 file\(s\) \(1 files, 1 zeek-dns\) for 8 indicator\(s\): 3 sighting\(s\), 1 sample\(s\); 1 record\(s\) or file\(s\) skipped$/m);
     assert.match(r.stderr, /^no\/such\/file\.log: cannot read: ENOENT$/m);
     assert.equal(jsonLines(r.stdout).length, 3);
+    const hostile = sightline(['--db', c.db, 'hunt', 'no/such/\x1b[31mred.log']);
+    assert.match(hostile.stderr, /^no\/such\/\\x1b\[31mred\.log: cannot read: ENOENT$/m, 'control bytes in paths never reach the terminal raw');
+    assert.ok(!hostile.stderr.includes('\x1b'));
     const bad = sightline(['--db', c.db, 'hunt', '--format', 'nope', 'README.md']);
     assert.equal(bad.status, 1);
     const unknownCampaign = sightline(['--db', c.db, 'hunt', '--campaign', 'Nobody', 'README.md']);

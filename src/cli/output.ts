@@ -14,7 +14,8 @@ export class DiagnosticPrinter {
   readonly report = (d: Diagnostic): void => {
     if (d.severity === 'error') this.errors++;
     else this.warnings++;
-    this.write(formatDiagnostic(d));
+    // Paths and reasons may carry attacker-chosen bytes (file names, record text).
+    this.write(safeText(formatDiagnostic(d)));
   };
   get exitCode(): number {
     return this.errors > 0 ? EXIT_SKIPPED : EXIT_OK;

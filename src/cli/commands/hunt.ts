@@ -52,7 +52,7 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
           progress: true,
           onSighting: o.json ? printJsonLine : (s) => process.stdout.write(formatSightingText(s) + '\n'),
           onDiagnostic: printer.report,
-          onNotice: (m) => process.stderr.write(m + '\n'),
+          onNotice: (m) => process.stderr.write(safeText(m) + '\n'),
         });
         const formats = Object.entries(r.formats).map(([f, n]) => `${n} ${f}`).join(', ');
         process.stderr.write(`hunted ${r.hunted} of ${r.files} file(s)${formats ? ` (${formats})` : ''} for ${r.indicators} indicator(s): ` +
