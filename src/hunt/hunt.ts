@@ -3,38 +3,27 @@
  * observation against the case's indicators, reports each sighting as it is
  * found, and stores each evidence file's sightings in one transaction.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
 import { availableParallelism } from 'node:os';
 import type { IndicatorType, Observation, Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE, STORE_BATCH_ROWS } from '../core/limits.js';
-import { createLineReader, detectLogFormat, LOG_FORMATS, detectCaptureFormat, CAPTURE_FORMATS } from '../evidence/index.js';
+import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, readRegularFile, walkPaths, type FoundFile } from '../samples/index.js';
 import type { SightingInput, Store } from '../store/store.js';
 import { scanFile } from './scan-files.js';
-import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup, ScanResult } from './hunt-worker.js';
 import { matchObservation, type RawSighting } from './match.js';
 import { Progress } from './progress.js';
-import { isGzipFile, readFileHead } from './file-head.js';
+import { FILES_FORMAT, planFiles, type PlannedFile } from './plan.js';
+import { hashFile, huntRanges, huntStream, RANGE_BYTES, type LogHuntStats } from './log-hunt.js';
 import { WorkerPool, workerUrl } from './worker-pool.js';
 import { readCaptureFile } from './capture/index.js';
 
-/** Bytes read to detect a file's format. */
-const DETECT_HEAD_BYTES = 64 * 1024;
 /** Plain text logs larger than this are split into ranges for worker threads. */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
-/** Bytes read per step when hashing a file. */
-const HASH_BLOCK_BYTES = 1024 * 1024;
-/** Size of one range handed to a worker. */
-const RANGE_BYTES = 16 * 1024 * 1024;
 
-/** The format of files scanned as samples (anything that is no log or capture). */
-export const FILES_FORMAT = 'files';
+export { FILES_FORMAT };
 
 /** Every evidence format family `--format` accepts. */
 export const HUNT_FORMATS: readonly string[] = [...LOG_FORMATS, ...CAPTURE_FORMATS, FILES_FORMAT];
@@ -91,43 +80,6 @@ async function loadIndex(store: Store, campaign: string | undefined, includeWarn
   return { info, index: IndicatorIndex.build(entries) };
 }
 
-async function readHead(path: string, gz: boolean): Promise<Buffer> {
-  if (!gz) return readFileHead(path, DETECT_HEAD_BYTES);
-  const chunks: Buffer[] = [];
-  let n = 0;
-  const stream = createReadStream(path).pipe(createGunzip());
-  try {
-    for await (const c of stream) {
-      chunks.push(c as Buffer);
-      n += (c as Buffer).length;
-      if (n >= DETECT_HEAD_BYTES) break;
-    }
-  } catch {
-    // a gzip stream that breaks early still gives what it had
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, DETECT_HEAD_BYTES);
-}
-
-/** sha256 of a whole file, streamed. */
-/** sha256 of a whole file, read through one reused buffer (a stream's chunks would pile up as garbage on a large file). */
-async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(HASH_BLOCK_BYTES);
-  const fh = await open(path, 'r');
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead <= 0) break;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
-  return h.digest('hex');
-}
-
 /** Runs a hunt over `paths`. */
 export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
   const result: HuntResult = { files: 0, hunted: 0, alreadyHunted: 0, sightings: 0, indicators: 0, errors: 0, formats: {}, samples: 0 };
@@ -175,7 +127,10 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   // Each file to scan goes to the workers as soon as it is planned, so
   // planning the rest overlaps with scanning; results are taken in order below.
   const scanning = new Map<PlannedFile, Promise<HuntTaskResult>>();
-  const plan = await planFiles(store, files, opts, maxFileSize, report, progress, result, async (p) => {
+  const plan = await planFiles(store, files, {
+    format: opts.format, maxFileSize, report, progress: bar, onNotice: opts.onNotice,
+    onAlreadyHunted: () => { result.alreadyHunted++; },
+  }, async (p) => {
     if (p.family !== FILES_FORMAT) return;
     await prepareYara();
     if (pool) scanning.set(p, pool.run({ kind: 'scan', task: { path: p.f.path, maxFileSize } }));
@@ -215,7 +170,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
         }
       };
       try {
-        let stats: { lines: number; records: number; skipped: number; sha256: string; format: string };
+        let stats: LogHuntStats;
         const isCapture = (CAPTURE_FORMATS as readonly string[]).includes(family);
         if (family === FILES_FORMAT) {
           let scanned: ScanResult;
@@ -280,58 +235,6 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   return result;
 }
 
-interface PlannedFile {
-  f: FoundFile;
-  gz: boolean;
-  /** A format family of HUNT_FORMATS. */
-  family: string;
-}
-
-/**
- * Decides what to do with each file before any is read in full: skips those
- * the case has already hunted, detects formats, and leaves out files to scan
- * that are over the size limit (each reported).
- */
-async function planFiles(
-  store: Store, files: readonly FoundFile[], opts: HuntOptions, maxFileSize: number,
-  report: (d: Diagnostic) => void, progress: Progress, result: HuntResult,
-  onPlanned: (p: PlannedFile) => Promise<void>,
-): Promise<PlannedFile[]> {
-  const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
-  const plan: PlannedFile[] = [];
-  for (const f of files) {
-    const prior = await store.evidenceByFile(f.path, f.size, f.mtimeMs);
-    if (prior) {
-      result.alreadyHunted++;
-      opts.onNotice?.(`${f.path}: already hunted on ${prior.huntedAt} (sha256 ${prior.sha256.slice(0, 12)}…); nothing added`);
-      progress.advance(f.size);
-      continue;
-    }
-    let gz: boolean;
-    let family: string | null;
-    try {
-      gz = await isGzipFile(f.path);
-      const head = await readHead(f.path, gz);
-      family = forced ?? detectLogFormat(head, f.path) ?? detectCaptureFormat(head);
-    } catch (e) {
-      report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-      progress.advance(f.size);
-      continue;
-    }
-    // Anything that is no log and no capture is scanned as a file.
-    family ??= FILES_FORMAT;
-    if (family === FILES_FORMAT && f.size > maxFileSize) {
-      report(diag('too-large', f.path, `${f.size} bytes, over the ${maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
-      progress.advance(f.size);
-      continue;
-    }
-    const entry = { f, gz, family };
-    plan.push(entry);
-    await onPlanned(entry);
-  }
-  return plan;
-}
-
 /** Scans one file in this thread (one file, or no workers). */
 async function scanInline(
   path: string, maxFileSize: number,
@@ -349,129 +252,3 @@ async function scanInline(
   return result;
 }
 
-/** Reads a log front to back in this thread (small files, gzip). */
-async function huntStream(
-  f: FoundFile, family: string, gz: boolean, index: IndicatorIndex,
-  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress,
-): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
-  const reader = createLineReader(family, f.path);
-  const h = new LineHunter(reader, index, f.path, (s) => record(s, reader.format));
-  const hash = createHash('sha256');
-  const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
-  raw.on('data', (c) => { hash.update(c as Buffer); progress.advance((c as Buffer).length); });
-  const source = gz ? raw.pipe(createGunzip()) : raw;
-  const flushDiagnostics = () => {
-    for (const d of h.diagnostics) report(d);
-    h.diagnostics.length = 0;
-  };
-  try {
-    for await (const chunk of source) {
-      h.splitter.push(chunk as Buffer);
-      flushDiagnostics();
-    }
-  } catch (e) {
-    if (!gz) throw e;
-    report(diag('truncated', f.path, `gzip stream ends early or is corrupt (${(e as Error).message}); read up to line ${h.splitter.lines}`));
-  }
-  h.splitter.end();
-  flushDiagnostics();
-  if (gz && !raw.destroyed) {
-    // drain the rest so the hash covers the whole file
-    for await (const c of raw) hash.update(c as Buffer);
-  }
-  return { lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256: hash.digest('hex'), format: reader.format };
-}
-
-/**
- * Splits a large plain log at line boundaries into ranges for the worker
- * pool. Each range starts with the reader state read from the file's head;
- * a range whose predecessor ended in another state (a header that changed
- * mid-file) is read again with the right one. Results are reported in file
- * order with absolute line numbers.
- */
-async function huntRanges(
-  f: FoundFile, family: string, pool: WorkerPool<HuntTask, HuntTaskResult>, index: IndicatorIndex,
-  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress, rangeBytes: number,
-): Promise<{ lines: number; records: number; skipped: number; sha256: string; format: string }> {
-  const bounds = await rangeBounds(f.path, f.size, rangeBytes);
-  // The state a range after the head starts in: the head's lines read by a throwaway reader.
-  const headReader = createLineReader(family, f.path);
-  const headLines = await readHeadLines(f.path, Math.min(f.size, DETECT_HEAD_BYTES));
-  const nullSink = { observe() {}, diagnostic() {} };
-  headLines.forEach((l, i) => headReader.readLine(l, i + 1, nullSink));
-  const headState = headReader.snapshot() ?? null;
-  const hashing = hashFile(f.path);
-  const tasks = bounds.map((b, i): RangeTask => ({
-    path: f.path, displayPath: f.path, family, start: b.start, end: b.end,
-    state: i === 0 ? null : headState, hasState: i !== 0,
-  }));
-  const running = tasks.map((task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>);
-  let lineBase = 0;
-  let records = 0;
-  let skipped = 0;
-  let format = family;
-  let prevEnd: string | null = null;
-  for (let i = 0; i < tasks.length; i++) {
-    let r = await running[i]!;
-    if (i > 0 && prevEnd !== null && r.startState !== prevEnd) {
-      // The header changed in an earlier range: read this one again from the right state.
-      const task = { ...tasks[i]!, state: JSON.parse(prevEnd) as unknown, hasState: true };
-      r = huntRange(task, index);
-    }
-    prevEnd = JSON.stringify(r.endState);
-    format = r.format;
-    for (const s of r.sightings) {
-      if (s.line !== undefined) s.line += lineBase;
-      record(s, r.format);
-    }
-    for (const d of r.diagnostics) {
-      if (d.line !== undefined) d.line += lineBase;
-      report(d);
-    }
-    lineBase += r.lines;
-    records += r.records;
-    skipped += r.skipped;
-    progress.advance(r.bytes);
-  }
-  return { lines: lineBase, records, skipped, sha256: await hashing, format };
-}
-
-/** Cuts [0, size) into ranges of about `rangeBytes` that end just after a newline. */
-async function rangeBounds(path: string, size: number, rangeBytes: number): Promise<{ start: number; end: number }[]> {
-  const fh = await open(path, 'r');
-  const out: { start: number; end: number }[] = [];
-  const probe = Buffer.alloc(64 * 1024);
-  try {
-    let start = 0;
-    while (start < size) {
-      let end = Math.min(size, start + rangeBytes);
-      while (end < size) {
-        const { bytesRead } = await fh.read(probe, 0, probe.length, end);
-        if (bytesRead <= 0) { end = size; break; }
-        const nl = probe.subarray(0, bytesRead).indexOf(0x0a);
-        if (nl >= 0) { end += nl + 1; break; }
-        end += bytesRead;
-      }
-      out.push({ start, end });
-      start = end;
-    }
-  } finally {
-    await fh.close();
-  }
-  return out;
-}
-
-async function readHeadLines(path: string, bytes: number): Promise<Buffer[]> {
-  {
-    const text = await readFileHead(path, bytes);
-    const lines: Buffer[] = [];
-    let pos = 0;
-    for (;;) {
-      const nl = text.indexOf(0x0a, pos);
-      if (nl < 0) break;
-      lines.push(text.subarray(pos, nl));
-      pos = nl + 1;
-    }
-    return lines;
-  }
-}
