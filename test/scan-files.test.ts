@@ -74,6 +74,13 @@ test('files and archive members are scanned: YARA, hashes, file names; samples a
     assert.deepEqual((jsonLines(sightline(['--db', c.db, 'samples', '--json', '--campaign', 'NetTraveler']).stdout) as Array<{ sha256: string }>).map((s) => s.sha256).sort(),
       [sha256(pe), sha256(other)].sort());
 
+    // A copy of a sample elsewhere: the same content adds no evidence, but the case learns the new path.
+    writeFileSync(join(dir, 'copy-of-netmgr.bin'), pe, { mode: 0o644 });
+    const copy = sightline(['--db', c.db, 'hunt', '--json', `${rel}/copy-of-netmgr.bin`]);
+    assert.match(copy.stderr, /same content \(sha256 [0-9a-f]{12}…\) already hunted; nothing added/);
+    const again = (jsonLines(sightline(['--db', c.db, 'samples', '--json']).stdout) as Array<{ sha256: string; paths: string[] }>).find((x) => x.sha256 === sha256(pe))!;
+    assert.deepEqual(again.paths, [`${rel}/copy-of-netmgr.bin`, `${rel}/netmgr.exe`, `${rel}/sent.zip!docs/update.exe`]);
+
     const big = sightline(['--db', c.db, 'hunt', '--max-file-size', '10', join(c.dir, 'intel.txt')]);
     assert.equal(big.status, 2);
     assert.match(big.stderr, /over the 10-byte limit for scanned files/);

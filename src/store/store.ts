@@ -118,7 +118,10 @@ export interface EvidenceWriter {
   addSightings(rows: readonly SightingInput[]): Promise<void>;
   /** Records samples (merging paths into samples the case already has). */
   addSamples(rows: readonly SampleInput[]): Promise<void>;
-  /** 'duplicate' (and nothing written) when evidence with the same sha256 is already in the case. */
+  /**
+   * 'duplicate' when evidence with the same sha256 is already in the case:
+   * nothing is written but the new paths of samples the case already has.
+   */
   commit(info: EvidenceCommit): Promise<'committed' | 'duplicate'>;
   rollback(): Promise<void>;
 }

@@ -139,6 +139,7 @@ class SqliteStore implements Store {
       insertSample: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(sha256) DO NOTHING`),
       insertSamplePath: p('INSERT OR IGNORE INTO sample_path(sha256, path) VALUES (?, ?)'),
+      insertKnownSamplePath: p('INSERT OR IGNORE INTO sample_path(sha256, path) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM sample WHERE sha256 = ?)'),
     };
   }
 
@@ -359,6 +360,7 @@ class SqliteStore implements Store {
     db.exec('BEGIN IMMEDIATE');
     const st = this.st;
     const evidenceId = Number(st['insertPendingEvidence']!.run().lastInsertRowid);
+    const samplePaths: [string, string][] = [];
     const insert = this.st['insertSighting']!;
     let open = true;
     const finish = (how: 'COMMIT' | 'ROLLBACK') => {
@@ -380,11 +382,19 @@ class SqliteStore implements Store {
         for (const r of rows) {
           this.st['insertSample']!.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.facts === null || r.facts === undefined ? null : JSON.stringify(r.facts), now);
           this.st['insertSamplePath']!.run(r.sha256, r.path);
+          samplePaths.push([r.sha256, r.path]);
         }
       },
       async commit(info: EvidenceCommit) {
         const dup = st['evidenceBySha']!.get(info.sha256);
-        if (dup) { finish('ROLLBACK'); return 'duplicate'; }
+        if (dup) {
+          finish('ROLLBACK');
+          // The same content elsewhere: no second evidence, but the case learns where else its samples lie.
+          if (samplePaths.length > 0) {
+            db.transaction(() => { for (const [sha, path] of samplePaths) st['insertKnownSamplePath']!.run(sha, path, sha); })();
+          }
+          return 'duplicate';
+        }
         st['completeEvidence']!.run(info.path, info.sha256, info.format, info.size,
           Math.trunc(info.mtimeMs), info.lines, info.records, info.skipped, new Date().toISOString(), evidenceId);
         finish('COMMIT');
