@@ -44,9 +44,11 @@ test('the example case: import, hunt, hunt again, list', () => {
         ts: '2013-05-02T07:33:20.250Z', src: '10.9.0.12', dst: '8.8.8.8', evidence: { path: `${EX}/evidence/dns.log`, format: 'zeek-dns', line: 13 } },
       { indicator: { type: 'domain', value: 'riaru.net', campaigns: nt }, matched: 'riaru.net', field: 'tls.sni',
         ts: '2013-05-03T08:15:02.000Z', src: '10.1.2.3', dst: '103.231.184.163', evidence: { path: `${EX}/evidence/eve.json`, format: 'suricata-eve', line: 1 } },
+      { indicator: { type: 'ipv4', value: '103.231.184.163', campaigns: nt }, matched: '103.231.184.163', field: 'conn.resp_h',
+        ts: '2013-05-03T08:15:02.000Z', src: '10.1.2.3', dst: '103.231.184.163', evidence: { path: `${EX}/evidence/eve.json`, format: 'suricata-eve', line: 1 } },
     ];
     assert.deepEqual(jsonLines(first.stdout), expected);
-    assert.match(first.stderr, /hunted 3 of 3 file\(s\) \(1 squid, 1 zeek-dns, 1 suricata-eve\) for 11 indicator\(s\): 6 sighting\(s\)/);
+    assert.match(first.stderr, /hunted 3 of 3 file\(s\) \(1 squid, 1 zeek-dns, 1 suricata-eve\) for 11 indicator\(s\): 7 sighting\(s\)/);
 
     const again = sightline(['--db', c.db, 'hunt', '--json', `${EX}/evidence/dns.log`]);
     assert.equal(again.status, 0);
@@ -58,7 +60,7 @@ test('the example case: import, hunt, hunt again, list', () => {
     const csv = sightline(['--db', c.db, 'sightings', '--csv', '--campaign', 'travnet']).stdout.split('\n');
     assert.equal(csv[0], 'ts,campaigns,indicator_type,indicator,matched,field,src,dst,path,format,line,packet,inside');
     assert.equal(csv[2], '2013-05-02T03:05:01.500Z,NetTraveler,domain,viprainru.com,update.viprainru.com,dns.query,10.1.2.3,192.0.2.53,examples/nettraveler/evidence/dns.log,zeek-dns,10,,');
-    assert.equal(csv.length, 8);
+    assert.equal(csv.length, 9);
 
     const warned = sightline(['--db', c.db, 'hunt', '--json', '--include-warninglisted', `${EX}/evidence/dns.log`]);
     assert.equal(warned.stdout, '', 'the same evidence is not hunted again, whatever the flags');

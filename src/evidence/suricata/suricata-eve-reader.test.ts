@@ -26,6 +26,8 @@ test('dcso-fever jsonparse_eve: dns v1 answer (client is dest_ip), fileinfo md5,
     ['file.name', 'filename', '/jokes/random', 1488783250839, '10.0.0.11', '10.0.0.10', 2],
     ['http.host', 'domain', 'foobar', 1488783254002, '10.0.0.10', '10.0.0.11', 3],
     ['http.url', 'url', 'http://foobar/scripts/wpnbr.dll', 1488783254002, '10.0.0.10', '10.0.0.11', 3],
+    ['conn.resp_h', 'ip', '10.0.0.11', 1488783254002, '10.0.0.10', '10.0.0.11', 3],
+    ['conn.orig_h', 'ip', '10.0.0.10', 1488783254002, '10.0.0.10', '10.0.0.11', 3],
   ]);
 });
 
@@ -34,17 +36,21 @@ test('dcso-fever alertify input: http, dns v2 answers, tls over IPv6 (canonical 
   assert.deepEqual(rows(r), [
     ['http.host', 'domain', 'evader.example.com', 1451761681310, '1.1.1.1', '8.8.8.8', 1],
     ['http.url', 'url', 'http://evader.example.com/compressed/eicar.txt/ce%3Agzip,gzip;gzip;gzip', 1451761681310, '1.1.1.1', '8.8.8.8', 1],
+    ['conn.resp_h', 'ip', '8.8.8.8', 1451761681310, '1.1.1.1', '8.8.8.8', 1],
+    ['conn.orig_h', 'ip', '1.1.1.1', 1451761681310, '1.1.1.1', '8.8.8.8', 1],
     ['dns.query', 'domain', 'static.programme-tv.net', 1372967271592, '192.168.42.129', '192.168.42.150', 2],
     ['dns.answer', 'domain', 'programme-tv.net.edgesuite.net', 1372967271592, '192.168.42.129', '192.168.42.150', 2],
     ['dns.answer', 'domain', 'a1859.g.akamai.net', 1372967271592, '192.168.42.129', '192.168.42.150', 2],
     ['tls.sni', 'domain', 'example.com', 1557907878955, '2a03:b0c0:2:d0::bd3:4001', '2606:2800:220:1:248:1893:25c8:1946', 3],
+    ['conn.resp_h', 'ip', '2606:2800:220:1:248:1893:25c8:1946', 1557907878955, '2a03:b0c0:2:d0::bd3:4001', '2606:2800:220:1:248:1893:25c8:1946', 3],
+    ['conn.orig_h', 'ip', '2a03:b0c0:2:d0::bd3:4001', 1557907878955, '2a03:b0c0:2:d0::bd3:4001', '2606:2800:220:1:248:1893:25c8:1946', 3],
   ]);
 });
 
 test('broken eve lines become diagnostics and reading goes on', { skip: skipUnlessShared(LOGS) }, () => {
   const r = read(readFileSync(sharedData(LOGS, 'dcso-fever_jsonparse_eve_broken1.json')!));
   assert.deepEqual(r.diagnostics.map((d) => [d.code, d.line, d.reason]), [['bad-record', 2, 'broken JSON: Unterminated string in JSON at position 33']]);
-  assert.deepEqual([r.reader.records, r.reader.skipped, r.observations.length], [2, 1, 4]);
+  assert.deepEqual([r.reader.records, r.reader.skipped, r.observations.length], [2, 1, 6]); // dns query + answer, http host + URL + both ends
 });
 
 test('suricata-verify fileinfo (no hashes) and crowdsec alert/flow/stats files: exact counts', { skip: skipUnlessShared(LOGS) }, () => {

@@ -51,8 +51,9 @@ export class SuricataEveReader extends BaseLineReader {
     const rev: Ends = { ts, src: b, dst: a, line: lineNo };
     switch (type) {
       case 'dns': emitDns(obj(ev['dns']), fwd, rev, sink); return;
-      case 'http': emitHttp(obj(ev['http']), fwd, sink); return;
-      case 'tls': emitTls(obj(ev['tls']), fwd, sink); return;
+      // Both ends too, as for Zeek's http and ssl logs: an address indicator matches the session itself.
+      case 'http': emitHttp(obj(ev['http']), fwd, sink); emitEnds(fwd, sink); return;
+      case 'tls': emitTls(obj(ev['tls']), fwd, sink); emitEnds(fwd, sink); return;
       case 'fileinfo': emitFileinfo(obj(ev['fileinfo']), rev, sink); return;
       case 'flow': case 'netflow': emitEnds(fwd, sink); return;
       case 'alert': {
