@@ -5,12 +5,10 @@
  * while the main thread loads the case.
  */
 import { parentPort } from 'node:worker_threads';
-import type { Diagnostic } from '../core/diagnostic.js';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
-import type { SampleInput } from '../store/store.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
-import type { RawSighting } from './match.js';
+import type { ScanResult } from './scan-files.js';
 
 /** A file to scan as a sample. */
 export interface ScanTask {
@@ -18,14 +16,6 @@ export interface ScanTask {
   maxFileSize: number;
 }
 
-/** What scanning one file found. */
-export interface ScanResult {
-  /** Null when the file could not be read (the diagnostics say why). */
-  sha256: string | null;
-  samples: SampleInput[];
-  sightings: RawSighting[];
-  diagnostics: Diagnostic[];
-}
 
 export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask };
 export type HuntTaskResult = RangeResult | ScanResult;
@@ -42,21 +32,11 @@ let yaraIds = new Map<string, number>();
 let yara: YaraScanner | null | undefined;
 
 /** Scans one file; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
-export async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
+async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
   // Loaded on first use: a worker that only reads log ranges never needs the sample code.
-  const [{ readRegularFile, YaraScanner }, { scanFile }] = await Promise.all([import('../samples/index.js'), import('./scan-files.js')]);
-  const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
-  const report = (d: Diagnostic) => { result.diagnostics.push(d); };
-  const file = await readRegularFile(task.path, { maxFileSize: task.maxFileSize, onDiagnostic: report });
-  if (!file) return result;
+  const [{ YaraScanner }, { scanFileAt }] = await Promise.all([import('../samples/index.js'), import('./scan-files.js')]);
   yara ??= yaraSources.length === 0 ? null : YaraScanner.compile(yaraSources, () => undefined);
-  const scanned = scanFile(task.path, file.data, {
-    index: idx, yara, yaraIds, report,
-    record: (s) => { result.sightings.push(s); },
-    addSample: (s) => { result.samples.push(s); },
-  });
-  result.sha256 = scanned.sha256;
-  return result;
+  return scanFileAt(task.path, task.maxFileSize, { index: idx, yara, yaraIds });
 }
 
 parentPort?.on('message', async (msg: HuntWorkerSetup & { id?: number; task?: HuntTask }) => {

@@ -9,10 +9,10 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE, STORE_BATCH_ROWS } from '../core/limits.js';
 import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
-import { YaraScanner, readRegularFile, walkPaths, type FoundFile } from '../samples/index.js';
+import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { SightingInput, Store } from '../store/store.js';
-import { scanFile } from './scan-files.js';
-import type { HuntTask, HuntTaskResult, HuntWorkerSetup, ScanResult } from './hunt-worker.js';
+import { scanFileAt, type ScanResult } from './scan-files.js';
+import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
 import { matchObservation, type RawSighting } from './match.js';
 import { Progress } from './progress.js';
 import { FILES_FORMAT, planFiles, type PlannedFile } from './plan.js';
@@ -135,7 +135,6 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     await prepareYara();
     if (pool) scanning.set(p, pool.run({ kind: 'scan', task: { path: p.f.path, maxFileSize } }));
   });
-  const sighted = new Set<number>();
 
   try {
     for (const entry of plan) {
@@ -147,7 +146,6 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
       const record = (s: RawSighting, fmt: string) => {
         const ind = info.get(s.indicatorId);
         if (!ind) return;
-        sighted.add(s.indicatorId);
         result.sightings++;
         const evidence: Sighting['evidence'] = { path: f.path, format: fmt };
         if (s.line !== undefined) evidence.line = s.line;
@@ -179,7 +177,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
             scanned = await pending as ScanResult;
             scanning.delete(entry);
           } else {
-            scanned = await scanInline(f.path, maxFileSize, { index, yara: yara ?? null, yaraIds });
+            scanned = await scanFileAt(f.path, maxFileSize, { index, yara: yara ?? null, yaraIds });
           }
           for (const d of scanned.diagnostics) report(d);
           if (scanned.sha256 === null) throw new SkippedFile();
@@ -231,24 +229,6 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     progress.finish();
     if (pool) await pool.close();
   }
-  result.indicators = info.size;
-  return result;
-}
-
-/** Scans one file in this thread (one file, or no workers). */
-async function scanInline(
-  path: string, maxFileSize: number,
-  ctx: { index: IndicatorIndex; yara: YaraScanner | null; yaraIds: ReadonlyMap<string, number> },
-): Promise<ScanResult> {
-  const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
-  const report = (d: Diagnostic) => { result.diagnostics.push(d); };
-  const file = await readRegularFile(path, { maxFileSize, onDiagnostic: report });
-  if (!file) return result;
-  result.sha256 = scanFile(path, file.data, {
-    ...ctx, report,
-    record: (s) => { result.sightings.push(s); },
-    addSample: (s) => { result.samples.push(s); },
-  }).sha256;
   return result;
 }
 

@@ -53,7 +53,8 @@ export function loadWarninglists(dir: string = defaultWarninglistDir()): Warning
       if (!existsSync(p)) continue;
       try {
         const l = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
-        lists.push({ ...l, name: typeof l['name'] === 'string' ? name : name });
+        // Named by its folder (public-dns-v4), the name analysts know it by.
+        lists.push({ ...l, name });
       } catch {
         // a broken shipped list is a packaging bug; the others still apply
       }

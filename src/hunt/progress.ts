@@ -45,13 +45,6 @@ export class Progress {
     this.draw(now);
   }
 
-  /** Prints a line above the bar (diagnostics, sighting text) without tearing it. */
-  log(line: string, out: NodeJS.WriteStream = process.stderr): void {
-    if (this.drawn) this.stream.write('\r\x1b[2K');
-    out.write(line.endsWith('\n') ? line : line + '\n');
-    if (this.drawn) this.draw(Date.now());
-  }
-
   /** Clears the bar before other output on the terminal; the next advance redraws it. */
   clear(): void {
     if (!this.drawn) return;

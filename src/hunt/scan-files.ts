@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import {
-  analyzeFile, expandArchive, fileObservations, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type YaraScanner,
+  analyzeFile, expandArchive, fileObservations, readRegularFile, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type YaraScanner,
 } from '../samples/index.js';
 import type { SampleInput } from '../store/store.js';
 import { matchObservation, type RawSighting } from './match.js';
@@ -68,4 +68,29 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
     }
   }
   return { sha256: top.sha256, samples };
+}
+
+/** What scanning one file found, collected (it crosses threads as plain data). */
+export interface ScanResult {
+  /** Null when the file could not be read (the diagnostics say why). */
+  sha256: string | null;
+  samples: SampleInput[];
+  sightings: RawSighting[];
+  diagnostics: Diagnostic[];
+}
+
+/** Reads one file (read-only, size-capped) and scans it, collecting what it finds. */
+export async function scanFileAt(
+  path: string, maxFileSize: number, ctx: Pick<FileScanContext, 'index' | 'yara' | 'yaraIds' | 'limits'>,
+): Promise<ScanResult> {
+  const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
+  const report = (d: Diagnostic) => { result.diagnostics.push(d); };
+  const file = await readRegularFile(path, { maxFileSize, onDiagnostic: report });
+  if (!file) return result;
+  result.sha256 = scanFile(path, file.data, {
+    ...ctx, report,
+    record: (s) => { result.sightings.push(s); },
+    addSample: (s) => { result.samples.push(s); },
+  }).sha256;
+  return result;
 }

@@ -142,7 +142,6 @@ export interface Store {
   /** The distinct rule-file sources of the `yara` indicators selected by the filter. */
   yaraSources(filter: HuntFilter): Promise<{ name: string; source: string }[]>;
   evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null>;
-  evidenceBySha256(sha256: string): Promise<StoredEvidence | null>;
   beginEvidence(): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;

@@ -348,11 +348,6 @@ class SqliteStore implements Store {
     return r ? toEvidence(r) : null;
   }
 
-  async evidenceBySha256(sha256: string): Promise<StoredEvidence | null> {
-    const r = this.st['evidenceBySha']!.get(sha256) as Record<string, unknown> | undefined;
-    return r ? toEvidence(r) : null;
-  }
-
   async beginEvidence(): Promise<EvidenceWriter> {
     // One evidence file at a time: a placeholder evidence row gets the
     // sightings' foreign key; commit() fills it in, rollback() discards all.
