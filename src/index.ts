@@ -43,5 +43,6 @@ export type { SampleFacts, FileType, YaraMatch } from './samples/index.js';
 // Running things
 export { importIntel, loadWarninglists, defaultWarninglistDir } from './hunt/intel-import.js';
 export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.js';
-export { hunt, HUNT_FORMATS, FILES_FORMAT } from './hunt/hunt.js';
-export type { HuntOptions, HuntResult } from './hunt/hunt.js';
+export { hunt, rehunt, HUNT_FORMATS, FILES_FORMAT, NothingToHuntError } from './hunt/hunt.js';
+export type { HuntOptions, HuntResult, RehuntOptions } from './hunt/hunt.js';
+export type { ProgressListener } from './hunt/events.js';

@@ -1,4 +1,5 @@
 /** The case a command works on: `--db PATH|URL`, else $SIGHTLINE_DB, else ./sightline.db. */
+import { existsSync } from 'node:fs';
 import { openStore, DEFAULT_CASE, type Store } from '../index.js';
 
 export interface GlobalOptions {
@@ -9,9 +10,20 @@ export function caseLocation(g: GlobalOptions): string {
   return g.db ?? process.env['SIGHTLINE_DB'] ?? DEFAULT_CASE;
 }
 
-/** Opens the case, runs `fn`, and closes the case whatever happens. */
-export async function withStore<T>(g: GlobalOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(caseLocation(g));
+/** Thrown when a command that only reads a case is pointed at one that does not exist. */
+export class NoSuchCaseError extends Error {}
+
+/**
+ * Opens the case, runs `fn`, and closes the case whatever happens. Commands
+ * that only read a case (or, like hunt, need its indicators) pass
+ * `mustExist`: a mistyped path is an error, not a new empty case.
+ */
+export async function withStore<T>(g: GlobalOptions, fn: (store: Store) => Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
+  const location = caseLocation(g);
+  if (opts.mustExist && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location)) {
+    throw new NoSuchCaseError(`no case at ${location}: check --db (or $SIGHTLINE_DB); \`sightline intel import\` creates a case`);
+  }
+  const store = await openStore(location);
   try {
     return await fn(store);
   } finally {

@@ -16,6 +16,9 @@ const MAX_DETECT_BYTES = 64 * 1024;
 const MAX_DETECT_LINES = 50;
 
 /** Text log families the hunt knows (for the "known formats are: …" message). */
+/** Text in no known log format, read for the values an analyst would grep for. */
+export const TEXT_FORMAT = 'text';
+
 export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access'];
 
 const SQUID_RE = /^\d{9,11}\.\d{1,6} +-?\d+ \S+ [A-Z_]+\/\d{1,3} \d+ \S+ \S+/;

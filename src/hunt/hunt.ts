@@ -1,24 +1,25 @@
 /**
- * `sightline hunt`: reads every log, capture and file given, matches every
- * observation against the case's indicators, reports each sighting as it is
- * found, and stores each evidence file's sightings in one transaction.
+ * `sightline hunt` and `sightline rehunt`: one loop over evidence sources.
+ * Each evidence file is planned (its format families, what the case has
+ * already covered), read by one source per family into an evidence writer
+ * that stages its sightings outside the case's lock, committed in one short
+ * transaction, and its stored sightings reported.
  */
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { IndicatorType, Observation, Sighting } from '../core/model.js';
+import type { IndicatorType, Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { DEFAULT_MAX_FILE_SIZE, STORE_BATCH_ROWS } from '../core/limits.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
-import type { SightingInput, Store } from '../store/store.js';
-import { scanFileAt, type ScanResult } from './scan-files.js';
+import type { EvidencePass, HuntSelection, Store } from '../store/store.js';
+import { NO_PROGRESS, type ProgressListener } from './events.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
-import { matchObservation, type RawSighting } from './match.js';
-import { Progress } from './progress.js';
-import { FILES_FORMAT, planFiles, type PlannedFile } from './plan.js';
-import { hashFile, huntRanges, huntStream, RANGE_BYTES, type LogHuntStats } from './log-hunt.js';
+import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
+import { RANGE_BYTES } from './log-hunt.js';
+import { evidenceSource, writerSink, type SourceContext } from './sources.js';
 import { WorkerPool, workerUrl } from './worker-pool.js';
-import { readCaptureFile } from './capture/index.js';
 
 /** Plain text logs larger than this are split into ranges for worker threads. */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
@@ -35,42 +36,52 @@ export interface HuntOptions {
   includeWarninglisted?: boolean;
   /** Worker threads for large logs (default: the machine's cores) and captures (default: none, one thread). */
   workers?: number;
-  progress?: boolean;
+  /** Told the bytes to read and the sightings staged as the hunt goes. */
+  progress?: ProgressListener;
   /** Files scanned as samples larger than this are skipped (default 256 MB). */
   maxFileSize?: number;
+  /** Follow symbolic links inside the given folders that lead out of them (default: report and skip them). */
+  followSymlinks?: boolean;
   /** Plain logs at least this large are split across workers (default 32 MiB; tests set it low). */
   parallelMinBytes?: number;
   /** Size of one worker range (default 16 MiB). */
   rangeBytes?: number;
+  /** Each sighting stored, after its evidence file is committed. */
   onSighting(s: Sighting): void;
   onDiagnostic(d: Diagnostic): void;
-  /** Notices that are neither sightings nor diagnostics ("already hunted"). */
+  /** Notices that are neither sightings nor diagnostics ("already hunted", "read as text"). */
   onNotice?(message: string): void;
 }
 
 export interface HuntResult {
   files: number;
   hunted: number;
+  /** Files whose every selected indicator the case had already met there: not read. */
   alreadyHunted: number;
+  /** Files whose content the case already held under another path (new sightings, if any, joined it). */
+  copies: number;
+  /** Sightings stored. */
   sightings: number;
+  /** Sightings found again in content the case had already hunted (not stored twice). */
+  alreadyKnown: number;
   indicators: number;
   /** Error diagnostics: records or files skipped. */
   errors: number;
   formats: Record<string, number>;
-  /** Samples recorded (scanned files and archive members). */
+  /** Samples new to the case (scanned files and archive members). */
   samples: number;
 }
 
-/** Thrown to leave a file that was already reported as skipped. */
-class SkippedFile extends Error {}
+/** Thrown when there is nothing to hunt for: no evidence is read. */
+export class NothingToHuntError extends Error {}
 
 interface IndicatorInfo { type: IndicatorType; value: string; campaigns: string[] }
 
-/** Loads the hunt's indicators and builds the index once. */
-async function loadIndex(store: Store, campaign: string | undefined, includeWarninglisted: boolean) {
+/** Loads the hunt's indicators (up to the selection's generation) and builds the index once. */
+async function loadIndex(store: Store, sel: HuntSelection) {
   const info = new Map<number, IndicatorInfo>();
   const entries: { id: number; type: IndicatorType; value: string }[] = [];
-  const filter = { includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) };
+  const filter = { includeWarninglisted: sel.includeWarninglisted, gen: sel.gen, ...(sel.campaign !== undefined ? { campaign: sel.campaign } : {}) };
   for await (const page of store.huntIndicators(filter)) {
     for (const h of page) {
       info.set(h.id, { type: h.type, value: h.value, campaigns: h.campaigns });
@@ -80,155 +91,189 @@ async function loadIndex(store: Store, campaign: string | undefined, includeWarn
   return { info, index: IndicatorIndex.build(entries) };
 }
 
-/** Runs a hunt over `paths`. */
-export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
-  const result: HuntResult = { files: 0, hunted: 0, alreadyHunted: 0, sightings: 0, indicators: 0, errors: 0, formats: {}, samples: 0 };
-  let progress: Progress | null = null;
-  const report = (d: Diagnostic) => {
-    if (d.severity === 'error') result.errors++;
-    progress?.clear();
-    opts.onDiagnostic(d);
-  };
+/** The selection a hunt with these options makes; throws when the case holds nothing to hunt for. */
+async function selectionFor(store: Store, opts: Pick<HuntOptions, 'campaign' | 'includeWarninglisted'>): Promise<HuntSelection> {
+  const includeWarninglisted = opts.includeWarninglisted ?? false;
   let campaign: string | undefined;
   if (opts.campaign !== undefined) {
     const name = await store.resolveCampaign(opts.campaign);
-    if (name === null) throw new Error(`no campaign named ${JSON.stringify(opts.campaign)} in this case`);
+    if (name === null) throw new NothingToHuntError(`no campaign named ${JSON.stringify(opts.campaign)} in this case`);
     campaign = name;
   }
-  const includeWarninglisted = opts.includeWarninglisted ?? false;
+  const filter = { includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) };
+  if (!await store.hasIndicators(filter)) {
+    const what = campaign !== undefined ? ` of campaign ${JSON.stringify(campaign)}` : '';
+    const wl = includeWarninglisted ? '' : ' that are not warninglisted (--include-warninglisted hunts those too)';
+    throw new NothingToHuntError(`the case ${store.location} holds no indicators${what}${wl} to hunt for: import intel first ` +
+      '(sightline intel import FILE); no evidence was read');
+  }
+  return { ...filter, gen: await store.currentGeneration() };
+}
+
+/** Runs a hunt over `paths`. */
+export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
+  const selection = await selectionFor(store, opts);
+  const report = counting(opts);
   const files: FoundFile[] = [];
-  for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
-  result.files = files.length;
-  const bar = new Progress(files.reduce((n, f) => n + f.size, 0), 'sightings', process.stderr,
-    Boolean(opts.progress && process.stderr.isTTY));
-  progress = bar;
+  for await (const f of walkPaths(paths, { onDiagnostic: report.diagnostic, followSymlinks: opts.followSymlinks ?? false })) files.push(f);
+  return runHunt(store, selection, files.map((f) => ({ f })), opts, report);
+}
+
+export interface RehuntOptions extends Omit<HuntOptions, 'format' | 'followSymlinks'> {}
+
+/**
+ * Hunts every evidence file of the case again, still readable at its path,
+ * for the indicators it has not met yet, in the format families it was hunted in.
+ */
+export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntResult> {
+  const selection = await selectionFor(store, opts);
+  const report = counting(opts);
+  const todo: Planned[] = [];
+  for await (const e of store.listEvidence()) {
+    let st;
+    try {
+      st = await stat(e.path);
+    } catch (err) {
+      opts.onNotice?.(`${e.path}: not readable at its path any more (${(err as NodeJS.ErrnoException).code ?? String(err)}); not hunted again`);
+      continue;
+    }
+    if (!st.isFile() || st.size !== e.size) {
+      opts.onNotice?.(`${e.path}: changed since it was hunted (${st.isFile() ? `${st.size} bytes, was ${e.size}` : 'no longer a file'}); not hunted again — hunt it as new evidence`);
+      continue;
+    }
+    const families = e.families.filter((fam) => fam !== '*');
+    todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: e.families.includes('*') ? [] : families } });
+  }
+  return runHunt(store, selection, todo, opts, report);
+}
+
+interface Planned { f: FoundFile; prior?: { evidence: import('../store/store.js').StoredEvidence; families: string[] } }
+
+/** Counts error diagnostics on their way to the caller. */
+function counting(opts: Pick<HuntOptions, 'onDiagnostic'>) {
+  const r = {
+    errors: 0,
+    diagnostic: (d: Diagnostic) => {
+      if (d.severity === 'error') r.errors++;
+      opts.onDiagnostic(d);
+    },
+  };
+  return r;
+}
+
+/** The one loop: plan each file, read it through its sources, commit, report what was stored. */
+async function runHunt(
+  store: Store, selection: HuntSelection, inputs: readonly Planned[], opts: HuntOptions, report: ReturnType<typeof counting>,
+): Promise<HuntResult> {
+  const result: HuntResult = {
+    files: inputs.length, hunted: 0, alreadyHunted: 0, copies: 0, sightings: 0, alreadyKnown: 0, indicators: 0, errors: 0, formats: {}, samples: 0,
+  };
+  const progress = opts.progress ?? NO_PROGRESS;
+  progress.start(inputs.reduce((n, p) => n + p.f.size, 0), 'sightings');
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
   // Workers start loading their code now, while the case's indicators load:
   // for several files (scans run in parallel) or one large one (ranges).
-  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 && (files.length >= 2 || files.some((f) => f.size >= parallelMin))
+  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 && (inputs.length >= 2 || inputs.some((p) => p.f.size >= parallelMin))
     ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, {})
     : null;
-  const { info, index } = await loadIndex(store, campaign, includeWarninglisted);
-  result.indicators = info.size;
-  pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
-  const yaraIds = new Map<string, number>();
-  for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
-  // YARA rules are compiled here once, before the first file to scan (their
-  // diagnostics reported once), and once in each worker.
-  let yara: YaraScanner | null | undefined;
-  const prepareYara = async () => {
-    if (yara !== undefined) return;
-    const sources = yaraIds.size === 0 ? [] : await store.yaraSources({ includeWarninglisted, ...(campaign !== undefined ? { campaign } : {}) });
-    yara = sources.length === 0 ? null : YaraScanner.compile(sources, report);
-    if (yara) pool?.broadcast({ yara: { sources, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
-  };
-  // Each file to scan goes to the workers as soon as it is planned, so
-  // planning the rest overlaps with scanning; results are taken in order below.
-  const scanning = new Map<PlannedFile, Promise<HuntTaskResult>>();
-  const plan = await planFiles(store, files, {
-    format: opts.format, maxFileSize, report, progress: bar, onNotice: opts.onNotice,
-    onAlreadyHunted: () => { result.alreadyHunted++; },
-  }, async (p) => {
-    if (p.family !== FILES_FORMAT) return;
-    await prepareYara();
-    if (pool) scanning.set(p, pool.run({ kind: 'scan', task: { path: p.f.path, maxFileSize } }));
-  });
-
   try {
-    for (const entry of plan) {
-      const { f, gz, family } = entry;
-      const writer = await store.beginEvidence();
-      let format = family;
-      let pendingRows: SightingInput[] = [];
-      const writes: Promise<void>[] = [];
-      const record = (s: RawSighting, fmt: string) => {
-        const ind = info.get(s.indicatorId);
-        if (!ind) return;
-        result.sightings++;
-        const evidence: Sighting['evidence'] = { path: f.path, format: fmt };
-        if (s.line !== undefined) evidence.line = s.line;
-        if (s.packet !== undefined) evidence.packet = s.packet;
-        if (s.inside !== undefined) evidence.inside = s.inside;
-        bar.clear();
-        const sighting: Sighting = {
-          indicator: { type: ind.type, value: ind.value, campaigns: ind.campaigns },
-          matched: s.matched, field: s.field,
-          ts: s.ts === null ? null : new Date(s.ts).toISOString(),
-          src: s.src, dst: s.dst, evidence,
-        };
-        if (s.yara) sighting.yara = s.yara;
-        opts.onSighting(sighting);
-        progress.advance(0, 1);
-        pendingRows.push(s);
-        if (pendingRows.length >= STORE_BATCH_ROWS) {
-          writes.push(writer.addSightings(pendingRows));
-          pendingRows = [];
-        }
-      };
-      try {
-        let stats: LogHuntStats;
-        const isCapture = (CAPTURE_FORMATS as readonly string[]).includes(family);
-        if (family === FILES_FORMAT) {
-          let scanned: ScanResult;
-          const pending = scanning.get(entry);
-          if (pending) {
-            scanned = await pending as ScanResult;
-            scanning.delete(entry);
-          } else {
-            scanned = await scanFileAt(f.path, maxFileSize, { index, yara: yara ?? null, yaraIds });
-          }
-          for (const d of scanned.diagnostics) report(d);
-          if (scanned.sha256 === null) throw new SkippedFile();
-          for (const s of scanned.sightings) record(s, FILES_FORMAT);
-          for (let i = 0; i < scanned.samples.length; i += STORE_BATCH_ROWS) writes.push(writer.addSamples(scanned.samples.slice(i, i + STORE_BATCH_ROWS)));
-          result.samples += scanned.samples.length;
-          progress.advance(f.size);
-          stats = { lines: 0, records: scanned.samples.length, skipped: 0, sha256: scanned.sha256, format: FILES_FORMAT };
-        } else if (isCapture) {
-          const ids: number[] = [];
-          const hashing = hashFile(f.path);
-          const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
-            for (const o of batch) matchObservation(index, o, ids, (s) => record(s, format));
-          }, report, {
-            // One thread decodes a capture faster than a framer feeding
-            // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
-            ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-            onProgress: (n: number) => progress.advance(n),
-          });
-          format = cap.format;
-          stats = { lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, format };
-        } else if (gz || f.size < parallelMin || !pool) {
-          stats = await huntStream(f, family, gz, index, report, (s, fmt) => { format = fmt; record(s, fmt); }, progress);
-          format = stats.format;
-        } else {
-          const r = await huntRanges(f, family, pool, index, report, record, progress, opts.rangeBytes ?? RANGE_BYTES);
-          format = r.format;
-          stats = r;
-        }
-        if (pendingRows.length > 0) writes.push(writer.addSightings(pendingRows));
-        await Promise.all(writes);
-        const outcome = await writer.commit({
-          path: f.path, sha256: stats.sha256, format, size: f.size, mtimeMs: f.mtimeMs,
-          lines: stats.lines, records: stats.records, skipped: stats.skipped,
-        });
-        if (outcome === 'duplicate') {
-          result.alreadyHunted++;
-          opts.onNotice?.(`${f.path}: same content (sha256 ${stats.sha256.slice(0, 12)}…) already hunted; nothing added`);
-        } else {
-          result.hunted++;
-          result.formats[format] = (result.formats[format] ?? 0) + 1;
-        }
-      } catch (e) {
-        await writer.rollback();
-        if (!(e instanceof SkippedFile)) report(diag('unreadable', f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+    const { info, index } = await loadIndex(store, selection);
+    result.indicators = info.size;
+    pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
+    const yaraIds = new Map<string, number>();
+    for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
+    // YARA rules are compiled here once, before the first file to scan (their
+    // diagnostics reported once), and once in each worker.
+    let yara: YaraScanner | null | undefined;
+    const prepareYara = async () => {
+      if (yara !== undefined) return;
+      const filter = { includeWarninglisted: selection.includeWarninglisted, gen: selection.gen, ...(selection.campaign !== undefined ? { campaign: selection.campaign } : {}) };
+      const sources = yaraIds.size === 0 ? [] : await store.yaraSources(filter);
+      yara = sources.length === 0 ? null : YaraScanner.compile(sources, report.diagnostic);
+      if (yara) pool?.broadcast({ yara: { sources, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
+    };
+    const ctx: SourceContext = {
+      index, pool, parallelMinBytes: parallelMin, rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
+      yara: null, yaraIds,
+    };
+    const planOpts: PlanOptions = {
+      format: opts.format, maxFileSize, selection, report: report.diagnostic, onNotice: opts.onNotice,
+      onLeftOut: (f) => progress.advance(f.size),
+      onAlreadyHunted: () => { result.alreadyHunted++; },
+    };
+    // Each file to scan goes to the workers as soon as it is planned, so
+    // planning the rest overlaps with scanning; results are taken in order below.
+    const plan: { entry: PlannedFile; scanned?: Promise<HuntTaskResult> }[] = [];
+    for (const input of inputs) {
+      const entry = await planFile(store, input.f, planOpts, input.prior);
+      if (!entry) continue;
+      const item: { entry: PlannedFile; scanned?: Promise<HuntTaskResult> } = { entry };
+      if (entry.passes.includes(FILES_FORMAT)) {
+        await prepareYara();
+        if (pool) item.scanned = pool.run({ kind: 'scan', task: { path: entry.f.path, maxFileSize } });
       }
+      plan.push(item);
+    }
+    ctx.yara = yara ?? null;
+    for (const { entry, scanned } of plan) {
+      await huntOne(store, selection, entry, scanned, ctx, opts, report, progress, result);
     }
   } finally {
     progress.finish();
     if (pool) await pool.close();
   }
+  result.errors = report.errors;
   return result;
 }
 
+/** Reads one planned evidence file through a source per family, commits it, and reports what was stored. */
+async function huntOne(
+  store: Store, selection: HuntSelection, entry: PlannedFile, scanned: Promise<HuntTaskResult> | undefined, ctx: SourceContext,
+  opts: HuntOptions, report: ReturnType<typeof counting>, progress: ProgressListener, result: HuntResult,
+): Promise<void> {
+  const { f } = entry;
+  const writer = await store.beginEvidence(selection);
+  try {
+    const passes: EvidencePass[] = [];
+    let sha256: string | null = null;
+    let samples = 0;
+    for (const family of entry.passes) {
+      const sink = writerSink(writer, family, report.diagnostic, (bytes, n) => progress.advance(bytes, n));
+      const stats = await evidenceSource(f, entry.gz, family, ctx, family === FILES_FORMAT ? scanned : undefined).read(sink);
+      await sink.flush();
+      if (stats.sha256 === null) continue;
+      sha256 ??= stats.sha256;
+      samples += stats.samples;
+      passes.push({ family, format: stats.format, lines: stats.lines, records: stats.records, skipped: stats.skipped });
+    }
+    if (sha256 === null || passes.length === 0) {
+      await writer.rollback();
+      return;
+    }
+    if (entry.expectSha256 !== undefined && sha256 !== entry.expectSha256) {
+      await writer.rollback();
+      opts.onNotice?.(`${f.path}: content changed since it was hunted (sha256 ${sha256.slice(0, 12)}…, was ${entry.expectSha256.slice(0, 12)}…); not hunted again — hunt it as new evidence`);
+      return;
+    }
+    const out = await writer.commit({ path: f.path, sha256, size: f.size, mtimeMs: f.mtimeMs, passes });
+    result.hunted++;
+    result.sightings += out.sightings;
+    result.alreadyKnown += out.alreadyKnown;
+    result.samples += out.samples;
+    for (const p of passes) result.formats[p.format] = (result.formats[p.format] ?? 0) + 1;
+    if (out.status === 'known' && out.path !== f.path) {
+      result.copies++;
+      opts.onNotice?.(`${f.path}: same content (sha256 ${sha256.slice(0, 12)}…) as ${out.path}, already in the case; ` +
+        `${out.sightings} new sighting(s) added to it${out.alreadyKnown ? `, ${out.alreadyKnown} already known` : ''}`);
+    }
+    void samples;
+    if (out.sightings > 0) {
+      for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) opts.onSighting(s);
+    }
+  } catch (e) {
+    await writer.rollback();
+    report.diagnostic(diag('unreadable', f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}

@@ -12,7 +12,7 @@ import { STORE_BATCH_ROWS } from '../core/limits.js';
 import { detectIntelFormat, readIntel, INTEL_FORMATS, Warninglists, type IntelFormat } from '../intel/index.js';
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
 import { walkPaths } from '../samples/index.js';
-import { Progress } from './progress.js';
+import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { readFileHead } from './file-head.js';
 
 /** Bytes read to detect a file's format. */
@@ -26,7 +26,8 @@ export interface IntelImportOptions {
   /** Warninglists to flag with; default: the ones shipped in data/warninglists. */
   warninglists?: Warninglists;
   onDiagnostic(d: Diagnostic): void;
-  progress?: boolean;
+  /** Told the bytes to read and the indicators merged as the import goes. */
+  progress?: ProgressListener;
 }
 
 export interface IntelImportResult extends ImportCounts {
@@ -73,17 +74,15 @@ function fileCampaign(path: string): string {
 /** Imports intel files and directories into the case. */
 export async function importIntel(store: Store, paths: readonly string[], opts: IntelImportOptions): Promise<IntelImportResult> {
   const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0 };
-  let progress: Progress | null = null;
+  const progress = opts.progress ?? NO_PROGRESS;
   const report = (d: Diagnostic) => {
     if (d.severity === 'error') result.errors++;
-    progress?.clear();
     opts.onDiagnostic(d);
   };
   const files = [];
   for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
   const total = files.reduce((n, f) => n + f.size, 0);
-  const bar = new Progress(total, 'indicators', process.stderr, Boolean(opts.progress && process.stderr.isTTY));
-  progress = bar;
+  progress.start(total, 'indicators');
   const lists = opts.warninglists ?? loadWarninglists();
   const override = opts.campaign;
 
@@ -135,7 +134,6 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
         if (wl !== null) {
           result.warninglisted++;
           if (notes++ < MAX_WARNINGLIST_NOTES) {
-            bar.clear();
             opts.onDiagnostic(diag('warninglisted', f.path,
               `warning: ${i.type} ${quoteForDiagnostic(i.value)} is on warninglist ${wl}: imported, not hunted unless --include-warninglisted`,
               i.line !== undefined ? { line: i.line } : {}));

@@ -2,18 +2,15 @@
  * Hunting one text log: front to back in this thread (small files, gzip),
  * or split at line boundaries into ranges for the worker pool (large files).
  */
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { createLineReader } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile } from '../samples/index.js';
 import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
-import { huntRange, LineHunter, type RangeResult, type RangeTask } from './log-range.js';
+import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
 import type { RawSighting } from './match.js';
-import type { Progress } from './progress.js';
 import { readFileHead } from './file-head.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -51,39 +48,6 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 
-/** Reads a log front to back in this thread (small files, gzip). */
-export async function huntStream(
-  f: FoundFile, family: string, gz: boolean, index: IndicatorIndex,
-  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress,
-): Promise<LogHuntStats> {
-  const reader = createLineReader(family, f.path);
-  const h = new LineHunter(reader, index, f.path, (s) => record(s, reader.format));
-  const hash = createHash('sha256');
-  const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
-  raw.on('data', (c) => { hash.update(c as Buffer); progress.advance((c as Buffer).length); });
-  const source = gz ? raw.pipe(createGunzip()) : raw;
-  const flushDiagnostics = () => {
-    for (const d of h.diagnostics) report(d);
-    h.diagnostics.length = 0;
-  };
-  try {
-    for await (const chunk of source) {
-      h.splitter.push(chunk as Buffer);
-      flushDiagnostics();
-    }
-  } catch (e) {
-    if (!gz) throw e;
-    report(diag('truncated', f.path, `gzip stream ends early or is corrupt (${(e as Error).message}); read up to line ${h.splitter.lines}`));
-  }
-  h.splitter.end();
-  flushDiagnostics();
-  if (gz && !raw.destroyed) {
-    // drain the rest so the hash covers the whole file
-    for await (const c of raw) hash.update(c as Buffer);
-  }
-  return { lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256: hash.digest('hex'), format: reader.format };
-}
-
 /**
  * Splits a large plain log at line boundaries into ranges for the worker
  * pool. Each range starts with the reader state read from the file's head;
@@ -93,7 +57,8 @@ export async function huntStream(
  */
 export async function huntRanges(
   f: FoundFile, family: string, pool: WorkerPool<HuntTask, HuntTaskResult>, index: IndicatorIndex,
-  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: Progress, rangeBytes: number,
+  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: { advance(bytes: number): void },
+  rangeBytes: number, drain: () => Promise<void>,
 ): Promise<LogHuntStats> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);
   // The state a range after the head starts in: the head's lines read by a throwaway reader.
@@ -134,6 +99,7 @@ export async function huntRanges(
     records += r.records;
     skipped += r.skipped;
     progress.advance(r.bytes);
+    await drain();
   }
   return { lines: lineBase, records, skipped, sha256: await hashing, format };
 }

@@ -1,27 +1,29 @@
 /**
- * Planning a hunt: what to do with each file before any is read in full.
+ * Planning a hunt: what to do with each file before any is read in full —
+ * which format families to read it as (its passes), and which of those the
+ * case has already covered for the indicators this hunt selects.
  */
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { detectCaptureFormat, detectLogFormat } from '../evidence/index.js';
+import { detectCaptureFormat, detectLogFormat, TEXT_FORMAT } from '../evidence/index.js';
 import type { FoundFile } from '../samples/index.js';
-import type { Store } from '../store/store.js';
-import { isGzipFile, readFileHead } from './file-head.js';
-import type { Progress } from './progress.js';
+import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
+import { gunzipBounded, isGzipFile, readFileHead } from './file-head.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
 
-/** The format of files scanned as samples (anything that is no log or capture). */
+/** The format of files scanned as samples (anything that is no log or capture, and text in no known format too). */
 export const FILES_FORMAT = 'files';
 
 export interface PlanOptions {
   /** A forced format family, or 'auto'. */
   format?: string | undefined;
   maxFileSize: number;
+  selection: HuntSelection;
   report(d: Diagnostic): void;
-  progress: Progress;
+  /** A file left out before reading (its bytes count as done). */
+  onLeftOut(f: FoundFile): void;
   onAlreadyHunted(): void;
   onNotice?: ((message: string) => void) | undefined;
 }
@@ -29,52 +31,68 @@ export interface PlanOptions {
 export interface PlannedFile {
   f: FoundFile;
   gz: boolean;
-  /** A format family of HUNT_FORMATS. */
-  family: string;
+  /** The format families to read it as, in order (a text file in no known format: text, then files). */
+  passes: string[];
+  /** For a retro-hunt: the content the case knows at this path; other content is not hunted. */
+  expectSha256?: string;
+}
+
+/** Families a file detected as `family` is read as. */
+function passesFor(family: string): string[] {
+  return family === TEXT_FORMAT ? [TEXT_FORMAT, FILES_FORMAT] : [family];
 }
 
 /**
- * Decides what to do with each file before any is read in full: skips those
- * the case has already hunted, detects formats, and leaves out files to scan
- * that are over the size limit (each reported).
+ * Detects formats, drops the passes the case has already covered for this
+ * selection (evidence known by path, size and modification time), and
+ * leaves out files to scan that are over the size limit (each reported).
+ * `prior` gives, for a retro-hunt, the evidence and the families to read it as.
  */
-export async function planFiles(
-  store: Store, files: readonly FoundFile[], opts: PlanOptions, onPlanned: (p: PlannedFile) => Promise<void>,
-): Promise<PlannedFile[]> {
-  const { maxFileSize, report, progress } = opts;
+export async function planFile(
+  store: Store, f: FoundFile, opts: PlanOptions, prior?: { evidence: StoredEvidence; families: string[] },
+): Promise<PlannedFile | null> {
   const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
-  const plan: PlannedFile[] = [];
-  for (const f of files) {
-    const prior = await store.evidenceByFile(f.path, f.size, f.mtimeMs);
-    if (prior) {
-      opts.onAlreadyHunted();
-      opts.onNotice?.(`${f.path}: already hunted on ${prior.huntedAt} (sha256 ${prior.sha256.slice(0, 12)}…); nothing added`);
-      progress.advance(f.size);
-      continue;
-    }
-    let gz: boolean;
-    let family: string | null;
-    try {
-      gz = await isGzipFile(f.path);
+  let gz: boolean;
+  let passes: string[];
+  try {
+    gz = await isGzipFile(f.path);
+    if (forced !== undefined) passes = [forced];
+    else if (prior && prior.families.length > 0) passes = [...prior.families];
+    else {
       const head = await readHead(f.path, gz);
-      family = forced ?? detectLogFormat(head, f.path) ?? detectCaptureFormat(head);
-    } catch (e) {
-      report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-      progress.advance(f.size);
-      continue;
+      const family = detectLogFormat(head, f.path) ?? detectCaptureFormat(head) ?? FILES_FORMAT;
+      passes = passesFor(family);
     }
-    // Anything that is no log and no capture is scanned as a file.
-    family ??= FILES_FORMAT;
-    if (family === FILES_FORMAT && f.size > maxFileSize) {
-      report(diag('too-large', f.path, `${f.size} bytes, over the ${maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
-      progress.advance(f.size);
-      continue;
-    }
-    const entry = { f, gz, family };
-    plan.push(entry);
-    await onPlanned(entry);
+  } catch (e) {
+    opts.report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+    opts.onLeftOut(f);
+    return null;
   }
-  return plan;
+  if (passes.includes(FILES_FORMAT) && f.size > opts.maxFileSize) {
+    opts.report(diag('too-large', f.path, `${f.size} bytes, over the ${opts.maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
+    passes = passes.filter((p) => p !== FILES_FORMAT);
+  }
+  const known = prior?.evidence ?? await store.evidenceByFile(f.path, f.size, f.mtimeMs);
+  if (known) {
+    const open: string[] = [];
+    for (const p of passes) if (!await store.isCovered(known.id, p, opts.selection)) open.push(p);
+    if (open.length === 0 && passes.length > 0) {
+      opts.onAlreadyHunted();
+      opts.onNotice?.(`${f.path}: already hunted on ${known.huntedAt} for every indicator selected (sha256 ${known.sha256.slice(0, 12)}…); nothing added`);
+    }
+    passes = open;
+  }
+  if (passes.length === 0) {
+    opts.onLeftOut(f);
+    return null;
+  }
+  if (passes[0] === TEXT_FORMAT && forced === undefined && !prior) {
+    opts.onNotice?.(`${f.path}: no log format recognised; read as text for domains, addresses, URLs, e-mail addresses and hashes` +
+      `${passes.includes(FILES_FORMAT) ? ', and scanned as a file' : ''}`);
+  }
+  const entry: PlannedFile = { f, gz, passes };
+  if (prior) entry.expectSha256 = prior.evidence.sha256;
+  return entry;
 }
 
 /** The first bytes of a file, decompressed when it is gzip. */
@@ -82,7 +100,7 @@ async function readHead(path: string, gz: boolean): Promise<Buffer> {
   if (!gz) return readFileHead(path, DETECT_HEAD_BYTES);
   const chunks: Buffer[] = [];
   let n = 0;
-  const stream = createReadStream(path).pipe(createGunzip());
+  const stream = gunzipBounded(createReadStream(path));
   try {
     for await (const c of stream) {
       chunks.push(c as Buffer);
@@ -96,4 +114,3 @@ async function readHead(path: string, gz: boolean): Promise<Buffer> {
   }
   return Buffer.concat(chunks).subarray(0, DETECT_HEAD_BYTES);
 }
-

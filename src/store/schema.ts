@@ -13,7 +13,7 @@ export interface IndicatorTable {
   description: string | null;
   rule_source_id: number | null;
 }
-export interface IndicatorRefTable { indicator_id: number; campaign_id: number; source_id: number }
+export interface IndicatorRefTable { indicator_id: number; campaign_id: number; source_id: number; gen: number }
 export interface EvidenceTable {
   id: Generated<number>;
   path: string;
@@ -40,6 +40,21 @@ export interface SightingTable {
   inside: string | null;
   sample_sha256: string | null;
   detail: string | null;
+  format: string | null;
+}
+
+export interface EvidenceHuntTable {
+  id: Generated<number>;
+  evidence_id: number;
+  family: string;
+  format: string;
+  max_gen: number;
+  campaign_id: number | null;
+  include_warninglisted: number;
+  lines: number;
+  records: number;
+  skipped: number;
+  hunted_at: string;
 }
 
 export interface SampleTable {
@@ -63,5 +78,6 @@ export interface Database {
   indicator: IndicatorTable;
   indicator_ref: IndicatorRefTable;
   evidence: EvidenceTable;
+  evidence_hunt: EvidenceHuntTable;
   sighting: SightingTable;
 }

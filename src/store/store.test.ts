@@ -84,23 +84,29 @@ for (const backend of BACKENDS) {
       }
     });
 
-    test('evidence sightings commit together, and the same evidence twice is a duplicate', async () => {
+    test('evidence sightings commit together; the same content again adds only what its earlier hunts had not met', async () => {
       const { store, done } = await backend.open();
       try {
         await store.addIndicators([{ type: 'domain', value: 'example.net', campaign: 'NT', source: 's', warninglist: null }]);
         const [ind] = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat();
         assert.ok(ind);
-        const info = { path: 'logs/dns.log', sha256: 'a'.repeat(64), format: 'zeek-dns', size: 10, lines: 3, records: 2, skipped: 0, mtimeMs: 1000 };
-        const rolled = await store.beginEvidence();
-        await rolled.addSightings([{ indicatorId: ind.id, matched: 'x.example.net', field: 'dns.query', ts: 0, src: '10.0.0.1', dst: null, line: 9 }]);
+        const sel = { includeWarninglisted: false, gen: await store.currentGeneration() };
+        assert.equal(sel.gen, 1);
+        const pass = { family: 'zeek', format: 'zeek-dns' };
+        const info = { path: 'logs/dns.log', sha256: 'a'.repeat(64), size: 10, mtimeMs: 1000,
+          passes: [{ family: 'zeek', format: 'zeek-dns', lines: 3, records: 2, skipped: 0 }] };
+        const rolled = await store.beginEvidence(sel);
+        await rolled.addSightings(pass, [{ indicatorId: ind.id, matched: 'x.example.net', field: 'dns.query', ts: 0, src: '10.0.0.1', dst: null, line: 9 }]);
         await rolled.rollback();
         assert.deepEqual(await collect(store.listSightings({})), []);
-        const w = await store.beginEvidence();
-        await w.addSightings([{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: Date.UTC(2013, 4, 2, 3, 4, 5, 123), src: '10.1.2.3', dst: '192.0.2.53', line: 42 }]);
-        assert.equal(await w.commit(info), 'committed');
-        const again = await store.beginEvidence();
-        await again.addSightings([{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: null, src: null, dst: null, line: 42 }]);
-        assert.equal(await again.commit({ ...info, path: 'copy/dns.log' }), 'duplicate');
+        const w = await store.beginEvidence(sel);
+        await w.addSightings(pass, [{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: Date.UTC(2013, 4, 2, 3, 4, 5, 123), src: '10.1.2.3', dst: '192.0.2.53', line: 42 }]);
+        const first = await w.commit(info);
+        assert.deepEqual({ ...first, evidenceId: 0 }, { evidenceId: 0, status: 'new', path: 'logs/dns.log', sightings: 1, alreadyKnown: 0, afterId: 0, samples: 0 });
+        const again = await store.beginEvidence(sel);
+        await again.addSightings(pass, [{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: null, src: null, dst: null, line: 42 }]);
+        const copy = await again.commit({ ...info, path: 'copy/dns.log' });
+        assert.deepEqual([copy.status, copy.path, copy.sightings, copy.alreadyKnown], ['known', 'logs/dns.log', 0, 1]);
         const sightings = await collect(store.listSightings({}));
         assert.deepEqual(sightings, [{
           indicator: { type: 'domain', value: 'example.net', campaigns: ['NT'] },
@@ -108,11 +114,64 @@ for (const backend of BACKENDS) {
           src: '10.1.2.3', dst: '192.0.2.53',
           evidence: { path: 'logs/dns.log', format: 'zeek-dns', line: 42 },
         }]);
-        assert.equal((await store.evidenceByFile('logs/dns.log', 10, 1000))?.sha256, 'a'.repeat(64));
+        const known = await store.evidenceByFile('logs/dns.log', 10, 1000);
+        assert.equal(known?.sha256, 'a'.repeat(64));
+        assert.deepEqual(known?.families, ['zeek']);
         assert.equal(await store.evidenceByFile('logs/dns.log', 11, 1000), null);
         assert.equal((await collect(store.listSightings({ src: '10.9.9.9' }))).length, 0);
         assert.equal((await collect(store.listSightings({ since: Date.UTC(2014, 0, 1) }))).length, 0);
         assert.equal((await collect(store.listSightings({ campaign: 'nt', until: Date.UTC(2014, 0, 1) }))).length, 1);
+        assert.equal((await collect(store.listSightings({ evidenceId: first.evidenceId, afterId: first.afterId }))).length, 1);
+        assert.equal((await collect(store.listSightings({ evidenceId: first.evidenceId, afterId: 1e9 }))).length, 0);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('coverage: an evidence file is hunted for the indicators it has not met, per campaign, warninglist choice and family', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([
+          { type: 'domain', value: 'a.example', campaign: 'A', source: 'a.txt', warninglist: null },
+          { type: 'domain', value: 'b.example', campaign: 'B', source: 'b.txt', warninglist: null },
+          { type: 'ipv4', value: '8.8.8.8', campaign: 'A', source: 'a.txt', warninglist: 'public-dns-v4' },
+        ]);
+        const gen1 = await store.currentGeneration();
+        const ids = new Map(((await collect(store.huntIndicators({ includeWarninglisted: true }))).flat()).map((h) => [h.value, h.id]));
+        const commit = async (sel: { campaign?: string; includeWarninglisted: boolean; gen: number }, family: string, values: string[]) => {
+          const w = await store.beginEvidence(sel);
+          await w.addSightings({ family, format: family }, values.map((v, i) => ({ indicatorId: ids.get(v)!, matched: v, field: 'x', ts: null, src: null, dst: null, line: i + 1 })));
+          return w.commit({ path: 'e.log', sha256: 'e'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family, format: family, lines: 1, records: 1, skipped: 0 }] });
+        };
+        const a = await commit({ campaign: 'A', includeWarninglisted: false, gen: gen1 }, 'squid', ['a.example']);
+        const id = a.evidenceId;
+        assert.equal(await store.isCovered(id, 'squid', { campaign: 'A', includeWarninglisted: false, gen: gen1 }), true);
+        assert.equal(await store.isCovered(id, 'squid', { includeWarninglisted: false, gen: gen1 }), false, 'campaign B not met');
+        assert.equal(await store.isCovered(id, 'squid', { campaign: 'A', includeWarninglisted: true, gen: gen1 }), false, 'warninglisted not met');
+        assert.equal(await store.isCovered(id, 'text', { campaign: 'A', includeWarninglisted: false, gen: gen1 }), false, 'another family');
+        // A hunt of everything stores only what the campaign-A hunt had not met.
+        const all = await commit({ includeWarninglisted: true, gen: gen1 }, 'squid', ['a.example', 'b.example', '8.8.8.8']);
+        assert.deepEqual([all.sightings, all.alreadyKnown], [2, 1]);
+        assert.equal(await store.isCovered(id, 'squid', { includeWarninglisted: true, gen: gen1 }), true);
+        // An indicator that joins campaign A later was not met by the campaign-A hunt; new intel is not covered either.
+        await store.addIndicators([
+          { type: 'domain', value: 'b.example', campaign: 'A', source: 'a2.txt', warninglist: null },
+          { type: 'domain', value: 'c.example', campaign: 'A', source: 'a2.txt', warninglist: null },
+        ]);
+        const gen2 = await store.currentGeneration();
+        assert.equal(gen2, gen1 + 1);
+        assert.equal(await store.isCovered(id, 'squid', { includeWarninglisted: true, gen: gen2 }), false);
+        assert.equal(await store.isCovered(id, 'squid', { includeWarninglisted: true, gen: gen1 }), true);
+        const c = ((await collect(store.huntIndicators({ includeWarninglisted: false, gen: gen2 }))).flat()).find((h) => h.value === 'c.example');
+        assert.ok(c);
+        assert.equal(((await collect(store.huntIndicators({ includeWarninglisted: false, gen: gen1 }))).flat()).some((h) => h.value === 'c.example'), false);
+        ids.set('c.example', c.id);
+        const later = await commit({ includeWarninglisted: true, gen: gen2 }, 'squid', ['a.example', 'b.example', '8.8.8.8', 'c.example']);
+        assert.deepEqual([later.sightings, later.alreadyKnown], [1, 3]);
+        assert.deepEqual((await collect(store.listSightings({}))).map((s) => s.matched).sort(), ['8.8.8.8', 'a.example', 'b.example', 'c.example']);
+        assert.equal(await store.hasIndicators({ campaign: 'B', includeWarninglisted: false }), true);
+        assert.deepEqual((await collect(store.listEvidence())).map((e) => [e.path, e.families]), [['e.log', ['squid']]]);
       } finally {
         await store.close();
         done();
@@ -128,17 +187,17 @@ for (const backend of BACKENDS) {
         ]);
         const ids = new Map(((await collect(store.huntIndicators({ includeWarninglisted: false }))).flat()).map((h) => [h.value, h.id]));
         const pe = { machine: 'amd64', timestamp: '2012-11-05T01:00:00.000Z' };
-        const w = await store.beginEvidence();
+        const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
         await w.addSamples([
           { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/netmgr.exe', facts: pe },
           { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/a.zip!netmgr.exe', facts: pe },
           { sha256: 'e'.repeat(64), md5: 'f'.repeat(32), sha1: '0'.repeat(40), size: 3, type: 'text', path: 'samples/readme.txt', facts: null },
         ]);
-        await w.addSightings([
+        await w.addSightings({ family: 'files', format: 'files' }, [
           { indicatorId: ids.get('NT_Marker')!, matched: 'NT_Marker', field: 'yara', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },
           { indicatorId: ids.get('b'.repeat(64))!, matched: 'b'.repeat(64), field: 'file.sha256', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },
         ]);
-        await w.commit({ path: 'samples', sha256: '1'.repeat(64), format: 'files', size: 0, lines: 0, records: 3, skipped: 0, mtimeMs: 0 });
+        await w.commit({ path: 'samples', sha256: '1'.repeat(64), size: 0, mtimeMs: 0, passes: [{ family: 'files', format: 'files', lines: 0, records: 3, skipped: 0 }] });
         assert.deepEqual(await collect(store.listSamples({})), [
           { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe',
             paths: ['samples/a.zip!netmgr.exe', 'samples/netmgr.exe'], campaigns: ['NetTraveler', 'Red October'], yara: ['NT_Marker'], pe },

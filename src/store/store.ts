@@ -42,6 +42,31 @@ export interface HuntIndicator {
 export interface HuntFilter {
   campaign?: string;
   includeWarninglisted: boolean;
+  /** Only indicator references of import generations up to this one (default: all). */
+  gen?: number;
+}
+
+/**
+ * What one hunt selected: its campaign and warninglist choice and the import
+ * generation it saw. An evidence file records the selections it was hunted
+ * with, per format family; a later hunt matches only the indicators no
+ * earlier selection covered (retro-hunting).
+ */
+export interface HuntSelection {
+  campaign?: string;
+  includeWarninglisted: boolean;
+  gen: number;
+}
+
+/** How one evidence file was read in one hunt: a format family and what it counted. */
+export interface EvidencePass {
+  /** The family the hunt read the file as (`zeek`, `squid`, `text`, `files`, `pcap`…). */
+  family: string;
+  /** The format stored and shown (`zeek-dns`, `squid`…). */
+  format: string;
+  lines: number;
+  records: number;
+  skipped: number;
 }
 
 /** A sighting as a hunt records it. */
@@ -94,6 +119,9 @@ export interface SampleFilter {
 
 export interface SightingFilter {
   campaign?: string;
+  /** Only sightings of this evidence with ids above `afterId` (what one commit stored). */
+  evidenceId?: number;
+  afterId?: number;
   /** Epoch ms bounds, inclusive. */
   since?: number;
   until?: number;
@@ -104,25 +132,54 @@ export interface SightingFilter {
 export interface StoredEvidence extends EvidenceInfo {
   id: number;
   huntedAt: string;
+  mtimeMs: number;
+  /** The format families it has been hunted in (`*`: any, for evidence hunted before retro-hunting existed). */
+  families: string[];
 }
 
-export interface EvidenceCommit extends EvidenceInfo {
+export interface EvidenceCommit {
+  path: string;
+  sha256: string;
+  size: number;
   mtimeMs: number;
+  /** How the file was read (one pass per family: a text file is read as text and scanned as a file). */
+  passes: readonly EvidencePass[];
+}
+
+/** What a commit stored. */
+export interface CommitOutcome {
+  /** The evidence the sightings belong to. */
+  evidenceId: number;
+  /** 'new': evidence new to the case; 'known': the same content (sha256) was already in the case. */
+  status: 'new' | 'known';
+  /** The path the case knows the content by (differs from the commit's path for a copy). */
+  path: string;
+  /** Sightings stored: those the evidence's earlier hunts had not already found. */
+  sightings: number;
+  /** Sightings staged but already in the case (met by an earlier hunt of the same content). */
+  alreadyKnown: number;
+  /** Samples new to the case. */
+  samples: number;
+  /** The stored sightings have ids above this (list them with SightingFilter.afterId). */
+  afterId: number;
 }
 
 /**
- * Writes one evidence file's sightings in one transaction: nothing is
- * visible until commit(), and a process killed before it leaves no trace.
+ * Stages one evidence file's sightings and samples outside the case's write
+ * lock (memory, then a temporary file), and writes them in one short
+ * transaction at commit(): nothing is visible before, and a process killed
+ * before it leaves no trace. Calls are awaited; a slow store holds the reader back.
  */
 export interface EvidenceWriter {
-  addSightings(rows: readonly SightingInput[]): Promise<void>;
+  addSightings(pass: { family: string; format: string }, rows: readonly SightingInput[]): Promise<void>;
   /** Records samples (merging paths into samples the case already has). */
   addSamples(rows: readonly SampleInput[]): Promise<void>;
   /**
-   * 'duplicate' when evidence with the same sha256 is already in the case:
-   * nothing is written but the new paths of samples the case already has.
+   * Stores what was staged. When the case already holds evidence with the
+   * same sha256, the sightings its earlier hunts covered are dropped and the
+   * rest join that evidence.
    */
-  commit(info: EvidenceCommit): Promise<'committed' | 'duplicate'>;
+  commit(info: EvidenceCommit): Promise<CommitOutcome>;
   rollback(): Promise<void>;
 }
 
@@ -141,8 +198,20 @@ export interface Store {
   huntIndicators(filter: HuntFilter): AsyncIterable<HuntIndicator[]>;
   /** The distinct rule-file sources of the `yara` indicators selected by the filter. */
   yaraSources(filter: HuntFilter): Promise<{ name: string; source: string }[]>;
+  /** The newest import generation (0 for a case without indicators). */
+  currentGeneration(): Promise<number>;
+  /** Whether the case holds any indicator the filter selects. */
+  hasIndicators(filter: HuntFilter): Promise<boolean>;
   evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null>;
-  beginEvidence(): Promise<EvidenceWriter>;
+  /** Every evidence file of the case, in id order. */
+  listEvidence(): AsyncIterable<StoredEvidence>;
+  /**
+   * Whether evidence `evidenceId`, read as `family`, has already met every
+   * indicator the selection holds (then hunting it again adds nothing).
+   */
+  isCovered(evidenceId: number, family: string, selection: HuntSelection): Promise<boolean>;
+  /** Starts staging one evidence file hunted with `selection`. */
+  beginEvidence(selection: HuntSelection): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;
   close(): Promise<void>;

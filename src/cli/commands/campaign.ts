@@ -19,6 +19,6 @@ export function registerCampaign(program: Command, globals: () => GlobalOptions)
           safeText(c.name), c.aliases.map(safeText).join(', '), String(c.indicators),
           Object.entries(c.byType).map(([t, n]) => `${t} ${n}`).join(', '),
         ])));
-      });
+      }, { mustExist: true });
     });
 }

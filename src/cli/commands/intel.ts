@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { importIntel, isIndicatorType, INTEL_FORMATS, type IntelFormat } from '../../index.js';
 import { DiagnosticPrinter, EXIT_FATAL, formatTable, printJsonLine, safeText } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
+import { Progress } from '../progress.js';
 
 export function registerIntel(program: Command, globals: () => GlobalOptions): void {
   const intel = program.command('intel').description("import and list a case's indicators");
@@ -19,12 +20,13 @@ export function registerIntel(program: Command, globals: () => GlobalOptions): v
         return;
       }
       const printer = new DiagnosticPrinter();
+      const bar = new Progress();
       await withStore(globals(), async (store) => {
         const r = await importIntel(store, paths, {
           ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
           format: o.format as IntelFormat | 'auto',
-          onDiagnostic: printer.report,
-          progress: true,
+          onDiagnostic: (d) => { bar.clear(); printer.report(d); },
+          progress: bar,
         });
         const formats = Object.entries(r.formats).map(([f, n]) => `${n} ${f}`).join(', ') || 'none';
         process.stderr.write(
@@ -53,6 +55,6 @@ export function registerIntel(program: Command, globals: () => GlobalOptions): v
           else rows.push([i.type, safeText(i.value), i.campaigns.map(safeText).join(', '), i.sources.map(safeText).join(', '), i.warninglist ?? '']);
         }
         if (!o.json) process.stdout.write(formatTable(['TYPE', 'VALUE', 'CAMPAIGNS', 'SOURCES', 'WARNINGLIST'], rows));
-      });
+      }, { mustExist: true });
     });
 }

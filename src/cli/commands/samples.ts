@@ -18,6 +18,6 @@ export function registerSamples(program: Command, globals: () => GlobalOptions):
             s.campaigns.map(safeText).join(', '), s.yara.map(safeText).join(', '), s.paths.map(safeText).join(', ')]);
         }
         if (!o.json) process.stdout.write(formatTable(['SHA256', 'TYPE', 'SIZE', 'PE', 'CAMPAIGNS', 'YARA', 'PATHS'], rows));
-      });
+      }, { mustExist: true });
     });
 }

@@ -60,6 +60,6 @@ export function registerSightings(program: Command, globals: () => GlobalOptions
           else if (o.csv) process.stdout.write(csvRow(s) + '\n');
           else process.stdout.write(formatSightingText(s) + '\n');
         }
-      });
+      }, { mustExist: true });
     });
 }

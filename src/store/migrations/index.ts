@@ -8,6 +8,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-samples.js';
 import * as m0003 from './0003-sighting-detail.js';
+import * as m0004 from './0004-hunt-coverage.js';
 import type { MigrationContext } from './context.js';
 import { MIGRATION_NAMES } from './names.js';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0001-initial': m0001,
   '0002-samples': m0002,
   '0003-sighting-detail': m0003,
+  '0004-hunt-coverage': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

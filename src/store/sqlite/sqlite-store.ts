@@ -16,8 +16,8 @@ import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHi
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import type {
-  EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, ImportCounts, IndicatorFilter, IndicatorInput,
-  SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, Store, StoredEvidence,
+  CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndicatorFilter,
+  IndicatorInput, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, Store, StoredEvidence,
 } from '../store.js';
 
 type Db = BetterSqlite3.Database;
@@ -27,6 +27,15 @@ type Statement = BetterSqlite3.Statement;
 const LIST_PAGE_ROWS = 2000;
 /** Indicator ids covered per step when loading a hunt's indicators. */
 const HUNT_PAGE_IDS = 50_000;
+/**
+ * How long a writer waits for another process's transaction (a hunt's
+ * commit, an intel file's merge) before giving up. Transactions are short —
+ * evidence is read and staged outside them — but a merge of a million
+ * indicators takes seconds on a slow disk.
+ */
+const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
+/** Pages of temporary tables (staged sightings) kept in memory before they spill to a temporary file: 16 MiB. */
+const TEMP_CACHE_KIB = 16 * 1024;
 
 function parseJsonArray(s: unknown): string[] {
   if (typeof s !== 'string') return [];
@@ -37,6 +46,8 @@ function parseJsonArray(s: unknown): string[] {
 function toEvidence(r: Record<string, unknown>): StoredEvidence {
   return {
     id: Number(r['id']),
+    mtimeMs: Number(r['mtime_ms']),
+    families: typeof r['families'] === 'string' ? parseJsonArray(r['families']) : [],
     path: String(r['path']),
     sha256: String(r['sha256']),
     format: String(r['format']),
@@ -57,8 +68,10 @@ export async function openSqliteStore(path: string): Promise<Store> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('temp_store = MEMORY');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // Staged sightings live in temporary tables: in memory up to TEMP_CACHE_KIB, then in a temporary file.
+  db.pragma('temp_store = FILE');
+  db.pragma(`temp.cache_size = -${TEMP_CACHE_KIB}`);
   // 64 MiB of page cache: bulk merges touch B-trees all over.
   db.pragma('cache_size = -65536');
   // Checkpoint the WAL every 64 MiB rather than every 4: bulk imports and
@@ -87,6 +100,8 @@ class SqliteStore implements Store {
   private readonly ruleSourceIds = new Map<string, number>();
   private st: Record<string, Statement> = {};
   private k: Kysely<Database> | null = null;
+  /** Whether an evidence writer is open (its staging tables are this connection's). */
+  private writing = false;
 
   constructor(readonly location: string, private readonly db: Db) {}
 
@@ -105,14 +120,40 @@ class SqliteStore implements Store {
     const p = (s: string) => db.prepare(s);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
       rule_source_id INTEGER, campaign_id INTEGER NOT NULL, source_id INTEGER NOT NULL)`);
+    // One evidence file's sightings and samples, staged outside the case's write lock.
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sighting(family TEXT NOT NULL, format TEXT NOT NULL, indicator_id INTEGER NOT NULL,
+      matched TEXT NOT NULL, field TEXT NOT NULL, ts INTEGER, src TEXT, dst TEXT, line INTEGER, packet INTEGER, inside TEXT,
+      sample_sha256 TEXT, detail TEXT)`);
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sample(sha256 TEXT NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL, size INTEGER NOT NULL,
+      type TEXT NOT NULL, facts TEXT, path TEXT NOT NULL)`);
     this.st = {
       stageClear: p('DELETE FROM temp.stage'),
-      evidenceByFile: p('SELECT * FROM evidence WHERE path = ? AND size = ? AND mtime_ms = ?'),
-      evidenceBySha: p('SELECT * FROM evidence WHERE sha256 = ?'),
-      insertPendingEvidence: p(
-        "INSERT INTO evidence(path, sha256, format, size, mtime_ms, lines, records, skipped, hunted_at) VALUES ('', 'pending:' || hex(randomblob(16)), '', 0, 0, 0, 0, 0, '')"),
-      completeEvidence: p(`UPDATE evidence SET path = ?, sha256 = ?, format = ?, size = ?, mtime_ms = ?, lines = ?, records = ?,
-          skipped = ?, hunted_at = ? WHERE id = ?`),
+      evidenceByFile: p(`SELECT e.*, (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = e.id) AS families
+        FROM evidence e WHERE e.path = ? AND e.size = ? AND e.mtime_ms = ? ORDER BY e.id LIMIT 1`),
+      evidenceBySha: p('SELECT id, path FROM evidence WHERE sha256 = ?'),
+      insertEvidence: p(`INSERT INTO evidence(path, sha256, format, size, mtime_ms, lines, records, skipped, hunted_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+      insertEvidenceHunt: p(`INSERT INTO evidence_hunt(evidence_id, family, format, max_gen, campaign_id, include_warninglisted,
+        lines, records, skipped, hunted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      maxSightingId: p('SELECT coalesce(max(id), 0) AS m FROM sighting'),
+      // A staged sighting is stored unless an earlier hunt of the same evidence in the same family covered its indicator.
+      storeStaged: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail, format)
+        SELECT :e, s.indicator_id, s.matched, s.field, s.ts, s.src, s.dst, s.line, s.packet, s.inside, s.sample_sha256, s.detail, s.format
+        FROM temp.stage_sighting s WHERE NOT EXISTS (
+          SELECT 1 FROM evidence_hunt h JOIN indicator_ref r ON r.indicator_id = s.indicator_id JOIN indicator i ON i.id = s.indicator_id
+          WHERE h.evidence_id = :e AND (h.family = s.family OR h.family = '*') AND r.gen <= h.max_gen
+            AND (h.campaign_id IS NULL OR h.campaign_id = r.campaign_id) AND (h.include_warninglisted = 1 OR i.warninglist IS NULL))
+        ORDER BY s.rowid`),
+      stagedCount: p('SELECT count(*) AS n FROM temp.stage_sighting'),
+      stageSighting: p(`INSERT INTO temp.stage_sighting(family, format, indicator_id, matched, field, ts, src, dst, line, packet, inside,
+        sample_sha256, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      stageSample: p('INSERT INTO temp.stage_sample(sha256, md5, sha1, size, type, facts, path) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      storeStagedSamples: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen)
+        SELECT sha256, md5, sha1, size, type, facts, ? FROM temp.stage_sample WHERE true ORDER BY rowid ON CONFLICT(sha256) DO NOTHING`),
+      storeStagedSamplePaths: p('INSERT OR IGNORE INTO sample_path(sha256, path) SELECT sha256, path FROM temp.stage_sample ORDER BY rowid'),
+      clearStagedSightings: p('DELETE FROM temp.stage_sighting'),
+      clearStagedSamples: p('DELETE FROM temp.stage_sample'),
+      currentGen: p('SELECT coalesce(max(gen), 0) AS g FROM indicator_ref'),
       stageJson: p(`INSERT INTO temp.stage SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
         FROM json_each(?)`),
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
@@ -123,8 +164,9 @@ class SqliteStore implements Store {
           warninglist = coalesce(excluded.warninglist, indicator.warninglist),
           description = coalesce(indicator.description, excluded.description),
           rule_source_id = coalesce(excluded.rule_source_id, indicator.rule_source_id)`),
-      mergeRefs: p(`INSERT OR IGNORE INTO indicator_ref(indicator_id, campaign_id, source_id)
-        SELECT i.id, s.campaign_id, s.source_id FROM temp.stage s JOIN indicator i ON i.type = s.type AND i.value = s.value
+      // Each merge is an import generation of its own: the references it adds are what a retro-hunt looks for.
+      mergeRefs: p(`INSERT OR IGNORE INTO indicator_ref(indicator_id, campaign_id, source_id, gen)
+        SELECT i.id, s.campaign_id, s.source_id, ? FROM temp.stage s JOIN indicator i ON i.type = s.type AND i.value = s.value
         ORDER BY i.id`),
       campaignByName: p('SELECT id, name FROM campaign WHERE name = ?'),
       campaignByAlias: p('SELECT c.id, c.name FROM campaign_alias a JOIN campaign c ON c.id = a.campaign_id WHERE a.alias = ? ORDER BY c.id LIMIT 1'),
@@ -134,12 +176,6 @@ class SqliteStore implements Store {
       insertSource: p('INSERT INTO source(name) VALUES (?)'),
       ruleBySha: p('SELECT id FROM rule_source WHERE sha256 = ?'),
       insertRule: p('INSERT INTO rule_source(sha256, name, text) VALUES (?, ?, ?)'),
-      insertSighting: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertSample: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(sha256) DO NOTHING`),
-      insertSamplePath: p('INSERT OR IGNORE INTO sample_path(sha256, path) VALUES (?, ?)'),
-      insertKnownSamplePath: p('INSERT OR IGNORE INTO sample_path(sha256, path) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM sample WHERE sha256 = ?)'),
     };
   }
 
@@ -209,7 +245,7 @@ class SqliteStore implements Store {
       this.st['mergeIndicators']!.run();
       const after = Number((this.st['maxIndicatorId']!.get() as { m: number | null }).m ?? 0);
       added = after - before;
-      this.st['mergeRefs']!.run();
+      this.st['mergeRefs']!.run(Number((this.st['currentGen']!.get() as { g: number }).g) + 1);
     })();
     return { added, merged: keys.size - added };
   }
@@ -300,6 +336,7 @@ class SqliteStore implements Store {
     if (!cf) return;
     let where = cf.where;
     if (!filter.includeWarninglisted) where += ' AND x.warninglist IS NULL';
+    if (filter.gen !== undefined) where += ` AND r.gen <= ${Math.trunc(filter.gen)}`;
     const names = new Map((this.db.prepare('SELECT id, name FROM campaign').all() as { id: number; name: string }[]).map((c) => [c.id, c.name]));
     const shared = new Map<string, string[]>();
     const stmt = this.db.prepare(`SELECT x.id, x.type, x.value, r.campaign_id FROM indicator x
@@ -337,10 +374,25 @@ class SqliteStore implements Store {
     if (!cf) return [];
     let where = cf.where + " AND x.type = 'yara'";
     if (!filter.includeWarninglisted) where += ' AND x.warninglist IS NULL';
+    if (filter.gen !== undefined) {
+      where += ` AND EXISTS (SELECT 1 FROM indicator_ref r WHERE r.indicator_id = x.id AND r.gen <= ${Math.trunc(filter.gen)})`;
+    }
     const rows = this.db.prepare(`SELECT DISTINCT rs.id, rs.name, rs.text FROM indicator x
       JOIN rule_source rs ON rs.id = x.rule_source_id WHERE 1 = 1${where} ORDER BY rs.id`).all(...cf.params) as
       { name: string; text: string }[];
     return rows.map((r) => ({ name: r.name, source: r.text }));
+  }
+
+  async currentGeneration(): Promise<number> {
+    return Number((this.st['currentGen']!.get() as { g: number }).g);
+  }
+
+  async hasIndicators(filter: HuntFilter): Promise<boolean> {
+    const cf = await this.campaignFilter(filter.campaign);
+    if (!cf) return false;
+    let where = cf.where;
+    if (!filter.includeWarninglisted) where += ' AND x.warninglist IS NULL';
+    return this.db.prepare(`SELECT 1 FROM indicator x WHERE 1 = 1${where} LIMIT 1`).get(...cf.params) !== undefined;
   }
 
   async evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null> {
@@ -348,54 +400,118 @@ class SqliteStore implements Store {
     return r ? toEvidence(r) : null;
   }
 
-  async beginEvidence(): Promise<EvidenceWriter> {
-    // One evidence file at a time: a placeholder evidence row gets the
-    // sightings' foreign key; commit() fills it in, rollback() discards all.
+  async *listEvidence(): AsyncIterable<StoredEvidence> {
+    const q = `SELECT x.*, (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = x.id) AS families
+      FROM evidence x WHERE 1 = 1`;
+    for await (const r of this.paged<Record<string, unknown> & { id: number }>(q, [])) yield toEvidence(r);
+  }
+
+  async isCovered(evidenceId: number, family: string, sel: HuntSelection): Promise<boolean> {
+    const campaignId = sel.campaign === undefined ? null : await this.resolvedCampaignId(sel.campaign);
+    if (sel.campaign !== undefined && campaignId === null) return true;
+    const hunts = this.db.prepare(`SELECT max_gen, campaign_id, include_warninglisted FROM evidence_hunt
+      WHERE evidence_id = ? AND (family = ? OR family = '*')`).all(evidenceId, family) as
+      { max_gen: number; campaign_id: number | null; include_warninglisted: number }[];
+    if (hunts.length === 0) return false;
+    // Hunts of every campaign that included at least what this one includes cover every reference up to their generation.
+    let coveredUpTo = -1;
+    for (const h of hunts) {
+      if (h.campaign_id === null && (h.include_warninglisted === 1 || !sel.includeWarninglisted)) coveredUpTo = Math.max(coveredUpTo, Number(h.max_gen));
+    }
+    if (coveredUpTo >= sel.gen) return true;
+    // Otherwise: is there a reference the selection holds that no hunt covered? (Rule files are only met by scanning files.)
+    const params: unknown[] = [coveredUpTo, sel.gen];
+    let where = '';
+    if (campaignId !== null) { where += ' AND r.campaign_id = ?'; params.push(campaignId); }
+    if (!sel.includeWarninglisted) where += ' AND i.warninglist IS NULL';
+    if (family !== 'files') where += " AND i.type <> 'yara'";
+    params.push(evidenceId, family);
+    const open = this.db.prepare(`SELECT 1 FROM indicator_ref r JOIN indicator i ON i.id = r.indicator_id
+      WHERE r.gen > ? AND r.gen <= ?${where} AND NOT EXISTS (
+        SELECT 1 FROM evidence_hunt h WHERE h.evidence_id = ? AND (h.family = ? OR h.family = '*') AND r.gen <= h.max_gen
+          AND (h.campaign_id IS NULL OR h.campaign_id = r.campaign_id) AND (h.include_warninglisted = 1 OR i.warninglist IS NULL))
+      LIMIT 1`).get(...params);
+    return open === undefined;
+  }
+
+  /** A campaign's row id by name or alias, or null. */
+  private async resolvedCampaignId(nameOrAlias: string): Promise<number | null> {
+    const name = await this.resolveCampaign(nameOrAlias);
+    return name === null ? null : this.campaignId(name);
+  }
+
+  async beginEvidence(sel: HuntSelection): Promise<EvidenceWriter> {
+    // One evidence file at a time per connection: the staging tables are the connection's own.
+    if (this.writing) throw new Error('an evidence writer is already open on this connection');
+    this.writing = true;
     const db = this.db;
-    db.exec('BEGIN IMMEDIATE');
     const st = this.st;
-    const evidenceId = Number(st['insertPendingEvidence']!.run().lastInsertRowid);
-    const samplePaths: [string, string][] = [];
-    const insert = this.st['insertSighting']!;
+    const campaignId = sel.campaign === undefined ? null : await this.resolvedCampaignId(sel.campaign);
+    st['clearStagedSightings']!.run();
+    st['clearStagedSamples']!.run();
     let open = true;
-    const finish = (how: 'COMMIT' | 'ROLLBACK') => {
+    const finish = () => {
       if (!open) return;
       open = false;
-      db.exec(how);
+      this.writing = false;
+      st['clearStagedSightings']!.run();
+      st['clearStagedSamples']!.run();
     };
+    const stageSighting = st['stageSighting']!;
+    const stageSample = st['stageSample']!;
+    // Staging writes only the connection's temporary database: no lock on the case.
+    const stageRows = db.transaction((pass: { family: string; format: string }, rows: readonly SightingInput[]) => {
+      for (const s of rows) {
+        stageSighting.run(pass.family, pass.format, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null,
+          s.packet ?? null, s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null);
+      }
+    });
+    const stageSamples = db.transaction((rows: readonly SampleInput[]) => {
+      for (const r of rows) {
+        stageSample.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.facts === null || r.facts === undefined ? null : JSON.stringify(r.facts), r.path);
+      }
+    });
+    const commitAll = db.transaction((info: EvidenceCommit): CommitOutcome => {
+      const now = new Date().toISOString();
+      const first = info.passes[0];
+      if (!first) throw new Error('an evidence commit needs at least one pass');
+      const known = st['evidenceBySha']!.get(info.sha256) as { id: number; path: string } | undefined;
+      const evidenceId = known
+        ? known.id
+        : Number((st['insertEvidence']!.get(info.path, info.sha256, first.format, info.size, Math.trunc(info.mtimeMs),
+          first.lines, first.records, first.skipped, now) as { id: number }).id);
+      const afterId = Number((st['maxSightingId']!.get() as { m: number }).m);
+      const staged = Number((st['stagedCount']!.get() as { n: number }).n);
+      const stored = Number(st['storeStaged']!.run({ e: evidenceId }).changes);
+      for (const p of info.passes) {
+        st['insertEvidenceHunt']!.run(evidenceId, p.family, p.format, sel.gen, campaignId, sel.includeWarninglisted ? 1 : 0,
+          p.lines, p.records, p.skipped, now);
+      }
+      const samples = Number(st['storeStagedSamples']!.run(now).changes);
+      st['storeStagedSamplePaths']!.run();
+      return {
+        evidenceId, status: known ? 'known' : 'new', path: known ? known.path : info.path,
+        sightings: stored, alreadyKnown: staged - stored, afterId, samples,
+      };
+    });
     return {
-      async addSightings(rows: readonly SightingInput[]) {
+      async addSightings(pass, rows) {
         if (!open) throw new Error('evidence writer already finished');
-        for (const s of rows) {
-          insert.run(evidenceId, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null, s.packet ?? null,
-            s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null);
-        }
+        stageRows(pass, rows);
       },
-      addSamples: async (rows: readonly SampleInput[]) => {
+      async addSamples(rows) {
         if (!open) throw new Error('evidence writer already finished');
-        const now = new Date().toISOString();
-        for (const r of rows) {
-          this.st['insertSample']!.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.facts === null || r.facts === undefined ? null : JSON.stringify(r.facts), now);
-          this.st['insertSamplePath']!.run(r.sha256, r.path);
-          samplePaths.push([r.sha256, r.path]);
+        stageSamples(rows);
+      },
+      async commit(info) {
+        if (!open) throw new Error('evidence writer already finished');
+        try {
+          return commitAll.immediate(info);
+        } finally {
+          finish();
         }
       },
-      async commit(info: EvidenceCommit) {
-        const dup = st['evidenceBySha']!.get(info.sha256);
-        if (dup) {
-          finish('ROLLBACK');
-          // The same content elsewhere: no second evidence, but the case learns where else its samples lie.
-          if (samplePaths.length > 0) {
-            db.transaction(() => { for (const [sha, path] of samplePaths) st['insertKnownSamplePath']!.run(sha, path, sha); })();
-          }
-          return 'duplicate';
-        }
-        st['completeEvidence']!.run(info.path, info.sha256, info.format, info.size,
-          Math.trunc(info.mtimeMs), info.lines, info.records, info.skipped, new Date().toISOString(), evidenceId);
-        finish('COMMIT');
-        return 'committed';
-      },
-      async rollback() { finish('ROLLBACK'); },
+      async rollback() { finish(); },
     };
   }
 
@@ -411,8 +527,10 @@ class SqliteStore implements Store {
     if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
     if (filter.until !== undefined) { where += ' AND x.ts <= ?'; params.push(filter.until); }
     if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
+    if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
+    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
     const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
-        i.type, i.value, e.path, e.format,
+        i.type, i.value, e.path, coalesce(x.format, e.format) AS format,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
       FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
     type Row = { id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;

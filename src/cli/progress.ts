@@ -3,6 +3,8 @@
  * total, rate, ETA, and a count (sightings, indicators) so far.
  */
 
+import type { ProgressListener } from '../index.js';
+
 /** Redraw at most this often. */
 const REDRAW_MS = 100;
 const BAR_WIDTH = 24;
@@ -20,19 +22,25 @@ function duration(s: number): string {
   return `${String(m).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 }
 
-export class Progress {
+export class Progress implements ProgressListener {
   private done = 0;
   private count = 0;
   private last = 0;
-  private readonly start = Date.now();
+  private started = Date.now();
   private drawn = false;
+  private total = 0;
+  private countLabel = '';
 
   constructor(
-    private readonly total: number,
-    private readonly countLabel: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly enabled: boolean = Boolean(process.stderr.isTTY),
   ) {}
+
+  start(totalBytes: number, countLabel: string): void {
+    this.total = totalBytes;
+    this.countLabel = countLabel;
+    this.started = Date.now();
+  }
 
   /** Adds bytes done and items counted; redraws when due. */
   advance(bytes: number, items = 0): void {
@@ -58,7 +66,7 @@ export class Progress {
   }
 
   private draw(now: number): void {
-    const secs = (now - this.start) / 1000;
+    const secs = (now - this.started) / 1000;
     const rate = secs > 0 ? this.done / secs : 0;
     const frac = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
     const fill = Math.round(frac * BAR_WIDTH);

@@ -1,0 +1,191 @@
+/**
+ * Evidence sources: one way to read each kind of input, behind one shape. A
+ * source reads one evidence file as one format family (a pass) and hands
+ * what it finds to a PassSink: raw sightings and samples in batches,
+ * diagnostics, and bytes done. The hunt's loop drives every source the same
+ * way and owns the store; a source never writes to the case itself.
+ */
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { Observation } from '../core/model.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { STORE_BATCH_ROWS } from '../core/limits.js';
+import { CAPTURE_FORMATS, createLineReader } from '../evidence/index.js';
+import type { IndicatorIndex } from '../matching/index.js';
+import type { FoundFile, YaraScanner } from '../samples/index.js';
+import type { EvidenceWriter, SampleInput } from '../store/store.js';
+import { readCaptureFile } from './capture/index.js';
+import { GzipBombError, gunzipBounded } from './file-head.js';
+import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
+import { hashFile, huntRanges } from './log-hunt.js';
+import { LineHunter } from './log-range.js';
+import { matchObservation, type RawSighting } from './match.js';
+import { FILES_FORMAT } from './plan.js';
+import { scanFileAt, type ScanResult } from './scan-files.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** What one pass over one evidence file counted. */
+export interface PassStats {
+  /** The format stored and shown (`zeek-dns`, `squid`, `text`, `files`, `pcapng`…). */
+  format: string;
+  lines: number;
+  records: number;
+  skipped: number;
+  /** sha256 of the whole file; null when it could not be read (the diagnostics say why). */
+  sha256: string | null;
+  /** Samples handed to the sink (scanned files and archive members). */
+  samples: number;
+}
+
+/** Where a source puts what it finds. */
+export interface PassSink {
+  sighting(s: RawSighting, format: string): void;
+  samples(rows: readonly SampleInput[]): void;
+  diagnostic(d: Diagnostic): void;
+  /** Bytes of the file done. */
+  progress(bytes: number): void;
+  /** Writes the buffered rows once there are enough of them; sources await it between chunks, so a slow store holds the reader back. */
+  drain(): Promise<void>;
+  /** Writes everything buffered. */
+  flush(): Promise<void>;
+}
+
+/** What every source may use. */
+export interface SourceContext {
+  index: IndicatorIndex;
+  pool: WorkerPool<HuntTask, HuntTaskResult> | null;
+  /** Plain logs at least this large are split into ranges for the pool. */
+  parallelMinBytes: number;
+  rangeBytes: number;
+  /** Worker threads asked for on the command line (captures use them only when asked). */
+  workers: number | undefined;
+  maxFileSize: number;
+  yara: YaraScanner | null;
+  yaraIds: ReadonlyMap<string, number>;
+}
+
+/** One evidence file read as one family. */
+export interface EvidenceSource {
+  readonly family: string;
+  read(sink: PassSink): Promise<PassStats>;
+}
+
+/** The source that reads `f` as `family`; `scanned` is a scan already running in the pool. */
+export function evidenceSource(
+  f: FoundFile, gz: boolean, family: string, ctx: SourceContext, scanned?: Promise<HuntTaskResult>,
+): EvidenceSource {
+  if (family === FILES_FORMAT) return { family, read: (sink) => scanSource(f, ctx, sink, scanned) };
+  if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, ctx, sink) };
+  if (!gz && f.size >= ctx.parallelMinBytes && ctx.pool) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
+  return { family, read: (sink) => streamSource(f, family, gz, ctx, sink) };
+}
+
+/** A sink over an evidence writer: rows are buffered per format and written in batches. */
+export function writerSink(
+  writer: EvidenceWriter, family: string, onDiagnostic: (d: Diagnostic) => void, onProgress: (bytes: number, sightings: number) => void,
+): PassSink & { staged: number } {
+  let rows: RawSighting[] = [];
+  let rowsFormat = '';
+  let samples: SampleInput[] = [];
+  const pending: Promise<void>[] = [];
+  const sink = {
+    staged: 0,
+    sighting(s: RawSighting, format: string) {
+      if (format !== rowsFormat && rows.length > 0) {
+        pending.push(writer.addSightings({ family, format: rowsFormat }, rows));
+        rows = [];
+      }
+      rowsFormat = format;
+      rows.push(s);
+      sink.staged++;
+      onProgress(0, 1);
+    },
+    samples(r: readonly SampleInput[]) { samples.push(...r); },
+    diagnostic: onDiagnostic,
+    progress(bytes: number) { onProgress(bytes, 0); },
+    async drain() {
+      if (rows.length >= STORE_BATCH_ROWS || samples.length >= STORE_BATCH_ROWS) await sink.flush();
+    },
+    async flush() {
+      if (rows.length > 0) pending.push(writer.addSightings({ family, format: rowsFormat }, rows));
+      if (samples.length > 0) pending.push(writer.addSamples(samples));
+      rows = [];
+      samples = [];
+      const all = pending.splice(0);
+      await Promise.all(all);
+    },
+  };
+  return sink;
+}
+
+/** A text log read front to back in this thread (small files, gzip). */
+async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
+  const reader = createLineReader(family, f.path);
+  const h = new LineHunter(reader, ctx.index, f.path, (s) => sink.sighting(s, reader.format));
+  const hash = createHash('sha256');
+  const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
+  raw.on('data', (c) => { hash.update(c as Buffer); sink.progress((c as Buffer).length); });
+  const source = gz ? gunzipBounded(raw) : raw;
+  const flushDiagnostics = () => {
+    for (const d of h.diagnostics) sink.diagnostic(d);
+    h.diagnostics.length = 0;
+  };
+  let complete = true;
+  try {
+    for await (const chunk of source) {
+      h.splitter.push(chunk as Buffer);
+      flushDiagnostics();
+      await sink.drain();
+    }
+  } catch (e) {
+    if (!gz) throw e;
+    complete = false;
+    const reason = e instanceof GzipBombError ? e.message : `gzip stream ends early or is corrupt (${(e as Error).message})`;
+    sink.diagnostic(diag(e instanceof GzipBombError ? 'too-large' : 'truncated', f.path, `${reason}; read up to line ${h.splitter.lines}`));
+  }
+  h.splitter.end();
+  flushDiagnostics();
+  let sha256: string;
+  if (gz && (!complete || raw.destroyed)) sha256 = await hashFile(f.path);
+  else {
+    // drain the rest so the hash covers the whole file
+    if (gz) for await (const c of raw) hash.update(c as Buffer);
+    sha256 = hash.digest('hex');
+  }
+  return { format: reader.format, lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256, samples: 0 };
+}
+
+/** A large plain log split at line boundaries into ranges for the worker pool. */
+async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
+  const r = await huntRanges(f, family, ctx.pool!, ctx.index, sink.diagnostic, (s, fmt) => sink.sighting(s, fmt),
+    { advance: (bytes: number) => sink.progress(bytes) }, ctx.rangeBytes, () => sink.drain());
+  return { ...r, samples: 0 };
+}
+
+/** A packet capture (pcap, pcapng, gzip of either). */
+async function captureSource(f: FoundFile, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
+  const ids: number[] = [];
+  const hashing = hashFile(f.path);
+  let format = 'pcap';
+  const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
+    for (const o of batch) matchObservation(ctx.index, o, ids, (s) => sink.sighting(s, format));
+  }, sink.diagnostic, {
+    // One thread decodes a capture faster than a framer feeding
+    // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
+    ...(ctx.workers !== undefined ? { workers: ctx.workers } : {}),
+    onProgress: (n: number) => sink.progress(n),
+  });
+  format = cap.format;
+  return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, samples: 0 };
+}
+
+/** A file scanned as a sample (and its archive members), in the pool when there is one. */
+async function scanSource(f: FoundFile, ctx: SourceContext, sink: PassSink, scanned?: Promise<HuntTaskResult>): Promise<PassStats> {
+  const r = (scanned ? await scanned : await scanFileAt(f.path, ctx.maxFileSize, { index: ctx.index, yara: ctx.yara, yaraIds: ctx.yaraIds })) as ScanResult;
+  for (const d of r.diagnostics) sink.diagnostic(d);
+  sink.progress(f.size);
+  if (r.sha256 === null) return { format: FILES_FORMAT, lines: 0, records: 0, skipped: 0, sha256: null, samples: 0 };
+  for (const s of r.sightings) sink.sighting(s, FILES_FORMAT);
+  sink.samples(r.samples);
+  return { format: FILES_FORMAT, lines: 0, records: r.samples.length, skipped: 0, sha256: r.sha256, samples: r.samples.length };
+}
