@@ -48,7 +48,7 @@ test('the example case: import, hunt, hunt again, list', () => {
         ts: '2013-05-03T08:15:02.000Z', src: '10.1.2.3', dst: '103.231.184.163', evidence: { path: `${EX}/evidence/eve.json`, format: 'suricata-eve', line: 1 } },
     ];
     assert.deepEqual(jsonLines(first.stdout), expected);
-    assert.match(first.stderr, /hunted 3 of 3 file\(s\) \(1 squid, 1 zeek-dns, 1 suricata-eve\) for 11 indicator\(s\): 7 sighting\(s\)/);
+    assert.match(first.stderr, /hunted 3 of 3 file\(s\) \(1 squid, 1 zeek-dns, 1 suricata-eve\) for 11 indicator\(s\): 7 sighting\(s\) stored/);
 
     const again = sightline(['--db', c.db, 'hunt', '--json', `${EX}/evidence/dns.log`]);
     assert.equal(again.status, 0);
@@ -75,7 +75,7 @@ test('unreadable inputs are reported, the rest still hunted (text that is no log
     sightline(['--db', c.db, 'intel', 'import', '--campaign', 'NT', `${EX}/intel/nettraveler-c2.txt`]);
     const r = sightline(['--db', c.db, 'hunt', '--json', 'README.md', `${EX}/evidence/dns.log`, 'no/such/file.log']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^hunted 2 of 2 file\(s\) \(1 files, 1 zeek-dns\) for 8 indicator\(s\): 3 sighting\(s\), 1 sample\(s\); 1 record\(s\) or file\(s\) skipped$/m);
+    assert.match(r.stderr, /^hunted 2 of 2 file\(s\) \(1 files, 1 zeek-dns\) for 8 indicator\(s\): 3 sighting\(s\) stored, 1 new sample\(s\); 1 record\(s\) or file\(s\) skipped$/m);
     assert.match(r.stderr, /^no\/such\/file\.log: cannot read: ENOENT$/m);
     assert.equal(jsonLines(r.stdout).length, 3);
     const hostile = sightline(['--db', c.db, 'hunt', 'no/such/\x1b[31mred.log']);

@@ -48,7 +48,7 @@ test('files and archive members are scanned: YARA, hashes, file names; samples a
       ['file.sha256', 'sha256', sha256(other), `${rel}/notes.txt`, 'files', null],
       ['yara', 'yara', 'NT_Example_Marker', `${rel}/sent.zip`, 'files', 'docs/update.exe'],
     ]);
-    assert.match(r.stderr, /hunted 3 of 3 file\(s\) \(3 files\) for 3 indicator\(s\): 4 sighting\(s\), 4 sample\(s\)/);
+    assert.match(r.stderr, /hunted 3 of 3 file\(s\) \(3 files\) for 3 indicator\(s\): 4 sighting\(s\) stored, 3 new sample\(s\)/);
     const yaraHit = (jsonLines(r.stdout)[1] as { yara: unknown }).yara;
     assert.deepEqual(yaraHit, {
       namespace: 'nettraveler-example.yar', tags: ['nettraveler', 'example'],
@@ -74,10 +74,12 @@ test('files and archive members are scanned: YARA, hashes, file names; samples a
     assert.deepEqual((jsonLines(sightline(['--db', c.db, 'samples', '--json', '--campaign', 'NetTraveler']).stdout) as Array<{ sha256: string }>).map((s) => s.sha256).sort(),
       [sha256(pe), sha256(other)].sort());
 
-    // A copy of a sample elsewhere: the same content adds no evidence, but the case learns the new path.
+    // A copy of a sample elsewhere: the same content adds no evidence and no sighting twice, but the case learns the new path.
     writeFileSync(join(dir, 'copy-of-netmgr.bin'), pe, { mode: 0o644 });
     const copy = sightline(['--db', c.db, 'hunt', '--json', `${rel}/copy-of-netmgr.bin`]);
-    assert.match(copy.stderr, /same content \(sha256 [0-9a-f]{12}…\) already hunted; nothing added/);
+    assert.equal(copy.stdout, '');
+    assert.match(copy.stderr, /copy-of-netmgr\.bin: same content \(sha256 [0-9a-f]{12}…\) as .*netmgr\.exe, already in the case; 0 new sighting\(s\) added to it, 1 already known/);
+    assert.match(copy.stderr, /1 a copy of content already in the case; 1 sighting\(s\) found again in content already hunted \(not stored twice\)/);
     const again = (jsonLines(sightline(['--db', c.db, 'samples', '--json']).stdout) as Array<{ sha256: string; paths: string[] }>).find((x) => x.sha256 === sha256(pe))!;
     assert.deepEqual(again.paths, [`${rel}/copy-of-netmgr.bin`, `${rel}/netmgr.exe`, `${rel}/sent.zip!docs/update.exe`]);
 

@@ -121,7 +121,8 @@ test('worker ranges give what one thread gives, header changes mid-file included
     const par = join(dir, 'par.log');
     const gz = join(dir, 'gz.log.gz');
     writeFileSync(seq, text);
-    writeFileSync(par, text);
+    // A trailing #close makes the content differ: the same content twice would be one evidence file.
+    writeFileSync(par, text + '#close\t2013-06-01-01-00-00\n');
     writeFileSync(gz, gzipSync(Buffer.from(text)));
     const one = await run([seq], { workers: 1 });
     const many = await run([par], { workers: 2, parallelMinBytes: 1, rangeBytes: 8192 });

@@ -75,7 +75,7 @@ export function evidenceSource(
   f: FoundFile, gz: boolean, family: string, ctx: SourceContext, scanned?: Promise<HuntTaskResult>,
 ): EvidenceSource {
   if (family === FILES_FORMAT) return { family, read: (sink) => scanSource(f, ctx, sink, scanned) };
-  if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, ctx, sink) };
+  if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, family, ctx, sink) };
   if (!gz && f.size >= ctx.parallelMinBytes && ctx.pool) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
   return { family, read: (sink) => streamSource(f, family, gz, ctx, sink) };
 }
@@ -163,10 +163,11 @@ async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, si
 }
 
 /** A packet capture (pcap, pcapng, gzip of either). */
-async function captureSource(f: FoundFile, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
+async function captureSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
   const ids: number[] = [];
   const hashing = hashFile(f.path);
-  let format = 'pcap';
+  // Detection already told pcap from pcapng (a gzip of either included).
+  let format = family;
   const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
     for (const o of batch) matchObservation(ctx.index, o, ids, (s) => sink.sighting(s, format));
   }, sink.diagnostic, {
@@ -175,7 +176,7 @@ async function captureSource(f: FoundFile, ctx: SourceContext, sink: PassSink): 
     ...(ctx.workers !== undefined ? { workers: ctx.workers } : {}),
     onProgress: (n: number) => sink.progress(n),
   });
-  format = cap.format;
+  if (cap.format !== 'unknown') format = cap.format;
   return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, samples: 0 };
 }
 
