@@ -119,7 +119,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   return runHunt(store, selection, files.map((f) => ({ f })), opts, report);
 }
 
-export interface RehuntOptions extends Omit<HuntOptions, 'format' | 'followSymlinks'> {}
+export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks'>;
 
 /**
  * Hunts every evidence file of the case again, still readable at its path,
