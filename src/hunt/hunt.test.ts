@@ -138,3 +138,25 @@ test('worker ranges give what one thread gives, header changes mid-file included
     assert.equal(one.sightings[0]!.evidence.format, 'zeek-dns');
   });
 });
+
+test('a gzip bomb is reported and not followed; a real-looking compressed log is read whole', async () => {
+  await withCase(async (dir, run) => {
+    const line = '1367366400.100     45 10.0.0.1 TCP_MISS/200 900 GET http://www.harmless.example/ - HIER_DIRECT/192.0.2.1 text/html\n';
+    // ~60 MB of one repeated line: it compresses about 1000×.
+    const bomb = join(dir, 'access.log.gz');
+    writeFileSync(bomb, gzipSync(Buffer.from(line.repeat(Math.ceil(60e6 / line.length)))));
+    const r = await run([bomb]);
+    assert.equal(r.exit, 2);
+    assert.equal(r.diags.length, 1, r.diags.join("\n"));
+    assert.match(r.diags[0]!, /access\.log\.gz: gzip stream expands more than 200× \(\d+ bytes from the first \d+\): a decompression bomb, not followed; read up to line \d+/);
+    // A log that varies from line to line compresses far less and is read to its end.
+    let text = '';
+    for (let i = 0; i < 20000; i++) text += `${1367366400 + i}.${String(i % 1000).padStart(3, '0')}     ${i % 977} 10.0.${i >> 8 & 255}.${i & 255} TCP_MISS/200 ${i * 7 % 9000} GET http://h${i}.example/p${i * 13} - HIER_DIRECT/192.0.2.${i & 255} text/html\n`;
+    text += '1367390000.100     45 10.0.0.9 TCP_MISS/200 900 GET http://www.viprainru.com/ - HIER_DIRECT/192.0.2.1 text/html\n';
+    const real = join(dir, 'real.log.gz');
+    writeFileSync(real, gzipSync(Buffer.from(text)));
+    const ok = await run([real]);
+    assert.deepEqual(ok.diags, []);
+    assert.deepEqual(ok.sightings.map(brief), ['20001:http.host:www.viprainru.com=>domain:viprainru.com']);
+  });
+});

@@ -143,7 +143,8 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
     const reason = e instanceof GzipBombError ? e.message : `gzip stream ends early or is corrupt (${(e as Error).message})`;
     sink.diagnostic(diag(e instanceof GzipBombError ? 'too-large' : 'truncated', f.path, `${reason}; read up to line ${h.splitter.lines}`));
   }
-  h.splitter.end();
+  // A stream cut short leaves a partial last line: not a record to judge.
+  if (complete) h.splitter.end();
   flushDiagnostics();
   let sha256: string;
   if (gz && (!complete || raw.destroyed)) sha256 = await hashFile(f.path);
