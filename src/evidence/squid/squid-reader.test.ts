@@ -68,6 +68,26 @@ test('CONNECT host:port, IPv6 peer, garbage and truncated lines', () => {
   ]);
 });
 
+test('a record whose time is not epoch seconds is read without time, and said once', () => {
+  const r = read(Buffer.from([
+    '1700000000.123      5 10.0.0.9 TCP_MISS/200 400 GET http://a.example/ - HIER_DIRECT/192.0.2.4 text/html',
+    '01/Dec/2026:04:20:31      5 10.0.0.9 TCP_MISS/200 400 GET http://b.example/ - HIER_NONE/- text/html',
+    '17000x0000      5 10.0.0.8 TCP_MISS/200 400 GET http://c.example/ - HIER_NONE/- text/html',
+  ].join('\n'), 'latin1'));
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}:${d.line}: ${d.reason}`), [
+    'warning no-timestamp access.log:2: timestamp "01/Dec/2026:04:20:31" not understood; sightings from this file carry no time (further lines not reported)',
+  ]);
+  assert.deepEqual(rows(r).filter((o) => o[6] !== 1), [
+    ['http.host', 'domain', 'b.example', null, '10.0.0.9', null, 2],
+    ['http.url', 'url', 'http://b.example/', null, '10.0.0.9', null, 2],
+    ['conn.orig_h', 'ip', '10.0.0.9', null, '10.0.0.9', null, 2],
+    ['http.host', 'domain', 'c.example', null, '10.0.0.8', null, 3],
+    ['http.url', 'url', 'http://c.example/', null, '10.0.0.8', null, 3],
+    ['conn.orig_h', 'ip', '10.0.0.8', null, '10.0.0.8', null, 3],
+  ]);
+  assert.deepEqual([r.reader.records, r.reader.skipped], [3, 0]);
+});
+
 test('fuzz: mutated squid lines never throw; diagnostics carry the line number', { skip: skipUnlessShared(LOGS) }, () => {
   const lines = readFileSync(sharedData(LOGS, 'squidview-example.access.log')!).toString('latin1').split('\n').slice(0, 30).map((l) => Buffer.from(l, 'latin1'));
   fuzzLines(lines, () => new SquidReader('f.log'), { seed: 3, numRuns: 300, maxOffset: 300, maxEdits: 20 });

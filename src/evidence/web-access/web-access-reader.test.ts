@@ -42,11 +42,24 @@ test('combined and vhost_combined lines', () => {
   assert.deepEqual([r.reader.records, r.reader.skipped], [6, 0]);
 });
 
-test('bad lines are diagnostics', () => {
-  const r = read(['just text', '1.2.3.4 - - [99/Xyz/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1', '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0', '\x00\x01'].join('\n'));
-  assert.deepEqual(r.diagnostics.map((d) => `${d.line}: ${d.reason}`), [
-    '1: not a web access record', '2: not a web access record', '3: not a web access record', '4: not a web access record',
+test('bad lines are diagnostics; records with a date not understood are read without time, said once', () => {
+  const r = read([
+    'just text',
+    '1.2.3.4 - - [99/Xyz/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1',
+    '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0',
+    '\x00\x01',
+    '1.2.3.5 - - [yesterday] "GET / HTTP/1.0" 200 1',
+  ].join('\n'));
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}:${d.line}: ${d.reason}`), [
+    'error bad-record access.log:1: not a web access record',
+    'warning no-timestamp access.log:2: timestamp "99/Xyz/2000:13:55:36 -0700" not understood; sightings from this file carry no time (further lines not reported)',
+    'error bad-record access.log:3: not a web access record',
+    'error bad-record access.log:4: not a web access record',
   ]);
+  assert.deepEqual(r.observations.map((o) => [o.field, o.value, o.ts, o.line]), [
+    ['conn.orig_h', '1.2.3.4', null, 2], ['conn.orig_h', '1.2.3.5', null, 5],
+  ]);
+  assert.deepEqual([r.reader.records, r.reader.skipped], [2, 3]);
   assert.equal(parseAccessLogTime('10/Oct/2000:13:55:36 +0000'), Date.UTC(2000, 9, 10, 13, 55, 36));
 });
 
