@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# The recordings are our own (loopback addresses and made-up names only),
+# Apache-2.0 like the project.
 # Records REAL BIND 9 query logs for the reader's tests, one file per
 # `print-time` style (no, yes, local, iso8601, iso8601-utc). named (Debian
 # bind9) serves a made-up zone on 127.0.0.1 only, recursion off (it never
