@@ -15,6 +15,7 @@ export type DiagnosticCode =
   | 'compile-error'    // a YARA file that does not compile
   | 'warninglisted'    // an indicator on a warninglist (a warning, not a skip)
   | 'duplicate'        // evidence already hunted (a notice, not a skip)
+  | 'no-timestamp'     // records read, but their time was not understood (a warning, once per file)
   | 'skipped';         // anything else left out
 
 export interface Diagnostic {
@@ -40,14 +41,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}: ${d.reason}`;
 }
 
-/** Convenience constructor: an error-severity diagnostic. */
+/** Codes that report something worth knowing but nothing skipped: they leave exit status alone. */
+const WARNING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['warninglisted', 'duplicate', 'no-timestamp']);
+
+/** Convenience constructor: a warning for the codes in WARNING_CODES, an error otherwise. */
 export function diag(
   code: DiagnosticCode,
   path: string,
   reason: string,
   at: { line?: number; packet?: number; offset?: number } = {},
 ): Diagnostic {
-  return { code, path, reason, severity: code === 'warninglisted' || code === 'duplicate' ? 'warning' : 'error', ...at };
+  return { code, path, reason, severity: WARNING_CODES.has(code) ? 'warning' : 'error', ...at };
 }
 
 /** Truncates attacker-controlled text quoted in a diagnostic, and makes control bytes visible. */

@@ -9,6 +9,7 @@ import { SquidReader } from './squid/squid-reader.js';
 import { BindReader } from './bind/bind-reader.js';
 import { WindowsDnsReader } from './windows-dns/windows-dns-reader.js';
 import { WebAccessReader } from './web-access/web-access-reader.js';
+import { DnsmasqReader } from './dnsmasq/dnsmasq-reader.js';
 
 /** Most bytes of a file's head examined. */
 const MAX_DETECT_BYTES = 64 * 1024;
@@ -19,12 +20,14 @@ const MAX_DETECT_LINES = 50;
 /** Text in no known log format, read for the values an analyst would grep for. */
 export const TEXT_FORMAT = 'text';
 
-export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access'];
+export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq'];
 
 const SQUID_RE = /^\d{9,11}\.\d{1,6} +-?\d+ \S+ [A-Z_]+\/\d{1,3} \d+ \S+ \S+/;
 const BIND_RE = /\bclient (?:@0x[0-9a-fA-F]+ )?[0-9a-fA-F.:]+(?:%\S+)?#\d+(?: \([^)]*\))?: (?:view [^:]*: )?(?:query|zone transfer|bad zone transfer|transfer|update|notify)/;
 const WINDOWS_DNS_RE = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4} \d{1,2}:\d{2}:\d{2}(?: ?[AaPp][Mm])? +[0-9A-Fa-f]+ +PACKET +[0-9A-Fa-f]+ +(?:UDP|TCP) +(?:Snd|Rcv) /;
 const WINDOWS_DNS_PREAMBLE_RE = /^DNS Server log file creation at |^Message logging key \(for packets/;
+/** dnsmasq's syslog lines (`log-facility=FILE` writes the same): BSD or RFC 3339 stamp, optional host, `dnsmasq[pid]: `. */
+const DNSMASQ_RE = /^(?:[A-Za-z]{3} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{4}-\d{2}-\d{2}T\S+) (?:\S+ )?dnsmasq\[\d{1,10}\]: /;
 const WEB_ACCESS_RE = /^(?:\S+ )?\S+ \S+ \S+ \[\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "/;
 
 /** Which family one JSON line belongs to, or null. */
@@ -46,6 +49,7 @@ function detectTextLine(line: string): string | null {
   if (WINDOWS_DNS_RE.test(line) || WINDOWS_DNS_PREAMBLE_RE.test(line)) return 'windows-dns';
   if (WEB_ACCESS_RE.test(line)) return 'web-access';
   if (BIND_RE.test(line)) return 'bind';
+  if (DNSMASQ_RE.test(line)) return 'dnsmasq';
   return null;
 }
 
@@ -98,6 +102,7 @@ export function createLineReader(family: string, path: string, state?: unknown):
     case 'bind': return new BindReader(path);
     case 'windows-dns': return new WindowsDnsReader(path);
     case 'web-access': return new WebAccessReader(path);
+    case 'dnsmasq': return new DnsmasqReader(path);
     default: throw new Error(`unknown log format ${JSON.stringify(family)}; known formats are: ${LOG_FORMATS.join(', ')}`);
   }
 }

@@ -41,6 +41,8 @@ export abstract class BaseLineReader implements LineReader {
   records = 0;
   skipped = 0;
   protected readonly path: string;
+  /** Whether this file's unreadable timestamps were already reported (once per file: one bad clock is one problem). */
+  private timestampReported = false;
 
   constructor(path: string, format: string) {
     this.path = path;
@@ -71,6 +73,20 @@ export abstract class BaseLineReader implements LineReader {
   protected reject(sink: ObservationSink, lineNo: number, reason: string): void {
     this.skipped++;
     sink.diagnostic(diag('bad-record', this.path, reason, { line: lineNo }));
+  }
+
+  /**
+   * Reports, once per file, that a record's timestamp was expected but not
+   * understood (`stamp`, or null when the record has none at all): its
+   * sightings carry no time, which would otherwise go unnoticed. A warning,
+   * not a skip: the record is still read.
+   */
+  protected reportNoTimestamp(sink: ObservationSink, lineNo: number, stamp: string | null): void {
+    if (this.timestampReported) return;
+    this.timestampReported = true;
+    const what = stamp === null ? 'no timestamp on this line' : `timestamp "${quoteForDiagnostic(stamp, 40)}" not understood`;
+    sink.diagnostic(diag('no-timestamp', this.path,
+      `${what}; sightings from this file carry no time (further lines not reported)`, { line: lineNo }));
   }
 
   /** Stateless by default. */
@@ -207,6 +223,30 @@ const MONTHS: Record<string, number> = {
 /** `Oct` (any case) → 10, or 0. */
 export function monthNumber(abbrev: string): number {
   return MONTHS[abbrev.toLowerCase()] ?? 0;
+}
+
+/** A BSD syslog stamp, `Dec  1 03:23:32` (journalctl: `Dec 01`; fraction allowed), at the start of a line. */
+const SYSLOG_TIME_RE = /^([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?= )/;
+
+/** The current UTC year: the default for syslog stamps, which carry none. */
+export function currentUtcYear(): number {
+  return new Date().getUTCFullYear();
+}
+
+/**
+ * A BSD syslog stamp at the start of `s` (`Dec  1 03:23:32`) in `year` → its
+ * epoch ms (the host's local time, taken as UTC like every zoneless stamp) and
+ * length; null when `s` does not start with one or the date is impossible.
+ * Syslog writes no year, so the caller says which.
+ */
+export function parseSyslogTime(s: string, year: number): { ms: number; length: number } | null {
+  const m = SYSLOG_TIME_RE.exec(s);
+  if (!m) return null;
+  const mo = monthNumber(m[1]!);
+  if (mo === 0) return null;
+  const ms = m[6] === undefined ? 0 : Number(m[6].slice(0, 3).padEnd(3, '0'));
+  const t = civilToMs(year, mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms);
+  return t === null ? null : { ms: t, length: m[0].length };
 }
 
 /** True when `s` is an IPv4 or IPv6 address (IPv6 zone allowed; no brackets). */

@@ -2,7 +2,8 @@
  * Squid's native access.log:
  * `time elapsed client code/status bytes method URL user hierarchy/peer type`,
  * e.g. `1198298239.740    388 127.0.0.1 TCP_MISS/301 631 GET http://www.slashdot.org/ graeme DIRECT/66.35.250.151 text/html`.
- * `#` comment lines are skipped silently.
+ * `#` comment lines are skipped silently. A record whose time is not epoch
+ * seconds is still read, without time; the first is reported (`no-timestamp`).
  */
 import {
   BaseLineReader, canonicalAddr, hasControlBytes, looksLikeIp, makeObservation, parseEpochBytes, splitHost, urlAuthority,
@@ -43,13 +44,15 @@ export class SquidReader extends BaseLineReader {
     if (s === end) return;
     const f = hasControlBytes(line, s, end) ? [] : splitSpaces(line.toString('utf8', s, end).replace(/\t/g, ' '), MAX_SQUID_FIELDS);
     const [time, , client, code, , method, url] = f;
-    const tsEnd = time === undefined ? -1 : s + time.length;
-    const ts = time === undefined ? null : parseEpochBytes(line, s, tsEnd);
-    if (f.length < MIN_SQUID_FIELDS || ts === null || code === undefined || code.indexOf('/') <= 0
+    if (f.length < MIN_SQUID_FIELDS || time === undefined || code === undefined || code.indexOf('/') <= 0
       || client === undefined || method === undefined || url === undefined) {
       this.reject(sink, lineNo, 'not a squid record');
       return;
     }
+    // A record whose time is damaged still names a client and a URL: read it,
+    // and say (once) that its sightings carry no time.
+    const ts = parseEpochBytes(line, s, s + Buffer.byteLength(time));
+    if (ts === null) this.reportNoTimestamp(sink, lineNo, time);
     this.records++;
     const src = canonicalAddr(client);
     const peer = f[8] === undefined ? null : peerOf(f[8]);

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { collectingSink, readBuffer } from '../line-reader.js';
 import { fuzzLines } from '../testing/fuzz-lines.js';
 import { WebAccessReader, parseAccessLogTime } from './web-access-reader.js';
@@ -42,11 +45,24 @@ test('combined and vhost_combined lines', () => {
   assert.deepEqual([r.reader.records, r.reader.skipped], [6, 0]);
 });
 
-test('bad lines are diagnostics', () => {
-  const r = read(['just text', '1.2.3.4 - - [99/Xyz/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1', '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0', '\x00\x01'].join('\n'));
-  assert.deepEqual(r.diagnostics.map((d) => `${d.line}: ${d.reason}`), [
-    '1: not a web access record', '2: not a web access record', '3: not a web access record', '4: not a web access record',
+test('bad lines are diagnostics; records with a date not understood are read without time, said once', () => {
+  const r = read([
+    'just text',
+    '1.2.3.4 - - [99/Xyz/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1',
+    '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0',
+    '\x00\x01',
+    '1.2.3.5 - - [yesterday] "GET / HTTP/1.0" 200 1',
+  ].join('\n'));
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}:${d.line}: ${d.reason}`), [
+    'error bad-record access.log:1: not a web access record',
+    'warning no-timestamp access.log:2: timestamp "99/Xyz/2000:13:55:36 -0700" not understood; sightings from this file carry no time (further lines not reported)',
+    'error bad-record access.log:3: not a web access record',
+    'error bad-record access.log:4: not a web access record',
   ]);
+  assert.deepEqual(r.observations.map((o) => [o.field, o.value, o.ts, o.line]), [
+    ['conn.orig_h', '1.2.3.4', null, 2], ['conn.orig_h', '1.2.3.5', null, 5],
+  ]);
+  assert.deepEqual([r.reader.records, r.reader.skipped], [2, 3]);
   assert.equal(parseAccessLogTime('10/Oct/2000:13:55:36 +0000'), Date.UTC(2000, 9, 10, 13, 55, 36));
 });
 
@@ -54,3 +70,58 @@ test('fuzz: mutated access lines never throw; diagnostics carry the line number'
   const lines = LINES.map((l) => Buffer.from(l));
   fuzzLines(lines, () => new WebAccessReader('f.log'), { seed: 13, numRuns: 300, maxOffset: 200, maxEdits: 15 });
 });
+
+const TESTDATA = fileURLToPath(new URL('./testdata/', import.meta.url));
+
+/**
+ * What a recording should give, worked out by awk alone. The vhost form
+ * (`host:port client …`) gives the host, the URL (`http://host:port` + a
+ * relative target, or an absolute target as is) and the client; combined
+ * gives the host and URL only for an absolute target, and always the client.
+ * Rows: line, field, value, src, dst, and the stamp rewritten for GNU date.
+ */
+const AWK_EXPECTED = String.raw`{
+  v = (vhost == 1); client = v ? $2 : $1; dst = "null"
+  stamp = $0; sub(/^[^[]*\[/, "", stamp); sub(/\].*$/, "", stamp); sub(/:/, " ", stamp); gsub(/\//, " ", stamp)
+  req = $0; sub(/^[^"]*"/, "", req); sub(/".*$/, "", req); split(req, r, " "); target = r[2]
+  if (v) { split($1, hp, ":"); host = hp[1]; port = hp[2]; dst = host }
+  if (target ~ /^http:\/\//) {
+    h = target; sub(/^http:\/\//, "", h); sub(/[\/:].*$/, "", h); if (v) h = host
+    print NR "\thttp.host\t" h "\t" client "\t" dst "\t" stamp; print NR "\thttp.url\t" target "\t" client "\t" dst "\t" stamp
+  } else if (v) {
+    print NR "\thttp.host\t" host "\t" client "\t" dst "\t" stamp; print NR "\thttp.url\thttp://" host ":" port target "\t" client "\t" dst "\t" stamp
+  }
+  print NR "\tconn.orig_h\t" client "\t" client "\t" dst "\t" stamp
+}`;
+
+function expectedRows(file: string, vhost: boolean): (string | number | null)[][] | null {
+  try {
+    const rows = execFileSync('awk', ['-v', `vhost=${vhost ? 1 : 0}`, AWK_EXPECTED, file], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t'));
+    const epochs = execFileSync('date', ['-u', '-f', '-', '+%s%3N'], { input: rows.map((r) => r[5]).join('\n') + '\n', encoding: 'utf8' }).trim().split('\n');
+    return rows.map(([line, field, value, src, dst], i) => [Number(line), field!, value!, Number(epochs[i]), src!, dst === 'null' ? null : dst!]);
+  } catch {
+    return null;
+  }
+}
+
+for (const [name, vhost] of [['access-combined.log', false], ['access-vhost.log', true]] as const) {
+  const file = `${TESTDATA}${name}`;
+  test(`nginx 1.22 recording (${vhost ? 'vhost_combined' : 'combined'}, +0800 stamps): every request's client, host, URL and time`, { skip: existsSync(file) ? false : `${file} is absent` }, (t) => {
+    const reader = new WebAccessReader('access.log');
+    const sink = collectingSink();
+    readBuffer(reader, readFileSync(file), sink);
+    assert.deepEqual(sink.diagnostics, []);
+    const want = expectedRows(file, vhost);
+    if (want === null) { t.skip('awk or GNU date is missing; they compute the expected values'); return; }
+    assert.deepEqual(sink.observations.map((o) => [o.line!, o.field, o.value, o.ts, o.src, o.dst]), want);
+    // What curl sent (record.sh wrote it): client, Host, method, target; the log says the same.
+    const asked = readFileSync(`${TESTDATA}requests.tsv`, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    const logged = readFileSync(file, 'utf8').trim().split('\n').map((l) => {
+      const f = l.split(' ');
+      const req = l.slice(l.indexOf('"') + 1).split(' ');
+      return vhost ? [f[1], f[0]!.replace(/:\d+$/, ''), req[0], req[1]] : [f[0], req[0], req[1]];
+    });
+    assert.deepEqual(logged, asked.map(([c, h, m, u]) => vhost ? [c, h, m, u] : [c, m, u]));
+    assert.deepEqual([reader.records, reader.skipped], [asked.length, 0]);
+  });
+}

@@ -4,6 +4,8 @@
  * and vhost_combined (`host:port 1.2.3.4 - - [..] "GET …" …`). The client is
  * src (`conn.orig_h` when an address); the virtual host gives `http.host` and,
  * with the target, `http.url` (port 443 → https). Absolute-form targets are used as is.
+ * A record whose `[date]` is not understood is still read, without time; the
+ * first is reported (`no-timestamp`).
  */
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import {
@@ -58,9 +60,13 @@ export class WebAccessReader extends BaseLineReader {
       this.reject(sink, lineNo, `not a web access record: ${quoteForDiagnostic(text.slice(0, open), 60)}`);
       return;
     }
-    const ts = parseAccessLogTime(text.slice(open + 2, close));
     const request = readQuoted(text, close + 2);
-    if (ts === null || request === null) { this.reject(sink, lineNo, 'not a web access record'); return; }
+    if (request === null) { this.reject(sink, lineNo, 'not a web access record'); return; }
+    // A record whose date is damaged still names a client and a request: read
+    // it, and say (once) that its sightings carry no time.
+    const stamp = text.slice(open + 2, close);
+    const ts = parseAccessLogTime(stamp);
+    if (ts === null) this.reportNoTimestamp(sink, lineNo, stamp);
     this.records++;
     const vhostField = prefix.length === 4 ? prefix[0]! : null;
     const client = prefix.length === 4 ? prefix[1]! : prefix[0]!;

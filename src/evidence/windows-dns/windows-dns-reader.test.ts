@@ -38,9 +38,12 @@ function read(text: string) {
 
 test('the documented example line is a query from the remote client', () => {
   const r = read('11/27/2026 2:14:05 PM 0E84 PACKET  000000A1B2C3D4E0 UDP Rcv 10.0.0.1        0001   Q [0001   D   NOERROR] A      (3)www(7)example(3)com(0)');
+  const ts = Date.UTC(2026, 10, 27, 14, 14, 5);
   assert.deepEqual(r.observations, [
-    { field: 'dns.query', kind: 'domain', value: 'www.example.com', ts: Date.UTC(2026, 10, 27, 14, 14, 5), src: '10.0.0.1', dst: null, line: 1 },
+    { field: 'dns.query', kind: 'domain', value: 'www.example.com', ts, src: '10.0.0.1', dst: null, line: 1 },
+    { field: 'conn.orig_h', kind: 'ip', value: '10.0.0.1', ts, src: '10.0.0.1', dst: null, line: 1 },
   ]);
+  assert.deepEqual(r.diagnostics, []);
 });
 
 test('preamble skipped; received query, sent response, forwarded query and its answer', () => {
@@ -56,11 +59,16 @@ test('preamble skipped; received query, sent response, forwarded query and its a
   const r = read(lines.join('\r\n'));
   assert.deepEqual(r.diagnostics, []);
   const t = Date.UTC(2026, 10, 27, 14, 14, 5);
-  assert.deepEqual(r.observations.map((o) => [o.value, o.ts, o.src, o.dst, o.line]), [
-    ['c2.evil.example', t, '10.0.0.7', null, 12],
-    ['c2.evil.example', t, null, '192.0.2.53', 13],
-    ['c2.evil.example', t + 1000, null, '192.0.2.53', 14],
-    ['c2.evil.example', Date.UTC(2026, 10, 27, 0, 14, 6), 'fe80::1', null, 15],
+  const t2 = Date.UTC(2026, 10, 27, 0, 14, 6);
+  assert.deepEqual(r.observations.map((o) => [o.field, o.value, o.ts, o.src, o.dst, o.line]), [
+    ['dns.query', 'c2.evil.example', t, '10.0.0.7', null, 12],
+    ['conn.orig_h', '10.0.0.7', t, '10.0.0.7', null, 12],
+    ['dns.query', 'c2.evil.example', t, null, '192.0.2.53', 13],
+    ['conn.resp_h', '192.0.2.53', t, null, '192.0.2.53', 13],
+    ['dns.query', 'c2.evil.example', t + 1000, null, '192.0.2.53', 14],
+    ['conn.resp_h', '192.0.2.53', t + 1000, null, '192.0.2.53', 14],
+    ['dns.query', 'c2.evil.example', t2, 'fe80::1', null, 15],
+    ['conn.orig_h', 'fe80::1', t2, 'fe80::1', null, 15],
   ]);
   assert.deepEqual([r.reader.records, r.reader.skipped], [4, 0]);
 });
@@ -73,6 +81,25 @@ test('bad packet lines, bad names and binary garbage are diagnostics', () => {
   ].join('\n'));
   assert.deepEqual(r.diagnostics.map((d) => `${d.line}: ${d.reason}`), [
     '1: not a windows-dns packet record', '2: bad question name', '3: not a windows-dns record (control bytes)',
+  ]);
+});
+
+test('a root query still gives its client; a date not understood is read without time and said once', () => {
+  const base = { dir: 'Rcv' as const, xid: '0001', response: false, flags: '0001', chars: 'D', rcode: 'NOERROR', qtype: 'NS' };
+  const r = read([
+    '11/27/2026 2:14:05 PM 0E84 PACKET  000000A1B2C3D4E0 UDP Rcv 10.0.0.3        0001   Q [0001   D   NOERROR] NS     (0)',
+    packetLine({ ...base, when: '11/27/2026 13:14:05 PM', remote: '10.0.0.4', name: 'a.example' }),
+    packetLine({ ...base, when: '11/27/2026 14:14:05 PM', remote: '10.0.0.5', name: 'b.example' }),
+  ].join('\n'));
+  assert.deepEqual(r.observations.map((o) => [o.field, o.value, o.ts, o.src, o.dst, o.line]), [
+    ['conn.orig_h', '10.0.0.3', Date.UTC(2026, 10, 27, 14, 14, 5), '10.0.0.3', null, 1],
+    ['dns.query', 'a.example', null, '10.0.0.4', null, 2],
+    ['conn.orig_h', '10.0.0.4', null, '10.0.0.4', null, 2],
+    ['dns.query', 'b.example', null, '10.0.0.5', null, 3],
+    ['conn.orig_h', '10.0.0.5', null, '10.0.0.5', null, 3],
+  ]);
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}:${d.line}: ${d.reason}`), [
+    'warning no-timestamp dns.log:2: timestamp "11/27/2026 13:14:05 PM" not understood; sightings from this file carry no time (further lines not reported)',
   ]);
 });
 

@@ -5,8 +5,12 @@
  * `R` for a response, opcode, [flags hex, flag chars, rcode], qtype, question).
  * Each packet line gives `dns.query`. The remote is the client on received
  * queries and sent responses; on sent queries and received responses (the
- * server resolving upstream) it is the other end. The preamble, detail lines
- * and non-packet events are skipped silently. The server's local time is taken as UTC.
+ * server resolving upstream) it is the other end. The remote is also given as
+ * `conn.orig_h` (a client) or `conn.resp_h` (an upstream server), as the Zeek
+ * readers give connection ends, so an address indicator meets it. The
+ * preamble, detail lines and non-packet events are skipped silently. The
+ * server's local time is taken as UTC; a date that cannot be read leaves the
+ * record without time and is reported once per file (`no-timestamp`).
  */
 import { BaseLineReader, canonicalAddr, civilToMs, hasControlBytes, looksLikeIp, makeObservation, type ObservationSink } from '../line-reader.js';
 
@@ -66,13 +70,15 @@ export class WindowsDnsReader extends BaseLineReader {
     const name = decodeWindowsQname(m[10]!);
     if (name === null && m[10] !== '(0)') { this.reject(sink, lineNo, 'bad question name'); return; }
     this.records++;
-    if (name === null) return;
     const ts = parseWindowsDnsTime(m[1]!, Number(m[2]), Number(m[3]), Number(m[4]), m[5]);
+    if (ts === null) this.reportNoTimestamp(sink, lineNo, text.slice(0, text.indexOf(' PACKET ')).replace(/ +[0-9A-Fa-f]+$/, ''));
     const remote = canonicalAddr(m[8]!);
     const response = m[9] !== undefined;
     const fromClient = (m[7] === 'Rcv') !== response; // Rcv query or Snd response
     const src = fromClient ? remote : null;
     const dst = fromClient ? null : remote;
-    sink.observe(makeObservation('dns.query', 'domain', name, ts, src, dst, lineNo));
+    if (name !== null) sink.observe(makeObservation('dns.query', 'domain', name, ts, src, dst, lineNo));
+    if (dst !== null) sink.observe(makeObservation('conn.resp_h', 'ip', dst, ts, src, dst, lineNo));
+    if (src !== null) sink.observe(makeObservation('conn.orig_h', 'ip', src, ts, src, dst, lineNo));
   }
 }
