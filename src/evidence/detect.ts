@@ -1,7 +1,7 @@
 /**
  * The text log families: detection from a file's head, and the reader for each.
  */
-import type { LineReader } from './line-reader.js';
+import type { LineReader, LineReaderOptions } from './line-reader.js';
 import { ZeekTsvReader } from './zeek/zeek-tsv-reader.js';
 import { ZeekJsonReader } from './zeek/zeek-json-reader.js';
 import { SuricataEveReader } from './suricata/suricata-eve-reader.js';
@@ -90,19 +90,20 @@ export function detectLogFormat(head: Buffer, path: string): string | null {
 
 /**
  * A reader for `family` (one of LOG_FORMATS) reading `path`; `state` comes
- * from another reader's snapshot() (Zeek TSV: the header in force).
+ * from another reader's snapshot() (Zeek TSV: the header in force); `opts`
+ * says when the file was last written (it dates syslog stamps).
  * Throws for an unknown family (a caller's mistake, not bad input).
  */
-export function createLineReader(family: string, path: string, state?: unknown): LineReader {
+export function createLineReader(family: string, path: string, state?: unknown, opts: LineReaderOptions = {}): LineReader {
   switch (family) {
     case 'zeek': return new ZeekTsvReader(path, state);
     case 'zeek-json': return new ZeekJsonReader(path);
     case 'suricata-eve': return new SuricataEveReader(path);
     case 'squid': return new SquidReader(path);
-    case 'bind': return new BindReader(path);
+    case 'bind': return new BindReader(path, opts);
     case 'windows-dns': return new WindowsDnsReader(path);
     case 'web-access': return new WebAccessReader(path);
-    case 'dnsmasq': return new DnsmasqReader(path);
+    case 'dnsmasq': return new DnsmasqReader(path, opts);
     default: throw new Error(`unknown log format ${JSON.stringify(family)}; known formats are: ${LOG_FORMATS.join(', ')}`);
   }
 }

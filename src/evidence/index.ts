@@ -2,7 +2,7 @@
  * src/evidence: readers that turn logs (and, from pcap/, captures) into
  * Observations. The public API of this layer; nothing else is imported from outside.
  */
-export type { ObservationSink, LineReader } from './line-reader.js';
+export type { ObservationSink, LineReader, LineReaderOptions } from './line-reader.js';
 export { LOG_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
 

@@ -239,14 +239,35 @@ export function currentUtcYear(): number {
  * length; null when `s` does not start with one or the date is impossible.
  * Syslog writes no year, so the caller says which.
  */
-export function parseSyslogTime(s: string, year: number): { ms: number; length: number } | null {
+export function parseSyslogTime(s: string, year: number, referenceMs?: number): { ms: number; length: number } | null {
   const m = SYSLOG_TIME_RE.exec(s);
   if (!m) return null;
   const mo = monthNumber(m[1]!);
   if (mo === 0) return null;
   const ms = m[6] === undefined ? 0 : Number(m[6].slice(0, 3).padEnd(3, '0'));
-  const t = civilToMs(year, mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms);
+  let t = civilToMs(year, mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms);
+  // A stamp after the file was last written belongs to the year before (a December line in a log closed in January).
+  if (t !== null && referenceMs !== undefined && t > referenceMs + SYSLOG_FUTURE_SLACK_MS) {
+    t = civilToMs(year - 1, mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms);
+  }
   return t === null ? null : { ms: t, length: m[0].length };
+}
+
+/** How far past the file's modification time a syslog stamp may lie (clock skew, zones) before it is taken as last year's. */
+const SYSLOG_FUTURE_SLACK_MS = 2 * 24 * 3600 * 1000;
+
+/** What a reader may be told about the file it reads. */
+export interface LineReaderOptions {
+  /** The year bare syslog stamps fall in (default: the year of referenceMs, else the current UTC year). */
+  year?: number;
+  /** When the file was last written (epoch ms): dates syslog stamps, which carry no year. */
+  referenceMs?: number;
+}
+
+/** The year and reference time a reader dates syslog stamps with. */
+export function syslogClock(opts: LineReaderOptions): { year: number; referenceMs: number | undefined } {
+  const year = opts.year ?? (opts.referenceMs !== undefined ? new Date(opts.referenceMs).getUTCFullYear() : currentUtcYear());
+  return { year, referenceMs: opts.year === undefined ? opts.referenceMs : undefined };
 }
 
 /** True when `s` is an IPv4 or IPv6 address (IPv6 zone allowed; no brackets). */

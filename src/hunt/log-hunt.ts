@@ -62,14 +62,14 @@ export async function huntRanges(
 ): Promise<LogHuntStats> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);
   // The state a range after the head starts in: the head's lines read by a throwaway reader.
-  const headReader = createLineReader(family, f.path);
+  const headReader = createLineReader(family, f.path, undefined, { referenceMs: f.mtimeMs });
   const headLines = await readHeadLines(f.path, Math.min(f.size, HEAD_STATE_BYTES));
   const nullSink = { observe() {}, diagnostic() {} };
   headLines.forEach((l, i) => headReader.readLine(l, i + 1, nullSink));
   const headState = headReader.snapshot() ?? null;
   const hashing = hashFile(f.path);
   const tasks = bounds.map((b, i): RangeTask => ({
-    path: f.path, displayPath: f.path, family, start: b.start, end: b.end,
+    path: f.path, displayPath: f.path, family, start: b.start, end: b.end, referenceMs: f.mtimeMs,
     state: i === 0 ? null : headState, hasState: i !== 0,
   }));
   const running = tasks.map((task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>);

@@ -24,6 +24,8 @@ export interface RangeTask {
   family: string;
   start: number;
   end: number;
+  /** When the file was last written (dates syslog stamps). */
+  referenceMs: number;
   /** Reader state at `start` (null: a fresh reader). */
   state: unknown;
   hasState: boolean;
@@ -75,7 +77,7 @@ export class LineHunter {
 
 /** Reads `[start, end)` of the file; the range must begin at a line start. */
 export function huntRange(task: RangeTask, index: IndicatorIndex): RangeResult {
-  const reader = createLineReader(task.family, task.displayPath, task.hasState ? task.state : undefined);
+  const reader = createLineReader(task.family, task.displayPath, task.hasState ? task.state : undefined, { referenceMs: task.referenceMs });
   const startState = JSON.stringify(reader.snapshot() ?? null);
   const h = new LineHunter(reader, index, task.displayPath);
   const fd = openSync(task.path, 'r');

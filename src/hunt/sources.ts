@@ -120,7 +120,7 @@ export function writerSink(
 
 /** A text log read front to back in this thread (small files, gzip). */
 async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const reader = createLineReader(family, f.path);
+  const reader = createLineReader(family, f.path, undefined, { referenceMs: f.mtimeMs });
   const h = new LineHunter(reader, ctx.index, f.path, (s) => sink.sighting(s, reader.format));
   const hash = createHash('sha256');
   const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });

@@ -20,7 +20,7 @@
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import {
   BaseLineReader, canonicalAddr, civilToMs, currentUtcYear, hasControlBytes, looksLikeIp, makeObservation, monthNumber,
-  parseIsoMs, parseSyslogTime, type ObservationSink,
+  parseIsoMs, parseSyslogTime, syslogClock, type LineReaderOptions, type ObservationSink,
 } from '../line-reader.js';
 
 /** Longest line prefix searched for BIND's own timestamp. */
@@ -51,13 +51,13 @@ export function parseBindTime(s: string): number | null {
  * The time of a record from the text before `client ` in any print-time style
  * (see the file comment), or null. `year` is for a bare syslog stamp.
  */
-export function parseBindPrefixTime(prefix: string, year: number): number | null {
+export function parseBindPrefixTime(prefix: string, year: number, referenceMs?: number): number | null {
   const iso = ISO_FIRST_RE.exec(prefix);
   if (iso) {
     // An RFC 3339 syslog stamp may wrap BIND's own; BIND's, when present, is the record's.
     return parseBindTime(prefix) ?? parseIsoMs(iso[0]);
   }
-  return parseBindTime(prefix) ?? parseSyslogTime(prefix, year)?.ms ?? null;
+  return parseBindTime(prefix) ?? parseSyslogTime(prefix, year, referenceMs)?.ms ?? null;
 }
 
 /** The queried name of a client message, or null (`.` is the root: no name). */
@@ -71,11 +71,13 @@ function queriedName(msg: string): string | null {
 /** Reads BIND 9 logs. */
 export class BindReader extends BaseLineReader {
   private readonly year: number;
+  /** When the file was last written: a syslog stamp after it is last year's. */
+  private readonly referenceMs: number | undefined;
 
   /** `year` dates bare syslog stamps, which carry none (default: the current UTC year). */
-  constructor(path: string, opts: { year?: number } = {}) {
+  constructor(path: string, opts: LineReaderOptions = {}) {
     super(path, 'bind');
-    this.year = opts.year ?? currentUtcYear();
+    ({ year: this.year, referenceMs: this.referenceMs } = syslogClock(opts));
   }
 
   protected readRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
@@ -93,7 +95,7 @@ export class BindReader extends BaseLineReader {
     const src = canonicalAddr(m[1]!.replace(/%.*$/, ''));
     const msg = m[2]!;
     const prefix = text.slice(0, Math.min(at, MAX_PREFIX_CHARS));
-    const ts = parseBindPrefixTime(prefix, this.year);
+    const ts = parseBindPrefixTime(prefix, this.year, this.referenceMs);
     if (ts === null) {
       const stamp = STAMP_LIKE_RE.exec(prefix);
       this.reportNoTimestamp(sink, lineNo, stamp === null ? null : stamp[0]);

@@ -28,7 +28,7 @@
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import {
   BaseLineReader, canonicalAddr, currentUtcYear, emitDnsAnswer, hasControlBytes, looksLikeIp, makeObservation,
-  parseIsoMs, parseSyslogTime, type ObservationSink,
+  parseIsoMs, parseSyslogTime, syslogClock, type LineReaderOptions, type ObservationSink,
 } from '../line-reader.js';
 
 /** Most queries remembered to tie answers to their client (oldest forgotten first). */
@@ -91,15 +91,17 @@ function serverAddress(s: string): string | null {
 /** Reads dnsmasq query logs. */
 export class DnsmasqReader extends BaseLineReader {
   private readonly year: number;
+  /** When the file was last written: a syslog stamp after it is last year's. */
+  private readonly referenceMs: number | undefined;
   /** Queries awaiting answers, by `extra` serial (`#6`) or by name key; insertion order is age. */
   private readonly pending = new Map<string, PendingQuery>();
   /** Without `extra`: the query whose CNAME chain the following answer lines continue. */
   private chain: PendingQuery | null = null;
 
   /** `year` dates BSD syslog stamps, which carry none (default: the current UTC year). */
-  constructor(path: string, opts: { year?: number } = {}) {
+  constructor(path: string, opts: LineReaderOptions = {}) {
     super(path, 'dnsmasq');
-    this.year = opts.year ?? currentUtcYear();
+    ({ year: this.year, referenceMs: this.referenceMs } = syslogClock(opts));
   }
 
   protected readRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
@@ -136,7 +138,7 @@ export class DnsmasqReader extends BaseLineReader {
 
   /** The record's time from its syslog stamp, or null (reported once). */
   private stampOf(stamp: string, lineNo: number, sink: ObservationSink): number | null {
-    const ts = stamp.charCodeAt(0) <= 0x39 ? parseIsoMs(stamp) : parseSyslogTime(`${stamp} `, this.year)?.ms ?? null;
+    const ts = stamp.charCodeAt(0) <= 0x39 ? parseIsoMs(stamp) : parseSyslogTime(`${stamp} `, this.year, this.referenceMs)?.ms ?? null;
     if (ts === null) this.reportNoTimestamp(sink, lineNo, stamp);
     return ts;
   }
