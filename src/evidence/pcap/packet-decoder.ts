@@ -449,15 +449,15 @@ export class PacketDecoder {
       this.release(other);
       other.mode = Mode.HttpReply;
       other.skip = 0;
-      other.httpOnly = true;
     }
+    other.httpOnly = true;
   }
 
   /** Reads the proxy's reply head at the start of `side`'s buffer (it ends at `end`). */
   private readConnectReply(flow: Flow, side: Side, end: number): void {
     const reply = parseHttpResponseHead(side.buf!, 0, end);
     const client = this.otherSide(flow, side);
-    if (reply === null) { // not an HTTP proxy's reply: no tunnel can be told
+    if (reply === null || reply.status < 100) { // not an HTTP proxy's reply: no tunnel can be told
       this.refuseTunnel(flow, side);
       this.finish(side);
       return;
@@ -503,8 +503,9 @@ export class PacketDecoder {
 
   /**
    * CONNECT names the host it tunnels to in its target (authority-form, RFC 9112 §3.2.3):
-   * reported as http.host, as Zeek's http.log and squid's access.log name it; a Host header
-   * naming another host is reported too.
+   * reported as http.host, the field our Zeek http.log, squid and web access log readers
+   * report a CONNECT's host in (Zeek has no separate one); a Host header naming another
+   * host is reported too.
    */
   private emitConnect(side: Side, head: HttpRequestHead): void {
     const target = connectHostOf(head.target);
