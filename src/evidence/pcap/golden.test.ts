@@ -105,7 +105,7 @@ const recorded = readdirSync(RECORDED_DIR).filter((f) => f.endsWith('.json')).so
 test('every recording has its golden file', () => {
   assert.deepEqual(recorded.map((g) => (JSON.parse(readFileSync(join(RECORDED_DIR, g), 'utf8')) as GoldenCapture).capture),
     readdirSync(RECORDED_DIR).filter((f) => f.endsWith('.pcap')).sort().map((f) => `recorded/${f}`));
-  assert.equal(recorded.length, 3);
+  assert.equal(recorded.length, 4);
 });
 
 for (const g of recorded) {

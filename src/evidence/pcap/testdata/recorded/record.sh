@@ -8,6 +8,8 @@
 #
 # dns-nonstandard-ports.pcap  dnsmasq on 127.0.0.1:5300 and :8053, asked by dig over UDP (both) and TCP (8053)
 # connect-tunnel-tls.pcap     curl -> squid (127.0.0.1:3128) CONNECT -> openssl s_server (127.0.0.1:8443), SNI made-up-name.example
+# connect-refused-then-tls.pcap  curl -> squid (127.0.0.1:3129, Basic auth): CONNECT answered 407, then, on the same
+#                             connection, CONNECT with credentials answered 200 -> openssl s_server, SNI made-up-name.example
 # absolute-form-host.pcap     curl sends `GET http://a.made-up-name.example/x` with `Host: other.made-up-name.example`
 #                             to python's http.server on 127.0.0.1:8081
 set -eu
@@ -46,10 +48,19 @@ stop "$CAP"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=made-up-name.example \
   -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 printf '127.0.0.1 made-up-name.example\n' > "$WORK/hosts"
+printf 'analyst:%s\n' "$(openssl passwd -apr1 made-up-password)" > "$WORK/passwd"
 cat > "$WORK/squid.conf" <<CONF
 http_port 127.0.0.1:3128
+http_port 127.0.0.1:3129
+auth_param basic program /usr/lib/squid/basic_ncsa_auth $WORK/passwd
+auth_param basic children 1 startup=1
+auth_param basic realm sightline-test
 acl local src 127.0.0.1
-http_access allow local
+acl open_port localport 3128
+acl auth_port localport 3129
+acl authed proxy_auth REQUIRED
+http_access allow open_port local
+http_access allow auth_port local authed
 http_access deny all
 hosts_file $WORK/hosts
 dns_nameservers 127.0.0.1
@@ -69,6 +80,12 @@ curl -sS --max-time 10 --proxy http://127.0.0.1:3128 -k --resolve made-up-name.e
   -o /dev/null https://made-up-name.example:8443/
 sleep 1
 stop "$CAP"
+# --proxy-anyauth: curl asks without credentials first, and retries on the same connection after the 407.
+capture connect-refused-then-tls.pcap 'host 127.0.0.1 and (tcp port 3129 or tcp port 8443)'
+curl -sS --max-time 10 --proxy http://127.0.0.1:3129 --proxy-anyauth --proxy-user analyst:made-up-password -k \
+  --resolve made-up-name.example:8443:127.0.0.1 -o /dev/null https://made-up-name.example:8443/
+sleep 1
+stop "$CAP"
 
 # (c) An absolute-form request whose Host header names another host.
 start python3 -m http.server --bind 127.0.0.1 8081 --directory "$WORK"
@@ -82,7 +99,7 @@ stop "$CAP"
 # Goldens: tshark's names per frame (fields and conventions of ../golden/README.md), told which
 # odd ports carry DNS and TLS, as tshark does not guess those.
 mkdir "$WORK/tsv"
-for f in dns-nonstandard-ports.pcap connect-tunnel-tls.pcap absolute-form-host.pcap; do
+for f in dns-nonstandard-ports.pcap connect-tunnel-tls.pcap connect-refused-then-tls.pcap absolute-form-host.pcap; do
   cp "$WORK/$f" "$OUT/$f"
   tshark -n -r "$OUT/$f" -d udp.port==5300,dns -d udp.port==8053,dns -d tcp.port==8053,dns -d tcp.port==8443,tls \
     -T fields -E separator=/t -E occurrence=a -E aggregator='|' \
