@@ -1,6 +1,7 @@
 /**
  * HTTP/1.x request heads (RFC 9112 §3): request line, Host, and what is
- * needed to skip the body to the next pipelined request.
+ * needed to skip the body to the next pipelined request; and the status line
+ * of a reply (§4), enough to tell whether a proxy opened a CONNECT tunnel.
  */
 
 /** Longest request method token accepted when sniffing. */
