@@ -12,10 +12,18 @@ export const MAX_DNS_NAME_BYTES = 255;
 export const MAX_DNS_POINTERS = 64;
 /** Questions, and resource records, read per message. */
 export const MAX_DNS_RECORDS = 256;
+/** Questions a message may carry to be taken for DNS by content (RFC 9619: in practice exactly one). */
+export const MAX_SNIFF_DNS_QUESTIONS = 4;
+/** Records (answer + authority + additional) a message may carry to be taken for DNS by content. */
+export const MAX_SNIFF_DNS_RECORDS = 64;
+/** Shortest message taken for DNS by content: the header and a question for the root (name byte, type, class). */
+export const MIN_SNIFF_DNS_BYTES = 12 + 1 + 4;
 
 const TYPE_A = 1;
 const TYPE_CNAME = 5;
 const TYPE_AAAA = 28;
+/** EDNS(0) pseudo-record (RFC 6891 §6.1.2): its class is a UDP payload size, not a class. */
+const TYPE_OPT = 41;
 
 /** What one DNS message says. */
 export interface DnsMessage {
@@ -118,4 +126,78 @@ export function readName(buf: Buffer, msg: number, end: number, pos: number, out
     text = text === '' ? label : `${text}.${label}`;
     p += 1 + c;
   }
+}
+
+/**
+ * Whether buf[off, off+len) is, strictly, a DNS message — for traffic on a
+ * port that does not say so (Zeek's dynamic protocol detection does the same
+ * for DNS on any port). `complete`: the bytes are the whole message (a UDP
+ * datagram, or a DNS-over-TCP message whose length prefix is met); otherwise
+ * they are a prefix of it. true: DNS; false: not; null: a prefix too short to tell.
+ *
+ * Strict, so random datagrams are not taken for DNS: a plausible opcode
+ * (RFC 1035 §4.1.1, RFC 1996 NOTIFY, RFC 2136 UPDATE), the reserved Z bit clear,
+ * a query without answer-only bits, 1..MAX_SNIFF_DNS_QUESTIONS questions whose
+ * names are printable and whose class is a real one (RFC 1035 §3.2.4, RFC 2136
+ * NONE, RFC 6762 §5.4 unicast bit), then every record well formed and the
+ * message ending exactly where its last record does.
+ */
+export function sniffDnsMessage(buf: Buffer, off: number, len: number, complete: boolean): boolean | null {
+  if (len < 12) return complete ? false : null;
+  if (complete && len < MIN_SNIFF_DNS_BYTES) return false;
+  const end = off + len;
+  const f1 = buf[off + 2]!, f2 = buf[off + 3]!;
+  const isResponse = (f1 & 0x80) !== 0;
+  const opcode = (f1 >> 3) & 0x0f;
+  if (opcode !== 0 && opcode !== 1 && opcode !== 2 && opcode !== 4 && opcode !== 5) return false;
+  if ((f2 & 0x40) !== 0) return false; // Z: must be zero (RFC 1035 §4.1.1)
+  const rcode = f2 & 0x0f;
+  // A query carries no AA, RA or RCODE (they are the responder's).
+  if (!isResponse && ((f1 & 0x04) !== 0 || (f2 & 0x80) !== 0 || rcode !== 0)) return false;
+  if (rcode > 11) return false; // 12..15 are unassigned (IANA DNS parameters)
+  const qd = buf.readUInt16BE(off + 4);
+  const an = buf.readUInt16BE(off + 6);
+  const records = an + buf.readUInt16BE(off + 8) + buf.readUInt16BE(off + 10);
+  if (qd < 1 || qd > MAX_SNIFF_DNS_QUESTIONS || records > MAX_SNIFF_DNS_RECORDS) return false;
+  if (!isResponse && opcode === 0 && an !== 0) return false; // a standard query has no answers
+  const name: NameResult = { text: '', next: 0, error: null };
+  let p = off + 12;
+  for (let i = 0; i < qd; i++) {
+    readName(buf, off, end, p, name);
+    if (name.error !== null || end - name.next < 4) return !complete && cutShort(name) ? null : false;
+    if (!isPrintableName(name.text)) return false;
+    if (buf.readUInt16BE(name.next) === 0 || !isDnsClass(buf.readUInt16BE(name.next + 2) & 0x7fff)) return false;
+    p = name.next + 4;
+  }
+  for (let i = 0; i < records; i++) {
+    readName(buf, off, end, p, name);
+    // In a prefix, a record cut by its end is fine: the questions held, and that is the judgement.
+    if (name.error !== null || end - name.next < 10) return !complete && cutShort(name);
+    const type = buf.readUInt16BE(name.next);
+    const cls = buf.readUInt16BE(name.next + 2);
+    const rdlen = buf.readUInt16BE(name.next + 8);
+    if (type === 0 || (type !== TYPE_OPT && !isDnsClass(cls & 0x7fff))) return false;
+    if (end - name.next - 10 < rdlen) return !complete;
+    p = name.next + 10 + rdlen;
+  }
+  return p === end || !complete;
+}
+
+/** Whether a name read stopped only because the bytes ran out (not because it is malformed). */
+function cutShort(name: NameResult): boolean {
+  return name.error === null || name.error.includes('past the end');
+}
+
+/** IN, CH, HS, NONE, ANY (RFC 1035 §3.2.4, RFC 2136 §1.3). */
+function isDnsClass(c: number): boolean {
+  return c === 1 || c === 3 || c === 4 || c === 254 || c === 255;
+}
+
+/** Printable ASCII, no space: what names on the wire hold in practice (RFC 1035 §2.3.1 and host names). */
+function isPrintableName(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
 }

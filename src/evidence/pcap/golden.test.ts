@@ -1,7 +1,8 @@
 /**
  * Every real capture in ../shared/data/pcap, read whole (in odd-sized chunks),
  * must name per packet exactly what tshark 4.0.17 named (testdata/golden), up
- * to the documented differences below.
+ * to the documented differences below. So must our own loopback recordings in
+ * testdata/recorded (made, with their goldens, by testdata/recorded/record.sh).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { CaptureReader } from './capture-reader.js';
 import { namesFromGolden, namesFromObservations, type GoldenCapture, type NamesByPacket } from './testing/golden-names.js';
 
 const GOLDEN_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'testdata', 'golden');
+const RECORDED_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'testdata', 'recorded');
 
 /**
  * Where we knowingly differ from tshark. `ours: null`: we report nothing there;
@@ -77,18 +79,39 @@ test('there is one golden file per real capture', { skip: skipUnlessShared('pcap
   assert.equal(captures.length, 39);
 });
 
+/** Reads a capture as the hunt does and compares it, packet by packet, with its golden file. */
+function assertMatchesTshark(golden: GoldenCapture, name: string, data: Buffer): void {
+  const obs: Observation[] = [];
+  const diags: string[] = [];
+  const reader = new CaptureReader(golden.capture, { observe: (o) => obs.push(o), diagnostic: (d) => diags.push(formatDiagnostic(d)) });
+  pushInChunks(reader, data);
+  assert.equal(reader.stats.packets, golden.packets);
+  assert.deepEqual(namesFromObservations(obs), applyDifferences(name, namesFromGolden(golden)));
+  assert.deepEqual(diags, EXPECTED_DIAGNOSTICS[name] ?? []);
+  // Observations come in packet order, each with its packet's time.
+  for (let i = 1; i < obs.length; i++) assert.ok(obs[i]!.packet! >= obs[i - 1]!.packet!);
+}
+
 for (const g of goldens) {
   const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, g), 'utf8')) as GoldenCapture;
   const name = golden.capture.slice('pcap/'.length);
   test(`${name}: names per packet match tshark`, { skip: skipUnlessShared('pcap', name) }, () => {
-    const obs: Observation[] = [];
-    const diags: string[] = [];
-    const reader = new CaptureReader(golden.capture, { observe: (o) => obs.push(o), diagnostic: (d) => diags.push(formatDiagnostic(d)) });
-    pushInChunks(reader, readFileSync(sharedData('pcap', name)!));
-    assert.equal(reader.stats.packets, golden.packets);
-    assert.deepEqual(namesFromObservations(obs), applyDifferences(name, namesFromGolden(golden)));
-    assert.deepEqual(diags, EXPECTED_DIAGNOSTICS[name] ?? []);
-    // Observations come in packet order, each with its packet's time.
-    for (let i = 1; i < obs.length; i++) assert.ok(obs[i]!.packet! >= obs[i - 1]!.packet!);
+    assertMatchesTshark(golden, name, readFileSync(sharedData('pcap', name)!));
+  });
+}
+
+const recorded = readdirSync(RECORDED_DIR).filter((f) => f.endsWith('.json')).sort();
+
+test('every recording has its golden file', () => {
+  assert.deepEqual(recorded.map((g) => (JSON.parse(readFileSync(join(RECORDED_DIR, g), 'utf8')) as GoldenCapture).capture),
+    readdirSync(RECORDED_DIR).filter((f) => f.endsWith('.pcap')).sort().map((f) => `recorded/${f}`));
+  assert.equal(recorded.length, 4);
+});
+
+for (const g of recorded) {
+  const golden = JSON.parse(readFileSync(join(RECORDED_DIR, g), 'utf8')) as GoldenCapture;
+  const name = golden.capture.slice('recorded/'.length);
+  test(`recorded ${name}: names per packet match tshark (told the odd DNS and TLS ports)`, () => {
+    assertMatchesTshark(golden, name, readFileSync(join(RECORDED_DIR, name)));
   });
 }

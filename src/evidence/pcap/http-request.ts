@@ -1,6 +1,7 @@
 /**
  * HTTP/1.x request heads (RFC 9112 §3): request line, Host, and what is
- * needed to skip the body to the next pipelined request.
+ * needed to skip the body to the next pipelined request; and the status line
+ * of a reply (§4), enough to tell whether a proxy opened a CONNECT tunnel.
  */
 
 /** Longest request method token accepted when sniffing. */
@@ -97,4 +98,42 @@ export function authorityOf(target: string): string | null {
   const auth = m[1]!;
   const at = auth.lastIndexOf('@');
   return at >= 0 ? auth.slice(at + 1) : auth;
+}
+
+/** The parts of an HTTP/1.x response head needed to follow a proxy's reply to CONNECT. */
+export interface HttpResponseHead {
+  /** The three-digit status code (RFC 9110 §15). */
+  status: number;
+  /** Content-Length, or 0 when absent. */
+  contentLength: number;
+  /** The body's length cannot be known from the head (chunked, or a bad Content-Length). */
+  unfollowable: boolean;
+}
+
+/** Parses a complete response head buf[off, headEnd) (RFC 9112 §4 status line); null when it is none. */
+export function parseHttpResponseHead(buf: Buffer, off: number, headEnd: number): HttpResponseHead | null {
+  const lines = buf.toString('latin1', off, headEnd).split('\n');
+  const m = /^HTTP\/1\.\d (\d{3})(?: |\r?$)/.exec(lines[0] ?? '');
+  if (!m) return null;
+  const head: HttpResponseHead = { status: Number(m[1]), contentLength: 0, unfollowable: false };
+  for (let i = 1; i < lines.length && i <= MAX_HTTP_HEADERS; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'content-length') {
+      if (/^\d{1,15}$/.test(value)) head.contentLength = Number(value);
+      else head.unfollowable = true;
+    } else if (name === 'transfer-encoding') {
+      head.unfollowable = true;
+    }
+  }
+  return head;
+}
+
+/** The host of an authority-form target (`host:port`, RFC 9112 §3.2.3, CONNECT only), or null when it is not one. */
+export function connectHostOf(target: string): string | null {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/?#@[\]]+):\d{1,5}$/.exec(target);
+  return m ? m[1]! : null;
 }

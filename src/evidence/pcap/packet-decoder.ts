@@ -3,11 +3,21 @@
  * Holds the flow table: one conn observation per flow, DNS over UDP and TCP,
  * HTTP/1.x request heads (pipelined too) and TLS ClientHello SNI, with capped
  * per-direction buffers.
+ *
+ * Protocols are told by content on any port, as Zeek's dynamic protocol
+ * detection does: well-known DNS ports are a fast path, any other UDP datagram
+ * is DNS when it parses strictly as DNS, and the first bytes of each TCP
+ * direction say HTTP request, TLS handshake or DNS over TCP. A flow keeps what
+ * it was found to carry. Through an HTTP CONNECT tunnel (RFC 9110 §9.3.6) the
+ * client's bytes after the proxy's 2xx reply are told by content again.
  */
 import { diag, type Diagnostic, type DiagnosticCode } from '../../core/diagnostic.js';
 import type { ObservedKind, Observation } from '../../core/model.js';
-import { readDnsMessage } from './dns-message.js';
-import { authorityOf, findHeadEnd, parseHttpRequestHead, sniffHttpRequest, splitHostPort } from './http-request.js';
+import { MIN_SNIFF_DNS_BYTES, readDnsMessage, sniffDnsMessage } from './dns-message.js';
+import {
+  authorityOf, connectHostOf, findHeadEnd, parseHttpRequestHead, parseHttpResponseHead, sniffHttpRequest, splitHostPort,
+  type HttpRequestHead,
+} from './http-request.js';
 import { createPacketLayers, decodeLayers, formatAddress, type PacketLayers } from './packet-layers.js';
 import { MAX_CLIENT_HELLO_BYTES, readClientHello, sniffTlsHandshake } from './tls-client-hello.js';
 
@@ -25,6 +35,8 @@ export const MAX_DECODE_DIAGNOSTICS = 200;
 const DNS_PORT = 53;
 const MDNS_PORT = 5353;
 const LLMNR_PORT = 5355;
+/** NetBIOS name service (RFC 1002 §4.2): DNS-shaped, but its names are NetBIOS-encoded, not DNS names. */
+const NBNS_PORT = 137;
 const TCP_SYN = 0x02;
 const TCP_ACK = 0x10;
 /** Bytes buffered while telling HTTP from TLS from anything else. */
@@ -33,6 +45,11 @@ const SNIFF_CAP = MAX_CLIENT_HELLO_BYTES + 64;
 /** UDP ports carrying the DNS wire format: DNS, mDNS, LLMNR. */
 function isDnsPort(port: number): boolean {
   return port === DNS_PORT || port === MDNS_PORT || port === LLMNR_PORT;
+}
+
+/** UDP ports never taken for DNS by content: they carry DNS-shaped messages that are not DNS. */
+function isDnsLookalikePort(port: number): boolean {
+  return port === NBNS_PORT;
 }
 
 /** Where decoded observations and diagnostics go. */
@@ -58,7 +75,23 @@ export interface DecoderStats {
   diagnostics: number;
 }
 
-const enum Mode { Sniff, HttpHead, HttpBody, Tls, Dns, Done }
+/** What a side's bytes are being read as. */
+const enum Mode {
+  /** Not known yet: the first bytes will tell (HTTP request, TLS handshake, DNS over TCP). */
+  Sniff,
+  HttpHead,
+  HttpBody,
+  Tls,
+  Dns,
+  /** The client after a CONNECT: its bytes are held until the proxy's reply says whether a tunnel opened. */
+  ConnectWait,
+  /** The proxy after a CONNECT: reading its reply head(s). */
+  HttpReply,
+  Done,
+}
+
+/** What a flow was found to carry, kept for its later packets and its other direction. */
+const enum App { Unknown, Dns }
 
 interface Side {
   mode: Mode;
@@ -68,6 +101,14 @@ interface Side {
   next: number;
   /** Body bytes still to skip (HttpBody). */
   skip: number;
+  /** Sender and receiver of this direction, and the receiver's port. */
+  src: string;
+  dst: string;
+  dport: number;
+  /** Only HTTP requests may follow: the side has carried HTTP (or is a proxy's reply side); nothing else is told by content. */
+  httpOnly: boolean;
+  /** The CONNECT target this direction tunnels to (`host:port`), or null. */
+  tunnel: string | null;
 }
 
 interface Flow {
@@ -75,6 +116,7 @@ interface Flow {
   origIsA: boolean;
   orig: string;
   resp: string;
+  app: App;
   a: Side | null;
   b: Side | null;
 }
@@ -113,13 +155,8 @@ export class PacketDecoder {
     const key = this.key.toString('latin1', 0, keyLen);
     let flow = this.flows.get(key);
     if (flow === undefined) flow = this.newFlow(key, l, aIsSrc);
-    if (l.proto === 17) {
-      if (isDnsPort(l.sport) || isDnsPort(l.dport)) {
-        this.decodeDns(buf, l.payloadOff, l.payloadLen, l.truncated);
-      }
-    } else if (l.proto === 6) {
-      this.decodeTcp(flow, aIsSrc, buf);
-    }
+    if (l.proto === 17) this.decodeUdp(flow, buf);
+    else if (l.proto === 6) this.decodeTcp(flow, aIsSrc, buf);
   }
 
   /** Writes the direction-free flow key into this.key; true when the packet's source is endpoint a. */
@@ -156,6 +193,7 @@ export class PacketDecoder {
       origIsA: srcIsOrig === aIsSrc,
       orig: srcIsOrig ? this.src() : this.dst(),
       resp: srcIsOrig ? this.dst() : this.src(),
+      app: App.Unknown,
       a: null, b: null,
     };
     if (this.flows.size >= this.maxFlows) {
@@ -184,11 +222,27 @@ export class PacketDecoder {
     }
   }
 
-  private decodeDns(buf: Buffer, off: number, len: number, truncated: boolean): void {
+  /** DNS on its own ports; on any other port, a flow whose datagram parses strictly as DNS is DNS from then on. */
+  private decodeUdp(flow: Flow, buf: Buffer): void {
+    const l = this.l;
+    if (isDnsPort(l.sport) || isDnsPort(l.dport)) {
+      this.decodeDns(buf, l.payloadOff, l.payloadLen, l.truncated, this.src(), this.dst());
+      return;
+    }
+    if (flow.app !== App.Dns) {
+      if (isDnsLookalikePort(l.sport) || isDnsLookalikePort(l.dport)) return;
+      if (sniffDnsMessage(buf, l.payloadOff, l.payloadLen, !l.truncated) !== true) return;
+      flow.app = App.Dns;
+    }
+    this.decodeDns(buf, l.payloadOff, l.payloadLen, l.truncated, this.src(), this.dst());
+  }
+
+  /** One DNS message; src and dst are its sender and receiver. */
+  private decodeDns(buf: Buffer, off: number, len: number, truncated: boolean, src: string, dst: string): void {
     const m = readDnsMessage(buf, off, len);
     // The asker is the query's sender, and a response's receiver.
-    const asker = m.isResponse ? this.dst() : this.src();
-    const other = m.isResponse ? this.src() : this.dst();
+    const asker = m.isResponse ? dst : src;
+    const other = m.isResponse ? src : dst;
     for (const q of m.questions) this.emit('dns.query', 'domain', q, asker, other);
     for (const a of m.addresses) this.emit('dns.answer', 'ip', a, asker, other);
     for (const c of m.cnames) this.emit('dns.answer', 'domain', c, asker, other);
@@ -199,8 +253,8 @@ export class PacketDecoder {
     const l = this.l;
     let side = aIsSrc ? flow.a : flow.b;
     if (side === null) {
-      const dns = l.sport === DNS_PORT || l.dport === DNS_PORT;
-      side = { mode: dns ? Mode.Dns : Mode.Sniff, buf: null, used: 0, next: -1, skip: 0 };
+      const dns = l.sport === DNS_PORT || l.dport === DNS_PORT || flow.app === App.Dns;
+      side = this.newSide(dns ? Mode.Dns : Mode.Sniff, this.src(), this.dst(), l.dport);
       if (aIsSrc) flow.a = side; else flow.b = side;
     }
     if (side.mode === Mode.Done) return;
@@ -218,11 +272,20 @@ export class PacketDecoder {
       }
     }
     side.next = (seq + (l.tcpFlags & TCP_SYN ? 1 : 0) + l.payloadLen) >>> 0;
-    this.feed(side, buf, off, len);
+    this.feed(flow, side, buf, off, len);
+  }
+
+  private newSide(mode: Mode, src: string, dst: string, dport: number): Side {
+    return { mode, buf: null, used: 0, next: -1, skip: 0, src, dst, dport, httpOnly: false, tunnel: null };
+  }
+
+  /** The other direction of the flow than `side`, or null when it has not been seen. */
+  private otherSide(flow: Flow, side: Side): Side | null {
+    return flow.a === side ? flow.b : flow.a;
   }
 
   /** Feeds in-order stream bytes to one direction's state machine. */
-  private feed(side: Side, buf: Buffer, off: number, len: number): void {
+  private feed(flow: Flow, side: Side, buf: Buffer, off: number, len: number): void {
     while (len > 0 && side.mode !== Mode.Done) {
       switch (side.mode) {
         case Mode.HttpBody: {
@@ -240,34 +303,39 @@ export class PacketDecoder {
             if (!this.append(side, buf, off, len, SNIFF_CAP)) return;
             data = side.buf!; at = 0; n = side.used; len = 0;
           }
-          const http = sniffHttpRequest(data, at, n);
-          const tls = http === false ? sniffTlsHandshake(data, at, n) : false;
-          if (http === true) side.mode = Mode.HttpHead;
-          else if (tls === true) side.mode = Mode.Tls;
-          else if (http === false && tls === false) { this.finish(side); return; }
-          else { // too few bytes to tell
+          const mode = this.sniff(side, data, at, n);
+          if (mode === Mode.Done) { this.finish(side); return; }
+          if (mode === Mode.Sniff) { // too few bytes to tell
             if (len > 0) this.append(side, buf, off, len, SNIFF_CAP);
             return;
           }
-          if (len === 0) this.drain(side);
+          side.mode = mode;
+          if (mode === Mode.Dns) flow.app = App.Dns;
+          if (len === 0) this.drain(flow, side);
           break;
         }
-        case Mode.HttpHead: {
+        case Mode.HttpHead:
+        case Mode.HttpReply: {
           if (!this.append(side, buf, off, len, MAX_HTTP_HEAD_BYTES)) return;
           len = 0;
-          this.drain(side);
+          this.drain(flow, side);
           break;
+        }
+        case Mode.ConnectWait: {
+          // Held until the proxy answers; a client that says this much before any answer has no tunnel worth waiting for.
+          if (!this.append(side, buf, off, len, SNIFF_CAP)) return;
+          return;
         }
         case Mode.Tls: {
           if (!this.append(side, buf, off, len, MAX_CLIENT_HELLO_BYTES + 64)) return;
           len = 0;
-          this.drain(side);
+          this.drain(flow, side);
           break;
         }
         case Mode.Dns: {
           if (!this.append(side, buf, off, len, MAX_DNS_TCP_BYTES)) return;
           len = 0;
-          this.drain(side);
+          this.drain(flow, side);
           break;
         }
         default: return;
@@ -275,43 +343,54 @@ export class PacketDecoder {
     }
   }
 
+  /**
+   * What the first bytes of a direction are: an HTTP request line (RFC 9112 §3), a TLS
+   * handshake record (RFC 8446 §5.1), or a DNS message behind its two-byte length
+   * (RFC 1035 §4.2.2, RFC 7766). Mode.Sniff: too few bytes to tell; Mode.Done: none of them.
+   */
+  private sniff(side: Side, data: Buffer, at: number, n: number): Mode {
+    const http = sniffHttpRequest(data, at, n);
+    if (http === true) {
+      side.httpOnly = true; // what follows a request on this side is another request (RFC 9112 §9.3)
+      return Mode.HttpHead;
+    }
+    if (side.httpOnly) return http === null ? Mode.Sniff : Mode.Done;
+    const tls = sniffTlsHandshake(data, at, n);
+    if (tls === true) return Mode.Tls;
+    const dns = sniffDnsOverTcp(data, at, n);
+    if (dns === true) return Mode.Dns;
+    return http === false && tls === false && dns === false ? Mode.Done : Mode.Sniff;
+  }
+
   /** Processes what the side has buffered. */
-  private drain(side: Side): void {
+  private drain(flow: Flow, side: Side): void {
     for (;;) {
       const b = side.buf;
       if (b === null || side.used === 0) return;
       if (side.mode === Mode.HttpHead) {
         const end = findHeadEnd(b, 0, side.used);
-        if (end < 0) {
-          if (side.used >= MAX_HTTP_HEAD_BYTES) {
-            this.report('too-large', `HTTP request head over ${MAX_HTTP_HEAD_BYTES} bytes: rest of the stream not read`);
-            this.finish(side);
-          }
-          return;
-        }
+        if (end < 0) { this.checkHeadSize(flow, side); return; }
         const head = parseHttpRequestHead(b, 0, end);
         if (head === null) { this.finish(side); return; }
-        this.emitHttp(head.target, head.host);
+        if (head.method === 'CONNECT') {
+          this.emitConnect(side, head);
+          this.consume(side, end);
+          this.awaitTunnel(flow, side, head.target);
+          return;
+        }
+        this.emitHttp(side, head.target, head.host);
         this.consume(side, end);
         if (head.unfollowable) { this.finish(side); return; }
-        side.skip = head.contentLength;
-        side.mode = Mode.HttpBody;
-        if (side.skip > 0) {
-          const n = Math.min(side.skip, side.used);
-          side.skip -= n;
-          this.consume(side, n);
-          if (side.skip > 0) return;
-        }
-        side.mode = Mode.Sniff;
-        if (side.used === 0) return;
-        const more = sniffHttpRequest(b, 0, side.used);
-        if (more === false) { this.finish(side); return; }
-        if (more === null) return;
-        side.mode = Mode.HttpHead;
+        if (!this.skipBody(side, head.contentLength)) return;
+      } else if (side.mode === Mode.HttpReply) {
+        const end = findHeadEnd(b, 0, side.used);
+        if (end < 0) { this.checkHeadSize(flow, side); return; }
+        this.readConnectReply(flow, side, end);
+        return;
       } else if (side.mode === Mode.Tls) {
         const r = readClientHello(b, 0, side.used);
         if (r === 'more') return;
-        if (r.sni !== null && r.sni !== '') this.emit('tls.sni', 'domain', r.sni, this.src(), this.dst());
+        if (r.sni !== null && r.sni !== '') this.emit('tls.sni', 'domain', r.sni, side.src, side.dst);
         if (r.error !== null) this.report('bad-record', `TLS ClientHello: ${r.error}`);
         this.finish(side);
         return;
@@ -319,31 +398,151 @@ export class PacketDecoder {
         if (side.used < 2) return;
         const mlen = b.readUInt16BE(0);
         if (side.used < 2 + mlen) return;
-        this.decodeDns(b, 2, mlen, false);
+        this.decodeDns(b, 2, mlen, false, side.src, side.dst);
         this.consume(side, 2 + mlen);
+      } else if (side.mode === Mode.Sniff) {
+        // What follows a message head or body: told again from its first bytes.
+        const mode = this.sniff(side, b, 0, side.used);
+        if (mode === Mode.Done) { this.finish(side); return; }
+        if (mode === Mode.Sniff) return;
+        side.mode = mode;
+        if (mode === Mode.Dns) flow.app = App.Dns;
       } else return;
     }
   }
 
-  private emitHttp(target: string, hostHeader: string | null): void {
-    const authority = authorityOf(target);
-    const hostText = hostHeader !== null && hostHeader !== '' ? hostHeader : authority;
-    if (hostText !== null && hostText !== '') {
-      const h = splitHostPort(hostText);
-      if (h.host !== '') this.emit('http.host', h.isIp ? 'ip' : 'domain', h.host, this.src(), this.dst());
+  /** After a head: skips `length` body bytes (those buffered now, the rest as they come); false when more are to come. */
+  private skipBody(side: Side, length: number): boolean {
+    side.skip = length;
+    side.mode = Mode.HttpBody;
+    if (side.skip > 0) {
+      const n = Math.min(side.skip, side.used);
+      side.skip -= n;
+      this.consume(side, n);
+      if (side.skip > 0) return false;
     }
+    side.mode = Mode.Sniff;
+    return true;
+  }
+
+  /** A head that fills its buffer without ending is given up, and the stream with it. */
+  private checkHeadSize(flow: Flow, side: Side): void {
+    if (side.used < MAX_HTTP_HEAD_BYTES) return;
+    const what = side.mode === Mode.HttpReply ? 'HTTP reply head' : 'HTTP request head';
+    this.report('too-large', `${what} over ${MAX_HTTP_HEAD_BYTES} bytes: rest of the stream not read`);
+    if (side.mode === Mode.HttpReply) this.refuseTunnel(flow, side);
+    this.finish(side);
+  }
+
+  /**
+   * A CONNECT was sent on this side: hold what follows until the proxy answers, and
+   * read the other direction as the proxy's reply from here on (RFC 9110 §9.3.6).
+   */
+  private awaitTunnel(flow: Flow, side: Side, target: string): void {
+    side.mode = Mode.ConnectWait;
+    side.tunnel = target;
+    let other = this.otherSide(flow, side);
+    if (other === null) {
+      other = this.newSide(Mode.HttpReply, side.dst, side.src, 0);
+      if (flow.a === side) flow.b = other; else flow.a = other;
+    } else {
+      this.release(other);
+      other.mode = Mode.HttpReply;
+      other.skip = 0;
+    }
+    other.httpOnly = true;
+  }
+
+  /** Reads the proxy's reply head at the start of `side`'s buffer (it ends at `end`). */
+  private readConnectReply(flow: Flow, side: Side, end: number): void {
+    const reply = parseHttpResponseHead(side.buf!, 0, end);
+    const client = this.otherSide(flow, side);
+    if (reply === null || reply.status < 100) { // not an HTTP proxy's reply: no tunnel can be told
+      this.refuseTunnel(flow, side);
+      this.finish(side);
+      return;
+    }
+    this.consume(side, end);
+    if (reply.status < 200) { // interim (1xx): the final reply is still to come
+      this.drain(flow, side);
+      return;
+    }
+    if (reply.status < 300 && client !== null && client.mode === Mode.ConnectWait) {
+      // Any 2xx opens the tunnel (RFC 9110 §9.3.6): from here both directions carry the tunnelled protocol.
+      side.mode = Mode.Sniff;
+      side.httpOnly = false;
+      client.mode = Mode.Sniff;
+      client.httpOnly = false;
+      this.refeed(flow, client);
+      this.refeed(flow, side);
+      return;
+    }
+    this.refuseTunnel(flow, side);
+    if (reply.unfollowable) { this.finish(side); return; }
+    side.httpOnly = true;
+    if (this.skipBody(side, reply.contentLength)) this.drain(flow, side);
+  }
+
+  /** The proxy did not open the tunnel: the client's held bytes are read as further HTTP requests only. */
+  private refuseTunnel(flow: Flow, proxySide: Side): void {
+    const client = this.otherSide(flow, proxySide);
+    if (client === null || client.mode !== Mode.ConnectWait) return;
+    client.mode = Mode.Sniff;
+    client.httpOnly = true;
+    client.tunnel = null;
+    this.refeed(flow, client);
+  }
+
+  /** Runs a side's buffered bytes through its (new) state machine from the start. */
+  private refeed(flow: Flow, side: Side): void {
+    if (side.buf === null || side.used === 0) return;
+    const held = Buffer.from(side.buf.subarray(0, side.used));
+    this.release(side);
+    this.feed(flow, side, held, 0, held.length);
+  }
+
+  /**
+   * CONNECT names the host it tunnels to in its target (authority-form, RFC 9112 §3.2.3):
+   * reported as http.host, the field our Zeek http.log, squid and web access log readers
+   * report a CONNECT's host in (Zeek has no separate one); a Host header naming another
+   * host is reported too.
+   */
+  private emitConnect(side: Side, head: HttpRequestHead): void {
+    const target = connectHostOf(head.target);
+    this.emitHosts(side, target, head.host);
+  }
+
+  /** http.host for the target's host and, when it names another host, the Host header's (each once). */
+  private emitHosts(side: Side, targetHost: string | null, hostHeader: string | null): void {
+    let first: string | null = null;
+    for (const text of [targetHost, hostHeader]) {
+      if (text === null || text === '') continue;
+      const h = splitHostPort(text);
+      if (h.host === '' || (first !== null && h.host.toLowerCase() === first)) continue;
+      first ??= h.host.toLowerCase();
+      this.emit('http.host', h.isIp ? 'ip' : 'domain', h.host, side.src, side.dst);
+    }
+  }
+
+  /**
+   * http.host and http.url of a request. An absolute-form target names the host the
+   * request is for, whatever the Host header says (RFC 9112 §3.2.2): both are reported,
+   * and the URL is the target's.
+   */
+  private emitHttp(side: Side, target: string, hostHeader: string | null): void {
+    const authority = authorityOf(target);
+    this.emitHosts(side, authority, hostHeader);
     let url: string;
     if (authority !== null) url = target;
     else if (target.startsWith('/') || target === '*') {
-      let host = hostText;
+      let host = hostHeader !== null && hostHeader !== '' ? hostHeader : side.tunnel;
       if (host === null || host === '') {
-        const d = this.dst();
-        host = d.includes(':') ? `[${d}]` : d;
-        if (this.l.dport !== 80) host += `:${this.l.dport}`;
+        host = side.dst.includes(':') ? `[${side.dst}]` : side.dst;
+        if (side.dport !== 80) host += `:${side.dport}`;
       }
       url = `http://${host}${target === '*' ? '' : target}`;
     } else return; // authority-form (CONNECT host:port) or junk: no URL
-    this.emit('http.url', 'url', url, this.src(), this.dst());
+    this.emit('http.url', 'url', url, side.src, side.dst);
   }
 
   /** Appends bytes to the side's buffer (growing it up to cap); false when the side had to stop. */
@@ -396,4 +595,13 @@ export class PacketDecoder {
     side.buf = null;
     side.used = 0;
   }
+}
+
+/** Whether stream bytes data[at, at+n) start with a DNS message behind its length (RFC 1035 §4.2.2); null: too few to tell. */
+function sniffDnsOverTcp(data: Buffer, at: number, n: number): boolean | null {
+  if (n < 2) return null;
+  const mlen = data.readUInt16BE(at);
+  if (mlen < MIN_SNIFF_DNS_BYTES) return false;
+  const have = Math.min(n - 2, mlen);
+  return sniffDnsMessage(data, at + 2, have, have === mlen);
 }

@@ -20,7 +20,23 @@ function stripPort(h: string): string {
   return h.split(':').length === 2 ? h.slice(0, h.indexOf(':')) : h;
 }
 
-/** The comparable names of a golden file: dns.query, dns.answer.ip, dns.answer.domain, http.host, tls.sni. */
+/**
+ * The host named by a request target tshark reports in http.request.uri: an absolute-form
+ * target's authority (RFC 9112 §3.2.2) or a CONNECT's authority-form target (§3.2.3), without
+ * userinfo and port; null for origin-form and asterisk-form.
+ */
+function targetHost(uri: string): string | null {
+  const abs = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(uri);
+  if (abs) return stripPort(abs[1]!.slice(abs[1]!.lastIndexOf('@') + 1));
+  if (/^(\[[0-9A-Fa-f:.]+\]|[^\s:/?#@[\]]+):\d{1,5}$/.test(uri)) return stripPort(uri);
+  return null;
+}
+
+/**
+ * The comparable names of a golden file: dns.query, dns.answer.ip, dns.answer.domain, http.host, tls.sni.
+ * http.host is tshark's Host header values plus the host a request target names when no Host
+ * value of that frame names it already (we report both, RFC 9112 §3.2.2; tshark's http.host is the header only).
+ */
 export function namesFromGolden(g: GoldenCapture): NamesByPacket {
   const out: NamesByPacket = {};
   for (const [frame, f] of Object.entries(g.frames)) {
@@ -32,7 +48,12 @@ export function namesFromGolden(g: GoldenCapture): NamesByPacket {
     put('dns.answer.ip', f['dns.a']);
     put('dns.answer.ip', f['dns.aaaa']);
     put('dns.answer.domain', f['dns.cname']);
-    put('http.host', f['http.host']?.map(stripPort));
+    const hosts = f['http.host']?.map(stripPort) ?? [];
+    for (const uri of f['http.request.uri'] ?? []) {
+      const h = targetHost(uri);
+      if (h !== null && h !== '' && !hosts.some((x) => x.toLowerCase() === h.toLowerCase())) hosts.push(h);
+    }
+    put('http.host', hosts);
     put('tls.sni', f['tls.handshake.extensions_server_name']);
     for (const k of Object.keys(rec)) rec[k]!.sort();
     if (Object.keys(rec).length) out[frame] = rec;

@@ -1,6 +1,8 @@
 import json, sys, os
 FIELDS = ['dns.qry.name', 'dns.a', 'dns.aaaa', 'dns.cname', 'http.host', 'http.request.uri', 'tls.handshake.extensions_server_name']
 src, out = sys.argv[1], sys.argv[2]
+# Where the captures are named from: pcap/ (the shared data) unless told (recorded/ for ../recorded).
+prefix = sys.argv[3] if len(sys.argv) > 3 else 'pcap/'
 for fn in sorted(os.listdir(src)):
     cap = fn[:-4]
     frames = {}
@@ -16,5 +18,5 @@ for fn in sorted(os.listdir(src)):
             frames[cols[0]] = rec
     base = cap.rsplit('.', 1)[0]
     with open(os.path.join(out, base + '.json'), 'w') as f:
-        json.dump({'capture': 'pcap/' + cap, 'packets': n, 'frames': frames}, f, indent=1, ensure_ascii=False)
+        json.dump({'capture': prefix + cap, 'packets': n, 'frames': frames}, f, indent=1, ensure_ascii=False)
         f.write('\n')
