@@ -9,6 +9,9 @@ import { SquidReader } from './squid/squid-reader.js';
 import { BindReader } from './bind/bind-reader.js';
 import { WindowsDnsReader } from './windows-dns/windows-dns-reader.js';
 import { WebAccessReader } from './web-access/web-access-reader.js';
+import { TEXT_FORMAT, TextReader } from './text/text-reader.js';
+
+export { TEXT_FORMAT };
 
 /** Most bytes of a file's head examined. */
 const MAX_DETECT_BYTES = 64 * 1024;
@@ -16,7 +19,7 @@ const MAX_DETECT_BYTES = 64 * 1024;
 const MAX_DETECT_LINES = 50;
 
 /** Text log families the hunt knows (for the "known formats are: …" message). */
-export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access'];
+export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', TEXT_FORMAT];
 
 const SQUID_RE = /^\d{9,11}\.\d{1,6} +-?\d+ \S+ [A-Z_]+\/\d{1,3} \d+ \S+ \S+/;
 const BIND_RE = /\bclient (?:@0x[0-9a-fA-F]+ )?[0-9a-fA-F.:]+(?:%\S+)?#\d+(?: \([^)]*\))?: (?:view [^:]*: )?(?:query|zone transfer|bad zone transfer|transfer|update|notify)/;
@@ -95,6 +98,7 @@ export function createLineReader(family: string, path: string, state?: unknown):
     case 'bind': return new BindReader(path);
     case 'windows-dns': return new WindowsDnsReader(path);
     case 'web-access': return new WebAccessReader(path);
+    case TEXT_FORMAT: return new TextReader(path);
     default: throw new Error(`unknown log format ${JSON.stringify(family)}; known formats are: ${LOG_FORMATS.join(', ')}`);
   }
 }

@@ -3,7 +3,7 @@
  * Observations. The public API of this layer; nothing else is imported from outside.
  */
 export type { ObservationSink, LineReader } from './line-reader.js';
-export { LOG_FORMATS, detectLogFormat, createLineReader } from './detect.js';
+export { LOG_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
 
 // Packet captures (pcap/): the same observations, with packet numbers.
