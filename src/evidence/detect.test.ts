@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { sharedData, skipUnlessShared } from '../core/test-data.js';
 import { LOG_FORMATS, TEXT_FORMAT, createLineReader, detectLogFormat } from './index.js';
 import { collectingSink, readBuffer } from './line-reader.js';
@@ -248,4 +249,24 @@ test('real captures, event logs and PE samples are null; real IOC lists and STIX
   assert.ok(binary >= 40, `${binary} binary files`);
   const iocs = sharedData('iocs', 'nettraveler')!;
   for (const name of readdirSync(iocs)) assert.equal(detectLogFormat(head(join(iocs, name)), name), 'text', name);
+});
+
+test('fuzz: any bytes give a known family, text or null, never an exception; a NUL in one line of a real log keeps its family', { skip: skipUnlessShared('logs', 'squid') || skipUnlessShared('logs', 'bind') }, () => {
+  const known = new Set<string | null>([...LOG_FORMATS, null]);
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+    assert.ok(known.has(detectLogFormat(Buffer.from(bytes), 'x')));
+  }), { seed: 9, numRuns: 500 });
+  const logs: Array<[string, string[]]> = [
+    ['squid', realLines(12, 'logs', 'squid', 'squidview-example.access.log')],
+    ['bind', realLines(12, 'logs', 'bind', 'crowdsec-hub_bind9-refused.log')],
+    ['web-access', webLines(12)],
+  ];
+  fc.assert(fc.property(fc.nat(2), fc.nat(11), fc.nat(400), fc.constantFrom('\0', '\0\0\0\0', '\u0001', '\u001f\u007f', '\u00ff\u00fe'), (which, li, at, bytes) => {
+    const [family, lines] = logs[which]!;
+    const damaged = lines.slice();
+    const l = damaged[li]!;
+    const p = Math.min(at, l.length);
+    damaged[li] = l.slice(0, p) + bytes + l.slice(p);
+    assert.equal(detectLogFormat(joinLines(damaged), 'x.log'), family);
+  }), { seed: 10, numRuns: 300 });
 });
