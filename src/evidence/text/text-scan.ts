@@ -23,7 +23,7 @@
  * punctuation cannot glue themselves onto a name.
  */
 import type { ObservedKind } from '../../core/model.js';
-import { inferIndicator, normalizeDomain, normalizeUrl, parseIPv6 } from '../../core/normalize.js';
+import { inferIndicator, normalizeUrl, parseIPv6 } from '../../core/normalize.js';
 import { isIPv4Bytes, splitHost } from '../line-reader.js';
 
 /** Most distinct values taken from one line, per kind of scan and in all; the rest are reported as cut. */
@@ -169,13 +169,12 @@ export function refangLine(s: string): string {
  * throws on them and takes time linear in `end`.
  */
 export function scanLine(line: Uint8Array, end: number): ScanResult {
-  let b = line;
-  let n = end;
-  if (mayBeDefanged(line, end)) {
+  let b = Buffer.from(line.buffer, line.byteOffset, end);
+  if (mayBeDefanged(b, end)) {
     // latin1 keeps every byte as one char, so the refanged copy is byte-for-byte the line elsewhere.
-    b = Buffer.from(refangLine(Buffer.from(line.buffer, line.byteOffset, end).toString('latin1')), 'latin1');
-    n = b.length;
+    b = Buffer.from(refangLine(b.toString('latin1')), 'latin1');
   }
+  const n = b.length;
   const c = new Collector();
   c.beginPass(); scanUrls(b, n, c);
   c.beginPass(); scanWords(b, n, c);
@@ -189,16 +188,15 @@ export function scanLine(line: Uint8Array, end: number): ScanResult {
 }
 
 /** `b[s, e)` as a string (the scanned tokens are ASCII; latin1 is the cheapest faithful decoding). */
-function text(b: Uint8Array, s: number, e: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1');
+function text(b: Buffer, s: number, e: number): string {
+  return b.toString('latin1', s, e);
 }
 
 /** URLs with a known scheme; each URL's host is also a domain or an address. */
-function scanUrls(b: Uint8Array, n: number, c: Collector): void {
-  const buf = Buffer.from(b.buffer, b.byteOffset, n);
+function scanUrls(b: Buffer, n: number, c: Collector): void {
   let from = 0;
   while (from < n) {
-    const p = buf.indexOf('://', from, 'latin1');
+    const p = b.indexOf('://', from, 'latin1');
     if (p < 0) return;
     from = p + 3;
     let s = p;
@@ -236,14 +234,12 @@ function scanUrls(b: Uint8Array, n: number, c: Collector): void {
     if (!c.add(s, 'url', url)) return;
     if (host.kind === 'ip') {
       if (!c.add(hostPos, 'ip', host.host)) return;
-    } else if (normalizeDomain(host.host) !== null) {
-      if (!c.add(hostPos, 'domain', host.host)) return;
-    }
+    } else if (!c.add(hostPos, 'domain', host.host)) return; // a valid name: normalizeUrl checked it
   }
 }
 
 /** Runs of domain characters: dotted quads, domains with a real TLD, and the e-mail addresses around `@`. */
-function scanWords(b: Uint8Array, n: number, c: Collector): void {
+function scanWords(b: Buffer, n: number, c: Collector): void {
   let i = 0;
   while (i < n) {
     if ((CLASS[b[i]!]! & WORD) === 0) { i++; continue; }
@@ -262,7 +258,7 @@ function scanWords(b: Uint8Array, n: number, c: Collector): void {
 }
 
 /** Classifies one token `b[s, e)` (`at`: the index of an `@` right before it, or -1); false when the scan is full. */
-function wordToken(b: Uint8Array, s: number, e: number, at: number, beforeAt: boolean, c: Collector): boolean {
+function wordToken(b: Buffer, s: number, e: number, at: number, beforeAt: boolean, c: Collector): boolean {
   if (beforeAt) return true; // an e-mail local part (`john.smith@…`), not a name
   while (s < e && (b[s] === DOT || b[s] === HYPHEN)) s++;
   while (e > s && (b[e - 1] === DOT || b[e - 1] === HYPHEN)) e--;
@@ -296,7 +292,7 @@ function wordToken(b: Uint8Array, s: number, e: number, at: number, beforeAt: bo
 }
 
 /** Runs of hex digits, colons and dots holding at least two colons: IPv6 addresses, with a `%zone` when one follows. */
-function scanIPv6(b: Uint8Array, n: number, c: Collector): void {
+function scanIPv6(b: Buffer, n: number, c: Collector): void {
   let i = 0;
   while (i < n) {
     if ((CLASS[b[i]!]! & V6) === 0) { i++; continue; }
@@ -336,7 +332,7 @@ function scanIPv6(b: Uint8Array, n: number, c: Collector): void {
 }
 
 /** Whole runs of 32, 40 or 64 hex digits (MD5, SHA-1, SHA-256) between non-alphanumerics. */
-function scanHashes(b: Uint8Array, n: number, c: Collector): void {
+function scanHashes(b: Buffer, n: number, c: Collector): void {
   let i = 0;
   while (i < n) {
     if ((CLASS[b[i]!]! & ALNUM) === 0) { i++; continue; }
