@@ -1,5 +1,7 @@
 /**
  * The text log families: detection from a file's head, and the reader for each.
+ * A head that is text in none of them is `text` (read by text/ for the values
+ * an analyst would grep for); only a head that really is binary gets null.
  */
 import type { LineReader, LineReaderOptions } from './line-reader.js';
 import { ZeekTsvReader } from './zeek/zeek-tsv-reader.js';
@@ -10,17 +12,34 @@ import { BindReader } from './bind/bind-reader.js';
 import { WindowsDnsReader } from './windows-dns/windows-dns-reader.js';
 import { WebAccessReader } from './web-access/web-access-reader.js';
 import { DnsmasqReader } from './dnsmasq/dnsmasq-reader.js';
+import { TEXT_FORMAT, TextReader } from './text/text-reader.js';
+import { looksBinary } from './text/binary-head.js';
+
+export { TEXT_FORMAT };
 
 /** Most bytes of a file's head examined. */
 const MAX_DETECT_BYTES = 64 * 1024;
 /** Most non-comment lines examined. */
 const MAX_DETECT_LINES = 50;
+/**
+ * Least votes a family needs (unless the head holds a single line): one
+ * log-looking line inside an essay, a mail or a CSV export is a quotation,
+ * not a log.
+ */
+const MIN_FAMILY_VOTES = 2;
+/**
+ * Least share of the examined lines a family needs, as 1/MIN_FAMILY_SHARE_DIVISOR:
+ * a quarter. Damage comes in bursts (a crash's zero-filled block, a run of
+ * lines with an attacker's bytes), so a real log whose head is half or even
+ * two-thirds garbled must still be recognised, while an essay of 50 lines
+ * quoting a handful of log lines (under a quarter) is read as text. A log
+ * read as text still yields its names, addresses and URLs, so the cost of
+ * erring towards text is structure (src, dst, ts), never a silent miss.
+ */
+const MIN_FAMILY_SHARE_DIVISOR = 4;
 
 /** Text log families the hunt knows (for the "known formats are: …" message). */
-/** Text in no known log format, read for the values an analyst would grep for. */
-export const TEXT_FORMAT = 'text';
-
-export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq'];
+export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', TEXT_FORMAT];
 
 const SQUID_RE = /^\d{9,11}\.\d{1,6} +-?\d+ \S+ [A-Z_]+\/\d{1,3} \d+ \S+ \S+/;
 const BIND_RE = /\bclient (?:@0x[0-9a-fA-F]+ )?[0-9a-fA-F.:]+(?:%\S+)?#\d+(?: \([^)]*\))?: (?:view [^:]*: )?(?:query|zone transfer|bad zone transfer|transfer|update|notify)/;
@@ -55,26 +74,24 @@ function detectTextLine(line: string): string | null {
 
 /**
  * Detects a log family from the first ≤64 KiB (whole lines) of a file: the
- * family most of its first lines belong to, or null (binary, empty, unknown).
+ * family most of its lines belong to (damaged lines are just no votes),
+ * `text` for text in no known family, or null for a binary head (a PE, an
+ * archive, a capture; see text/binary-head.ts) and for an empty one
+ * (nothing to read).
  */
 export function detectLogFormat(head: Buffer, path: string): string | null {
   void path; // the content decides; names lie
   const n = Math.min(head.length, MAX_DETECT_BYTES);
   if (n === 0) return null;
-  // Binary input (a PE, an archive, a capture) is no text log.
-  let control = 0;
-  for (let i = 0; i < Math.min(n, 4096); i++) {
-    const c = head[i]!;
-    if (c === 0 || (c < 0x09) || (c > 0x0d && c < 0x20 && c !== 0x1b)) control++;
-  }
-  if (control > 0) return null;
+  if (looksBinary(head.subarray(0, n))) return null;
   const lines = head.toString('utf8', 0, n).split('\n');
   const votes = new Map<string, number>();
   let examined = 0;
-  for (const raw of lines) {
-    if (examined >= MAX_DETECT_LINES) break;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') continue;
+  for (let li = 0; li < lines.length && examined < MAX_DETECT_LINES; li++) {
+    let line = lines[li]!;
+    if (li === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1); // a UTF-8 byte-order mark
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (isBlank(line)) continue;
     if (line.startsWith('#separator ') || line.startsWith('#fields\t')) return 'zeek';
     if (line.startsWith('#')) continue;
     examined++;
@@ -84,8 +101,17 @@ export function detectLogFormat(head: Buffer, path: string): string | null {
   let best: string | null = null;
   let bestVotes = 0;
   for (const [fam, v] of votes) if (v > bestVotes) { best = fam; bestVotes = v; }
-  // Most lines must agree; a stray match in some other text is not enough.
-  return best !== null && bestVotes * 2 >= examined ? best : null;
+  const enough = bestVotes >= MIN_FAMILY_VOTES || (examined === 1 && bestVotes === 1);
+  return best !== null && enough && bestVotes * MIN_FAMILY_SHARE_DIVISOR >= examined ? best : TEXT_FORMAT;
+}
+
+/** True for a line of only spaces, tabs and NULs (a zero-filled block left by a crash is no line). */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -104,6 +130,7 @@ export function createLineReader(family: string, path: string, state?: unknown, 
     case 'windows-dns': return new WindowsDnsReader(path);
     case 'web-access': return new WebAccessReader(path);
     case 'dnsmasq': return new DnsmasqReader(path, opts);
+    case TEXT_FORMAT: return new TextReader(path);
     default: throw new Error(`unknown log format ${JSON.stringify(family)}; known formats are: ${LOG_FORMATS.join(', ')}`);
   }
 }

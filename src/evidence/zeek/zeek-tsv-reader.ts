@@ -163,19 +163,23 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
     if (nf === 0) { this.reject(sink, lineNo, 'record before any #fields header'); return; }
     const sep = this.sep;
     const starts = this.starts, ends = this.ends;
-    let n = 0, s = 0, escapes = false;
+    let n = 0, s = 0, escapes = false, control = false;
     for (let i = 0; i < end; i++) {
-      const c = line[i];
+      const c = line[i]!;
       if (c === sep) {
         if (n < nf) { starts[n] = s; ends[n] = i; }
         n++;
         s = i + 1;
       } else if (c === 0x5c) escapes = true;
+      else if (c < 0x20 || c === 0x7f) control = true;
     }
     if (n < nf) { starts[n] = s; ends[n] = end; }
     this.escapes = escapes;
     n++;
     if (n !== nf) { this.reject(sink, lineNo, `wrong field count: ${n}, header has ${nf}`); return; }
+    // Zeek writes every non-printable byte as \xNN, so a raw one is damage (a crash's NULs, a corrupted copy),
+    // and a value holding it would silently match nothing: report the line instead.
+    if (control) { this.reject(sink, lineNo, 'raw control bytes in a record (Zeek escapes them): damaged line'); return; }
     this.cur = line;
     this.records++;
     const ts = this.cTs >= 0 ? parseEpochBytes(line, starts[this.cTs]!, ends[this.cTs]!) : null;
