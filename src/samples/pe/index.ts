@@ -3,5 +3,5 @@ export { parsePe, MAX_SECTIONS } from './parse-pe.js';
 export type { ParsePeOptions } from './parse-pe.js';
 export type {
   PeFacts, PeSection, PeImport, PeImportFunction, PeExport, PeResource, PeVersionInfo, PeRich, PeRichEntry,
-  PeCodeView, PeTimestamp,
+  PeCodeView, PeTimestamp, PeListName,
 } from './types.js';

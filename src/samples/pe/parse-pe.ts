@@ -48,7 +48,7 @@ function createFacts(): PeFacts {
     checksumValid: false, timestamp: formatUnixTime(0), timestampRaw: 0, otherTimestamps: [], sections: [],
     imports: [], imphash: '', exports: [], exportName: null, resources: [], versionInfo: null, rich: null,
     pdb: null, codeView: null, reproducible: false, dotnet: false,
-    authenticode: { present: false, offset: 0, size: 0 }, overlay: null, anomalies: [], errors: [],
+    authenticode: { present: false, offset: 0, size: 0 }, overlay: null, anomalies: [], errors: [], truncated: {},
   };
 }
 
@@ -85,6 +85,7 @@ function fillFacts(data: Buffer, pe: number, facts: PeFacts, now: Date): void {
   const img: PeImage = {
     data, is64: false, optionalOffset: pe + 4 + COFF_HEADER_SIZE, sizeOfOptionalHeader: 0, sectionAlignment: 0,
     fileAlignment: 0, sections: [], directories: [], errors: facts.errors, anomalies: new Set(), lastSection: null,
+    truncated: facts.truncated,
   };
   const coff = pe + 4;
   if (coff + COFF_HEADER_SIZE > data.length) {
@@ -168,6 +169,7 @@ function readSections(img: PeImage, facts: PeFacts, declared: number, stringTabl
   if (declared > MAX_SECTIONS) {
     img.anomalies.add('sections-capped');
     facts.errors.push(`sections: ${declared} declared, only the first ${MAX_SECTIONS} read`);
+    facts.truncated.sections = declared;
   }
   const count = Math.min(declared, MAX_SECTIONS);
   const raw: Array<{ virtualAddress: number; virtualSize: number; rawSize: number; rawOffset: number }> = [];
