@@ -13,7 +13,7 @@ import { computeImphash, parseImports } from './parse-imports.js';
 import { parseExports } from './parse-exports.js';
 import { parseResources } from './parse-resources.js';
 import { parseVersionInfo } from './parse-version-info.js';
-import { parseRich } from './parse-rich.js';
+import { MAX_RICH_ENTRIES, parseRich } from './parse-rich.js';
 import { parseDebug } from './parse-debug.js';
 import { collectAnomalies } from './anomalies.js';
 
@@ -109,7 +109,12 @@ function fillFacts(data: Buffer, pe: number, facts: PeFacts, now: Date): void {
   readSections(img, facts, numSections, symbolTable === 0 ? 0 : symbolTable + numSymbols * SYMBOL_SIZE);
   facts.checksumComputed = computePeChecksum(data, img.optionalOffset + 64);
   facts.checksumValid = facts.checksum === facts.checksumComputed;
-  facts.rich = parseRich(data, pe);
+  const rich = parseRich(data, pe);
+  facts.rich = rich?.rich ?? null;
+  if (rich !== null && rich.held > MAX_RICH_ENTRIES) {
+    facts.errors.push(`rich: ${rich.held} entries, only the first ${MAX_RICH_ENTRIES} read`);
+    facts.truncated.rich = rich.held;
+  }
   readDirectories(img, facts);
   facts.overlay = computeOverlay(img);
   collectAnomalies(img, facts, now);
@@ -228,7 +233,7 @@ function readDirectories(img: PeImage, facts: PeFacts): void {
     facts.resources = r.resources;
     if (r.timestamp) facts.otherTimestamps.push({ source: 'resource', raw: r.timestamp, iso: formatUnixTime(r.timestamp) });
     const ver = r.resources.find((x) => x.type === RT_VERSION && x.offset >= 0);
-    if (ver !== undefined) facts.versionInfo = parseVersionInfo(img.data, ver.offset, ver.size);
+    if (ver !== undefined) facts.versionInfo = parseVersionInfo(img.data, ver.offset, ver.size, img);
   }
   const [secOff, secSize] = dir(DIR_SECURITY);
   if (secOff !== 0 && secSize !== 0) {
