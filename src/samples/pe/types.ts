@@ -183,11 +183,11 @@ export interface PeFacts {
   otherTimestamps: PeTimestamp[];
   /** Section table, in stored order (at most MAX_SECTIONS). */
   sections: PeSection[];
-  /** Import descriptors with at least one function, as pefile lists them. */
+  /** Import descriptors with at least one function, as pefile lists them (at most MAX_IMPORTS functions in all). */
   imports: PeImport[];
   /** pefile's get_imphash(): md5 of 'dll.func' pairs; '' without imports. */
   imphash: string;
-  /** Exports in pefile's order (named first, then ordinal-only). */
+  /** Exports in pefile's order (named first, then ordinal-only): every entry the table holds inside the file, with no 8192-name cap. */
   exports: PeExport[];
   /** The export directory's own DLL name, null without one. */
   exportName: string | null;
