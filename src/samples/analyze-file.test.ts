@@ -25,7 +25,7 @@ test('hashBytes: the standard "abc" vectors, the empty file, and a buffer over s
 });
 
 test('analyzeFile: a text file has no PE facts', () => {
-  assert.deepEqual(analyzeFile(Buffer.from('abc')), { ...ABC, size: 3, type: 'text', pe: null });
+  assert.deepEqual(analyzeFile(Buffer.from('abc')), { ...ABC, size: 3, type: 'text', pe: null, factsBytes: 0 });
 });
 
 test('analyzeFile: a PE gets the PE parser\'s facts', () => {
@@ -36,6 +36,7 @@ test('analyzeFile: a PE gets the PE parser\'s facts', () => {
   assert.deepEqual({ md5: facts.md5, sha1: facts.sha1, sha256: facts.sha256 }, hashBytes(data));
   assert.notEqual(facts.pe, null);
   assert.deepEqual(facts.pe, parsePe(data));
+  assert.equal(facts.factsBytes, Buffer.byteLength(JSON.stringify(facts.pe)));
 });
 
 test('analyzeFile: a broken PE header is typed data and not parsed', () => {

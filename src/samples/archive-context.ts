@@ -17,15 +17,22 @@ export interface ArchiveLimits {
   maxMembers: number;
   /** Largest single member, uncompressed. */
   maxMemberSize: number;
+  /**
+   * Most bytes of PE facts (as JSON) one top-level file and its members may add to the
+   * case, all together (a FactsBudget, see analyze-file.ts): a small zip of hostile PEs
+   * must not grow the case by hundreds of MB. Past it, members' PE lists are cut.
+   */
+  maxFactsBytes: number;
 }
 
-/** Default limits: 3 levels, ratio 100, 1 GiB in all, 10,000 members, 256 MiB per member. */
+/** Default limits: 3 levels, ratio 100, 1 GiB in all, 10,000 members, 256 MiB per member, 64 MiB of PE facts. */
 export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxDepth: 3,
   maxRatio: 100,
   maxTotalBytes: 1024 * 1024 * 1024,
   maxMembers: 10000,
   maxMemberSize: 256 * 1024 * 1024,
+  maxFactsBytes: 64 * 1024 * 1024,
 });
 
 /** Below this many uncompressed bytes a member is never called a bomb: small runs of zeros compress 1000:1 legitimately. */

@@ -8,7 +8,7 @@ import { buildTar } from './testing/tar-writer.js';
 import { buildZip } from './testing/zip-writer.js';
 
 const FUZZ_SEED = 20130604;
-const LIMITS = { maxDepth: 3, maxRatio: 100, maxTotalBytes: 4 * 1024 * 1024, maxMembers: 200, maxMemberSize: 2 * 1024 * 1024 };
+const LIMITS = { maxDepth: 3, maxRatio: 100, maxTotalBytes: 4 * 1024 * 1024, maxMembers: 200, maxMemberSize: 2 * 1024 * 1024, maxFactsBytes: 1024 * 1024 };
 
 const text = Buffer.from('NetTraveler travlerbackinfo '.repeat(20));
 const inner = buildZip([{ name: 'x.dll', data: text }]);

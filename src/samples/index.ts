@@ -7,10 +7,11 @@ export { walkFiles, walkPaths, readRegularFile, type WalkOptions, type WalkedFil
 export { expandArchive, detectArchiveKind, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type ArchiveEntry } from './archive.js';
 export { hashBytes, type FileHashes } from './hash-bytes.js';
 export { detectFileType, type FileType } from './file-type.js';
-export { analyzeFile, type SampleFacts } from './analyze-file.js';
+export { analyzeFile, FactsBudget, type SampleFacts, type AnalyzeOptions } from './analyze-file.js';
 export {
   YaraScanner, MAX_OFFSETS_PER_STRING, MAX_ENGINE_MATCHES_PER_PATTERN, DEFAULT_SCAN_TIMEOUT_SECONDS,
   type YaraMatch, type YaraStringMatch, type YaraSource, type YaraScanOptions,
 } from './yara-scanner.js';
 export { fileObservations, baseNameOf } from './file-observations.js';
-export type { PeFacts } from './pe/types.js';
+export type { PeFacts, PeListName } from './pe/types.js';
+export { computeFactsCap, MAX_FACTS_BYTES_FLOOR, MAX_FACTS_BYTES_CEILING } from './pe/index.js';

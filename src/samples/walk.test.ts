@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
@@ -143,4 +143,64 @@ test('walk: 10,000 files, and an abort signal stops between files', async (t) =>
     if (seen.length === 3) ac.abort();
   }
   assert.deepEqual(seen, ['/d0/f0000', '/d0/f0001', '/d0/f0002']);
+});
+
+/** An evidence folder with links inside it, to a file outside it, to /etc/passwd, and into another folder given. */
+function buildLinkedTree(root: string): { evidence: string; other: string; outside: string } {
+  const evidence = join(root, 'evidence');
+  const other = join(root, 'other');
+  const outside = join(root, 'outside');
+  for (const d of [evidence, join(evidence, 'sub'), other, outside]) mkdirSync(d);
+  writeFileSync(join(evidence, 'ok.txt'), 'ok');
+  writeFileSync(join(evidence, 'sub', 'deep.txt'), 'deep');
+  writeFileSync(join(other, 'other.txt'), 'other');
+  writeFileSync(join(outside, 'secret.txt'), 'secret');
+  symlinkSync('ok.txt', join(evidence, 'alias.txt'));
+  symlinkSync('../ok.txt', join(evidence, 'sub', 'up.txt'));
+  symlinkSync('/etc/passwd', join(evidence, 'passwd'));
+  symlinkSync(join(outside, 'secret.txt'), join(evidence, 'secret.txt'));
+  symlinkSync('../outside', join(evidence, 'out-dir'));
+  symlinkSync('../other', join(evidence, 'to-other'));
+  return { evidence, other, outside };
+}
+
+test('walk: links inside the paths given are followed; links out of them are reported and not followed', async (t) => {
+  const root = tempDir(t);
+  const { evidence, other, outside } = buildLinkedTree(root);
+  const real = (p: string) => realpathSync(p);
+  const got = await walk([evidence, other]);
+  assert.deepEqual(got, {
+    files: [
+      [`${evidence}/alias.txt`, 'ok'], [`${evidence}/ok.txt`, 'ok'], [`${evidence}/sub/deep.txt`, 'deep'],
+      [`${evidence}/sub/up.txt`, 'ok'], [`${evidence}/to-other/other.txt`, 'other'],
+    ],
+    diags: [
+      `skipped error ${evidence}/out-dir: symbolic link to ${real(outside)}, outside the paths given: not followed (--follow-symlinks follows it)`,
+      `skipped error ${evidence}/passwd: symbolic link to ${real('/etc/passwd')}, outside the paths given: not followed (--follow-symlinks follows it)`,
+      `skipped error ${evidence}/secret.txt: symbolic link to ${real(join(outside, 'secret.txt'))}, outside the paths given: not followed (--follow-symlinks follows it)`,
+      `skipped warning ${other}: folder already walked (symbolic link loop or repeat): not walked again`,
+    ],
+  });
+});
+
+test('walk: followSymlinks follows links out of the paths given; a link given as a path is always followed', async (t) => {
+  const root = tempDir(t);
+  const { evidence, outside } = buildLinkedTree(root);
+  rmSync(join(evidence, 'passwd'));
+  const followed = await walk([evidence], { followSymlinks: true });
+  assert.deepEqual(followed, {
+    files: [
+      [`${evidence}/alias.txt`, 'ok'], [`${evidence}/ok.txt`, 'ok'], [`${evidence}/out-dir/secret.txt`, 'secret'],
+      [`${evidence}/secret.txt`, 'secret'], [`${evidence}/sub/deep.txt`, 'deep'], [`${evidence}/sub/up.txt`, 'ok'],
+      [`${evidence}/to-other/other.txt`, 'other'],
+    ],
+    diags: [],
+  });
+  symlinkSync(outside, join(root, 'named-link'));
+  symlinkSync(join(outside, 'secret.txt'), join(root, 'named-file'));
+  const named = await walk([join(root, 'named-link'), join(root, 'named-file')]);
+  assert.deepEqual(named, {
+    files: [[`${join(root, 'named-link')}/secret.txt`, 'secret'], [join(root, 'named-file'), 'secret']],
+    diags: [],
+  });
 });

@@ -5,7 +5,7 @@
  * never writes, never changes modes, never executes.
  */
 import { constants, type Dirent, type Stats } from 'node:fs';
-import { open, opendir, stat } from 'node:fs/promises';
+import { open, opendir, realpath, stat } from 'node:fs/promises';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 
@@ -22,7 +22,20 @@ export interface WalkOptions {
   onDiagnostic(d: Diagnostic): void;
   /** Stops the walk between files. */
   signal?: AbortSignal;
+  /**
+   * Follow symbolic links inside a given folder even when they point outside every
+   * path given (default false: such a link is reported, code 'skipped', and not
+   * followed, so an evidence folder cannot make the walk read /etc/passwd). A link
+   * given itself as a path is always followed: the user named it.
+   */
+  followSymlinks?: boolean;
 }
+
+/** What the folder walk needs of the options, and the resolved roots links must stay in. */
+type DirWalk = Pick<WalkOptions, 'onDiagnostic' | 'signal' | 'followSymlinks'> & {
+  /** Real paths of the paths given (links resolved), each without a trailing `/` but for `/` itself. */
+  roots: string[];
+};
 
 /** A regular file found by the walk. */
 export interface WalkedFile {
@@ -59,13 +72,20 @@ function describeError(err: unknown): string {
   return quoteForDiagnostic(e.code ?? e.message ?? String(err), 120);
 }
 
+/** Whether the real path `target` is one of `roots` or below one. */
+function isInsideRoots(target: string, roots: readonly string[]): boolean {
+  return roots.some((r) => target === r || target.startsWith(r.endsWith('/') ? r : `${r}/`));
+}
+
 /**
  * Recursive walk of files and folders as given (paths as given, relative stays
  * relative), yielding regular files with their bytes, folders in name order.
  * Survives symlink loops (dev:ino of visited folders), special files (FIFOs,
  * sockets, devices: skipped with a diagnostic, never opened), unreadable files
  * and too-long paths (diagnostic 'unreadable'); files over maxFileSize →
- * diagnostic 'too-large', skipped. Symbolic links are followed.
+ * diagnostic 'too-large', skipped. Symbolic links are followed while they stay
+ * inside the paths given (or always, with `followSymlinks`); a path given that
+ * is itself a link is followed.
  */
 export async function* walkFiles(paths: string[], opts: WalkOptions): AsyncGenerator<WalkedFile> {
   for await (const found of walkPaths(paths, opts)) {
@@ -78,8 +98,20 @@ export async function* walkFiles(paths: string[], opts: WalkOptions): AsyncGener
  * The same walk without reading: regular files with their size and
  * modification time, for callers that stream files themselves (the hunt).
  */
-export async function* walkPaths(paths: readonly string[], opts: Pick<WalkOptions, 'onDiagnostic' | 'signal'>): AsyncGenerator<FoundFile> {
+export async function* walkPaths(
+  paths: readonly string[], opts: Pick<WalkOptions, 'onDiagnostic' | 'signal' | 'followSymlinks'>,
+): AsyncGenerator<FoundFile> {
   const visited = new Set<string>();
+  const roots: string[] = [];
+  // Every root first: a link in one folder given may point into another folder given.
+  for (const p of paths) {
+    try {
+      roots.push(await realpath(p));
+    } catch {
+      // reported below, when the path itself is read
+    }
+  }
+  const walk: DirWalk = { ...opts, roots };
   for (const p of paths) {
     if (opts.signal?.aborted) return;
     let st: Stats;
@@ -89,16 +121,14 @@ export async function* walkPaths(paths: readonly string[], opts: Pick<WalkOption
       opts.onDiagnostic(diag('unreadable', p, `cannot read: ${describeError(err)}`));
       continue;
     }
-    if (st.isDirectory()) yield* walkDir(p, st, 0, visited, opts);
+    if (st.isDirectory()) yield* walkDir(p, st, 0, visited, walk);
     else if (st.isFile()) yield { path: p, size: st.size, mtimeMs: st.mtimeMs };
     else opts.onDiagnostic(diag('skipped', p, `${describeSpecial(st)}: not read`));
   }
 }
 
 /** Walks one folder (already stat'ed), depth-first in name order. */
-async function* walkDir(
-  dir: string, st: Stats, depth: number, visited: Set<string>, opts: Pick<WalkOptions, 'onDiagnostic' | 'signal'>,
-): AsyncGenerator<FoundFile> {
+async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<string>, opts: DirWalk): AsyncGenerator<FoundFile> {
   const key = `${st.dev}:${st.ino}`;
   if (visited.has(key)) {
     opts.onDiagnostic({ ...diag('skipped', dir, 'folder already walked (symbolic link loop or repeat): not walked again'), severity: 'warning' });
@@ -125,6 +155,14 @@ async function* walkDir(
     if (e.isFile() || e.isDirectory() || e.isSymbolicLink()) {
       let target: Stats;
       try {
+        if (e.isSymbolicLink() && !opts.followSymlinks) {
+          const to = await realpath(p);
+          if (!isInsideRoots(to, opts.roots)) {
+            opts.onDiagnostic(diag('skipped', p,
+              `symbolic link to ${quoteForDiagnostic(to, 200)}, outside the paths given: not followed (--follow-symlinks follows it)`));
+            continue;
+          }
+        }
         target = await stat(p);
       } catch (err) {
         opts.onDiagnostic(diag('unreadable', p, `cannot read: ${describeError(err)}`));

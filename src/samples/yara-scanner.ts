@@ -2,12 +2,14 @@
  * YARA scanning through YARA-X (core/yara-x.ts). A campaign's rule files are
  * compiled together, each in its own namespace so rule names may repeat
  * across files; a file that does not compile is a diagnostic and the others
- * still load. `include` is disabled: a rule file from intel must not make the
- * scanner read other files.
+ * still load. `include` is refused (core/yara-x.ts's YARA_COMPILER_OPTIONS, the
+ * same at import): a rule file from intel must not make the scanner read other files.
  */
-import { loadYaraX, type YaraX, type YaraXMessage, type YaraXRuleMatch, type YaraXRules } from '../core/yara-x.js';
+import {
+  YARA_INCLUDE_REFUSED, compileYaraSource, isIncludeRefused, lineOfYaraMessage, listYaraRules, validateYaraSource,
+  type YaraXMessage, type YaraXRuleMatch, type YaraXRules,
+} from '../core/yara-x.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
-import { countYaraRules } from './yara-rule-count.js';
 
 /** Matched offsets kept per string identifier in a YaraMatch. */
 export const MAX_OFFSETS_PER_STRING = 16;
@@ -53,8 +55,6 @@ export interface YaraScanOptions {
 type NativeRules = YaraXRules;
 type NativeMessage = YaraXMessage;
 type NativeRuleMatch = YaraXRuleMatch;
-const native: YaraX = { compile: (s, o) => loadYaraX().compile(s, o), validate: (s, o) => loadYaraX().validate(s, o) };
-const COMPILER_OPTIONS = { enableIncludes: false };
 
 /** Compiled YARA rules, ready to scan buffers. */
 export class YaraScanner {
@@ -82,7 +82,7 @@ export class YaraScanner {
     for (const { name, source } of sources) {
       let result: { warnings: NativeMessage[]; errors: NativeMessage[] };
       try {
-        result = native.validate(source, COMPILER_OPTIONS);
+        result = validateYaraSource(source);
       } catch (err) {
         onDiagnostic(diag('compile-error', name, `does not compile: ${quoteMessage((err as Error).message)}`));
         continue;
@@ -93,12 +93,12 @@ export class YaraScanner {
       const seen = (used.get(name) ?? 0) + 1;
       used.set(name, seen);
       good.push({ source, namespace: seen === 1 ? name : `${name}#${seen}` });
-      ruleCount += countYaraRules(source);
+      ruleCount += listYaraRules(source).length;
     }
     if (good.length === 0) return new YaraScanner(null, 0, onDiagnostic);
     let rules: NativeRules;
     try {
-      rules = native.compile('', COMPILER_OPTIONS);
+      rules = compileYaraSource('');
       rules.addRuleSources(good);
     } catch (err) {
       // Each file compiled alone; together they should too. Should they not, say so and scan with none.
@@ -151,8 +151,9 @@ function toYaraMatch(m: NativeRuleMatch): YaraMatch {
 
 /** A compiler error or warning as a diagnostic at `name:line`. */
 function messageDiagnostic(name: string, m: NativeMessage, severity: 'error' | 'warning'): Diagnostic {
-  const line = m.line ?? lineFromMessage(m.message);
-  const d = diag('compile-error', name, `${m.code}: ${quoteMessage(firstLine(m.message))}`, line !== undefined ? { line } : {});
+  const line = lineOfYaraMessage(m);
+  const reason = isIncludeRefused(m) ? YARA_INCLUDE_REFUSED : `${m.code}: ${quoteMessage(firstLine(m.message))}`;
+  const d = diag('compile-error', name, reason, line !== undefined ? { line } : {});
   return { ...d, severity };
 }
 
@@ -160,12 +161,6 @@ function messageDiagnostic(name: string, m: NativeMessage, severity: 'error' | '
 function firstLine(message: string): string {
   const first = message.split('\n', 1)[0] ?? '';
   return first.replace(/^(error|warning)\[[^\]]*\]:\s*/, '');
-}
-
-/** The line number in a YARA-X message's ` --> line:L:C` marker. */
-function lineFromMessage(message: string): number | undefined {
-  const m = /-->\s*line:(\d+):\d+/.exec(message);
-  return m ? Number(m[1]) : undefined;
 }
 
 /** Compiler text quoted safely and cut. */

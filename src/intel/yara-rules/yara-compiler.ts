@@ -1,8 +1,9 @@
 /**
- * A small typed wrapper around YARA-X's compiler (core/yara-x.ts): compiles a
- * rule text to check it, and turns a failure into a line and a message.
+ * A small typed wrapper around YARA-X's compiler (core/yara-x.ts): validates a
+ * rule text with the options the hunt compiles it with (includes refused), and
+ * turns a failure into a line and a message, and each refused include into its line.
  */
-import { loadYaraX } from '../../core/yara-x.js';
+import { isIncludeRefused, lineOfYaraMessage, validateYaraSource } from '../../core/yara-x.js';
 
 /** Longest compiler message kept (YARA-X renders source excerpts). */
 export const MAX_COMPILE_MESSAGE = 2000;
@@ -10,7 +11,8 @@ export const MAX_COMPILE_MESSAGE = 2000;
 /** The outcome of compiling one rule text. */
 export type YaraCompileResult =
   | { ok: true; rules: YaraCompiledRules }
-  | { ok: false; line: number | null; message: string };
+  /** `includes`: the lines of `include` statements refused (then `line` is the first of them). */
+  | { ok: false; line: number | null; message: string; includes: number[] };
 
 /** The compiled rules, with the compiler's warnings as text. */
 export interface YaraCompiledRules {
@@ -19,19 +21,21 @@ export interface YaraCompiledRules {
 
 const LOCATION_RE = /-->\s*[^\n]*?:(\d+):(\d+)/;
 
-/** Compiles `source` with YARA-X (no external variables, no includes resolved from disk). Never throws. */
+/** Validates `source` with YARA-X as the hunt compiles it (no external variables, includes refused, never read). Never throws. */
 export function compileYara(source: string): YaraCompileResult {
+  let result: ReturnType<typeof validateYaraSource>;
   try {
-    const rules = loadYaraX().compile(source);
-    let warnings: string[] = [];
-    try {
-      warnings = rules.getWarnings().map((w) => firstLine(w.message));
-    } catch { /* warnings are a nicety */ }
-    return { ok: true, rules: { warnings } };
+    result = validateYaraSource(source);
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    return { ok: false, line: lineOf(text), message: summarize(text) };
+    return { ok: false, line: lineOf(text), message: summarize(text), includes: [] };
   }
+  const includes = result.errors.filter(isIncludeRefused).map((m) => lineOfYaraMessage(m) ?? 0);
+  const first = result.errors[0];
+  if (first !== undefined) {
+    return { ok: false, line: includes[0] ?? lineOfYaraMessage(first) ?? null, message: summarize(first.message), includes };
+  }
+  return { ok: true, rules: { warnings: result.warnings.map((w) => firstLine(w.message)) } };
 }
 
 /** The line from YARA-X's `--> line:L:C` marker, or null. */

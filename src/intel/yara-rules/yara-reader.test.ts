@@ -128,3 +128,16 @@ test('fuzz: mutated rule files never make the reader throw', { skip: skipUnlessS
     assert.ok(c.items.length === 0 || c.diagnostics.length === 0);
   }), { seed: 11, numRuns: 150 });
 });
+
+test('reader: include statements are refused, never read (one diagnostic each, path:line), and the file imports nothing', () => {
+  // /dev/zero would grow the process without end, /etc/passwd would be read: neither is opened.
+  const source = 'include "/etc/passwd"\nrule R { condition: filesize > 0 }\ninclude "/dev/zero"\n';
+  const c = collect(source, 'inc.yar');
+  assert.deepEqual(c.items, []);
+  assert.deepEqual(c.diagnostics.map((d) => `${d.code} ${d.severity} ${formatDiagnostic(d)}`), [
+    'compile-error error inc.yar:1: include refused', 'compile-error error inc.yar:3: include refused',
+  ]);
+  assert.deepEqual(compileYara(source), {
+    ok: false, line: 1, includes: [1, 3], message: 'error[E044]: include statements not allowed: includes are disabled for this compilation',
+  });
+});

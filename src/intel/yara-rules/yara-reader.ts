@@ -1,8 +1,10 @@
 /**
- * Reads a YARA rule file: compiles it with YARA-X to validate it, then lists
- * its public rules as `yara` indicators carrying the whole file's source.
+ * Reads a YARA rule file: compiles it with YARA-X to validate it (an `include`
+ * is refused, never read: `path:line: include refused`), then lists its public
+ * rules as `yara` indicators carrying the whole file's source.
  */
 import { diag, quoteForDiagnostic } from '../../core/diagnostic.js';
+import { YARA_INCLUDE_REFUSED } from '../../core/yara-x.js';
 import type { IntelItem } from '../../core/model.js';
 import type { IntelSink } from '../intel-sink.js';
 import { compileYara } from './yara-compiler.js';
@@ -24,6 +26,11 @@ export function readYaraRules(data: Buffer, path: string, sink: IntelSink): void
     return;
   }
   const result = compileYara(source);
+  if (!result.ok && result.includes.length > 0) {
+    // Refused as the hunt refuses them (core/yara-x.ts): the file's rules are not imported, since they could not be hunted.
+    for (const line of result.includes) sink.diagnostic(diag('compile-error', path, YARA_INCLUDE_REFUSED, { line }));
+    return;
+  }
   if (!result.ok) {
     const at = result.line !== null ? { line: result.line } : {};
     sink.diagnostic(diag('compile-error', path, quoteForDiagnostic(result.message, 300), at));

@@ -50,7 +50,12 @@ export function parseDebug(img: PeImage, rva: number, size: number): ParsedDebug
   const out: ParsedDebug = { codeView: null, reproducible: false, timestamps: [] };
   const data = img.data;
   const off = mapRva(img, rva);
-  const count = Math.min(Math.floor(size / ENTRY_SIZE), MAX_DEBUG_ENTRIES);
+  const declared = Math.floor(size / ENTRY_SIZE);
+  const count = Math.min(declared, MAX_DEBUG_ENTRIES);
+  if (declared > MAX_DEBUG_ENTRIES) {
+    img.errors.push(`debug: ${declared} entries declared, only the first ${MAX_DEBUG_ENTRIES} read`);
+    img.truncated.otherTimestamps = declared;
+  }
   for (let i = 0; i < count; i++) {
     const e = off + i * ENTRY_SIZE;
     if (off < 0 || e + ENTRY_SIZE > data.length) {

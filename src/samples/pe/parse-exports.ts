@@ -1,17 +1,18 @@
-/** Export directory → PeExport[] in pefile's order (named first, then by ordinal only). */
+/** Export directory → PeExport[] in pefile's order (named first, then by ordinal only), bounded by the file, not by a count. */
 import type { PeExport } from './types.js';
 import { mapRva, readAsciiAt, readAsciiAtRva, type PeImage } from './pe-image.js';
 
 /**
- * Most distinct exports read per pass (pefile's MAX_SYMBOL_EXPORT_COUNT): at most this many
- * (name, address) pairs by name, then at most this many distinct addresses by ordinal only.
- * As in pefile, names past the cap are listed by ordinal only (libgnat-12.dll has 14242).
+ * Most entries listed. A well-formed table is bounded by the bytes that hold it (4 per
+ * function, 4 + 2 per name, each inside the file), not by a count: pefile's 8192-name cap
+ * (MAX_SYMBOL_EXPORT_COUNT) drops names of real DLLs (libgnat-12.dll has 14242). This
+ * ceiling only keeps memory bounded on a hostile table whose name pointers all share a few
+ * strings: at ≥ 20 bytes of JSON each, more entries than this could not fit in the facts'
+ * size cap (MAX_FACTS_BYTES_CEILING in bound-facts.ts) anyway. Past it: truncated.exports.
  */
-export const MAX_EXPORTS = 0x2000;
+export const MAX_EXPORT_ENTRIES = 1 << 18;
 /** The same address listed by ordinal only this often means a corrupt table (pefile's max_repeated_symbol). */
 const MAX_REPEATED_ADDRESS = 120;
-/** Hard cap on all entries listed (repeats included), far above any real DLL: memory stays bounded on hostile tables. */
-export const MAX_EXPORT_ENTRIES = 0x10000;
 /** Longest exported or forwarder name (pefile's MAX_SYMBOL_NAME_LENGTH). */
 const MAX_SYMBOL_NAME_LENGTH = 0x200;
 /** Longest export DLL name. */
@@ -93,10 +94,6 @@ export function parseExports(img: PeImage, rva: number, size: number): ParsedExp
       img.errors.push('exports: too many repeated entries');
       break;
     }
-    if (repeats.size > MAX_EXPORTS) {
-      img.errors.push(`exports: more than ${MAX_EXPORTS} names, the rest listed by ordinal only`);
-      break;
-    }
     const ordinal = (base + idx) >>> 0;
     seenOrdinals.add(ordinal);
     const e: PeExport = { name, ordinal, rva: addr };
@@ -117,15 +114,15 @@ export function parseExports(img: PeImage, rva: number, size: number): ParsedExp
       img.errors.push('exports: too many repeated ordinal-only entries');
       break;
     }
-    if (addressCounts.size > MAX_EXPORTS) {
-      img.errors.push(`exports: more than ${MAX_EXPORTS} ordinal-only entries, rest ignored`);
-      break;
-    }
     const e: PeExport = { ordinal, rva: addr };
     const fwd = readForwarder(addr);
     if (fwd !== undefined) e.forwarder = fwd;
     exports.push(e);
   }
-  if (capped) img.errors.push(`exports: more than ${MAX_EXPORT_ENTRIES} entries, rest ignored`);
+  if (capped) {
+    img.errors.push(`exports: more than ${MAX_EXPORT_ENTRIES} entries, rest ignored`);
+    // The table's own bound (the larger of its two in-file tables): how many it holds at most.
+    img.truncated.exports = Math.max(namesAvail, funcsAvail);
+  }
   return { exports, exportName, timestamp };
 }

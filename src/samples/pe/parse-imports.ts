@@ -42,7 +42,7 @@ function isValidDosFilename(s: string): boolean {
   return true;
 }
 
-/** Reads one thunk table (ILT or IAT) at `rva`: the raw entries up to a zero entry or `maxEntries`. */
+/** Reads one thunk table (ILT or IAT) at `rva`: the raw entries up to a zero entry or `maxEntries`, whichever comes first. */
 function readThunks(img: PeImage, rva: number, maxEntries: number): number[] | null {
   if (rva === 0) return null;
   const off = mapRva(img, rva);
@@ -69,10 +69,28 @@ function readThunks(img: PeImage, rva: number, maxEntries: number): number[] | n
   return out.length === 0 ? null : out;
 }
 
-/** Parses the import directory at `rva` into descriptors with their functions. */
+/** Thunks left in a table from entry `from` on (up to a zero entry or end of file): counted, not read, once MAX_IMPORTS is reached. */
+function countThunks(img: PeImage, rva: number, from: number): number {
+  const off = mapRva(img, rva);
+  if (off < 0) return 0;
+  const step = img.is64 ? 8 : 4;
+  let n = 0;
+  for (let p = off + from * step; p + step <= img.data.length; p += step) {
+    if (img.data.readUInt32LE(p) === 0 && (!img.is64 || img.data.readUInt32LE(p + 4) === 0)) break;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Parses the import directory at `rva` into descriptors with their functions. A name is
+ * read once per hint/name offset and shared: a hostile table can point 65,536 thunks at
+ * one 500-byte name, and must not cost 65,536 copies of it.
+ */
 export function parseImports(img: PeImage, rva: number): PeImport[] {
   const out: PeImport[] = [];
   const data = img.data;
+  const names = new Map<number, string | null>();
   let total = 0;
   let empty = 0;
   for (let i = 0; i < MAX_IMPORT_DESCRIPTORS; i++, rva += DESCRIPTOR_SIZE) {
@@ -87,11 +105,14 @@ export function parseImports(img: PeImage, rva: number): PeImport[] {
     const ft = data.readUInt32LE(off + 16);
     if (oft === 0 && nameRva === 0 && ft === 0 && data.readUInt32LE(off + 4) === 0 && data.readUInt32LE(off + 8) === 0) break;
     const remaining = MAX_IMPORTS - total;
-    if (remaining <= 0) {
-      img.errors.push(`imports: more than ${MAX_IMPORTS} functions, rest ignored`);
-      break;
+    // One entry past the cap tells a table that ends exactly at it from one that goes on.
+    const tableRva = readThunks(img, oft, 1) !== null ? oft : ft;
+    const table = readThunks(img, tableRva, remaining + 1);
+    let capped = false;
+    if (table !== null && table.length > remaining) {
+      table.length = remaining;
+      capped = true;
     }
-    const table = readThunks(img, oft, remaining) ?? readThunks(img, ft, remaining);
     const functions: PeImportFunction[] = [];
     let broken = false;
     if (table !== null) {
@@ -103,14 +124,25 @@ export function parseImports(img: PeImage, rva: number): PeImport[] {
         }
         const hintOff = mapRva(img, v);
         if (hintOff < 0 || hintOff + 2 > data.length) { broken = true; break; }
-        const name = readAsciiAt(data, hintOff + 2, MAX_IMPORT_NAME_LENGTH);
-        if (name === null) { broken = true; break; }
-        if (!isValidFunctionName(name)) continue; // pefile drops '*invalid*' names
+        let name = names.get(hintOff);
+        if (name === undefined) {
+          const read = readAsciiAt(data, hintOff + 2, MAX_IMPORT_NAME_LENGTH);
+          name = read !== null && isValidFunctionName(read) ? read : null;
+          if (read === null) { broken = true; break; }
+          names.set(hintOff, name);
+        }
+        if (name === null) continue; // pefile drops '*invalid*' names
         functions.push({ name, hint: data.readUInt16LE(hintOff) });
       }
     }
     if (broken) img.errors.push(`imports: descriptor ${i} has a thunk pointing past end of file`);
+    if (capped) {
+      img.errors.push(`imports: more than ${MAX_IMPORTS} functions, rest ignored`);
+      // Those of this descriptor are counted (cheap: no names read); later descriptors are not.
+      img.truncated.imports = total + functions.length + countThunks(img, tableRva, remaining);
+    }
     if (functions.length === 0) {
+      if (capped) break;
       if (++empty > MAX_EMPTY_DESCRIPTORS) {
         img.errors.push(`imports: too many descriptors without functions, stopped at ${i}`);
         break;
@@ -120,7 +152,10 @@ export function parseImports(img: PeImage, rva: number): PeImport[] {
     total += functions.length;
     let dll = readAsciiAtRva(img, nameRva, MAX_DLL_LENGTH) ?? '';
     if (!isValidDosFilename(dll)) dll = '*invalid*';
-    if (dll === '') continue;
+    if (dll === '') {
+      if (capped) break;
+      continue;
+    }
     const dllLower = dll.toLowerCase();
     for (const f of functions) {
       if (f.name === undefined && f.ordinal !== undefined) {
@@ -129,14 +164,20 @@ export function parseImports(img: PeImage, rva: number): PeImport[] {
       }
     }
     out.push({ dll, functions });
+    if (capped) break;
   }
   return out;
 }
 
-/** pefile's get_imphash(): md5 of 'dll.func' (lower case, .dll/.ocx/.sys dropped, ordinals as ord<n>) joined by ','; '' without imports. */
+/**
+ * pefile's get_imphash(): md5 of 'dll.func' (lower case, .dll/.ocx/.sys dropped, ordinals as ord<n>) joined by ','; '' without imports.
+ * Fed to the hash part by part, never joined: 65,536 imports of a 500-byte name would be a 33 MB string.
+ */
 export function computeImphash(imports: PeImport[]): string {
   if (imports.length === 0) return '';
-  const parts: string[] = [];
+  const hash = createHash('md5');
+  const lowered = new Map<string, string>();
+  let first = true;
   for (const imp of imports) {
     let lib = imp.dll.toLowerCase();
     const dot = lib.lastIndexOf('.');
@@ -147,8 +188,11 @@ export function computeImphash(imports: PeImport[]): string {
     for (const f of imp.functions) {
       const fn = f.name ?? lookupOrdinal(imp.dll.toLowerCase(), f.ordinal ?? 0, true) ?? '';
       if (fn === '') continue;
-      parts.push(lib + '.' + fn.toLowerCase());
+      let low = lowered.get(fn);
+      if (low === undefined) { low = fn.toLowerCase(); lowered.set(fn, low); }
+      hash.update((first ? '' : ',') + lib + '.' + low, 'latin1');
+      first = false;
     }
   }
-  return createHash('md5').update(parts.join(','), 'latin1').digest('hex');
+  return hash.digest('hex');
 }

@@ -13,7 +13,7 @@ import { computeImphash, parseImports } from './parse-imports.js';
 import { parseExports } from './parse-exports.js';
 import { parseResources } from './parse-resources.js';
 import { parseVersionInfo } from './parse-version-info.js';
-import { parseRich } from './parse-rich.js';
+import { MAX_RICH_ENTRIES, parseRich } from './parse-rich.js';
 import { parseDebug } from './parse-debug.js';
 import { collectAnomalies } from './anomalies.js';
 
@@ -48,7 +48,7 @@ function createFacts(): PeFacts {
     checksumValid: false, timestamp: formatUnixTime(0), timestampRaw: 0, otherTimestamps: [], sections: [],
     imports: [], imphash: '', exports: [], exportName: null, resources: [], versionInfo: null, rich: null,
     pdb: null, codeView: null, reproducible: false, dotnet: false,
-    authenticode: { present: false, offset: 0, size: 0 }, overlay: null, anomalies: [], errors: [],
+    authenticode: { present: false, offset: 0, size: 0 }, overlay: null, anomalies: [], errors: [], truncated: {},
   };
 }
 
@@ -85,6 +85,7 @@ function fillFacts(data: Buffer, pe: number, facts: PeFacts, now: Date): void {
   const img: PeImage = {
     data, is64: false, optionalOffset: pe + 4 + COFF_HEADER_SIZE, sizeOfOptionalHeader: 0, sectionAlignment: 0,
     fileAlignment: 0, sections: [], directories: [], errors: facts.errors, anomalies: new Set(), lastSection: null,
+    truncated: facts.truncated,
   };
   const coff = pe + 4;
   if (coff + COFF_HEADER_SIZE > data.length) {
@@ -108,7 +109,12 @@ function fillFacts(data: Buffer, pe: number, facts: PeFacts, now: Date): void {
   readSections(img, facts, numSections, symbolTable === 0 ? 0 : symbolTable + numSymbols * SYMBOL_SIZE);
   facts.checksumComputed = computePeChecksum(data, img.optionalOffset + 64);
   facts.checksumValid = facts.checksum === facts.checksumComputed;
-  facts.rich = parseRich(data, pe);
+  const rich = parseRich(data, pe);
+  facts.rich = rich?.rich ?? null;
+  if (rich !== null && rich.held > MAX_RICH_ENTRIES) {
+    facts.errors.push(`rich: ${rich.held} entries, only the first ${MAX_RICH_ENTRIES} read`);
+    facts.truncated.rich = rich.held;
+  }
   readDirectories(img, facts);
   facts.overlay = computeOverlay(img);
   collectAnomalies(img, facts, now);
@@ -168,6 +174,7 @@ function readSections(img: PeImage, facts: PeFacts, declared: number, stringTabl
   if (declared > MAX_SECTIONS) {
     img.anomalies.add('sections-capped');
     facts.errors.push(`sections: ${declared} declared, only the first ${MAX_SECTIONS} read`);
+    facts.truncated.sections = declared;
   }
   const count = Math.min(declared, MAX_SECTIONS);
   const raw: Array<{ virtualAddress: number; virtualSize: number; rawSize: number; rawOffset: number }> = [];
@@ -226,7 +233,7 @@ function readDirectories(img: PeImage, facts: PeFacts): void {
     facts.resources = r.resources;
     if (r.timestamp) facts.otherTimestamps.push({ source: 'resource', raw: r.timestamp, iso: formatUnixTime(r.timestamp) });
     const ver = r.resources.find((x) => x.type === RT_VERSION && x.offset >= 0);
-    if (ver !== undefined) facts.versionInfo = parseVersionInfo(img.data, ver.offset, ver.size);
+    if (ver !== undefined) facts.versionInfo = parseVersionInfo(img.data, ver.offset, ver.size, img);
   }
   const [secOff, secSize] = dir(DIR_SECURITY);
   if (secOff !== 0 && secSize !== 0) {

@@ -54,7 +54,11 @@ function walkDirectory(st: WalkState, rel: number, depth: number, path: [string,
   const count = data.readUInt16LE(off + 12) + data.readUInt16LE(off + 14);
   for (let i = 0; i < count; i++) {
     if (++st.entries > MAX_RESOURCE_ENTRIES) {
-      if (st.entries === MAX_RESOURCE_ENTRIES + 1) img.errors.push(`resources: more than ${MAX_RESOURCE_ENTRIES} entries, rest ignored`);
+      if (st.entries === MAX_RESOURCE_ENTRIES + 1) {
+        img.errors.push(`resources: more than ${MAX_RESOURCE_ENTRIES} entries, rest ignored`);
+        // The walk stops here, so the leaves past it are not counted: at least one more.
+        img.truncated.resources = st.out.length + 1;
+      }
       return;
     }
     const e = off + DIRECTORY_SIZE + i * ENTRY_SIZE;

@@ -2,7 +2,7 @@
 import type { PeRich } from './types.js';
 
 /** Most Rich entries decoded. */
-const MAX_RICH_ENTRIES = 1024;
+export const MAX_RICH_ENTRIES = 1024;
 const DANS = 0x536e6144; // 'DanS'
 /** pefile starts looking for 'Rich' at 0x80 (after the usual DOS stub); the DanS marker may sit from 0x40. */
 const RICH_SEARCH_START = 0x80;
@@ -13,8 +13,8 @@ function rotateLeft(v: number, n: number): number {
   return n === 0 ? v >>> 0 : ((v << n) | (v >>> (32 - n))) >>> 0;
 }
 
-/** Decodes the Rich header in `data[0, peOffset)`, or null when absent or malformed. */
-export function parseRich(data: Buffer, peOffset: number): PeRich | null {
+/** Decodes the Rich header in `data[0, peOffset)`, or null when absent or malformed; `held` counts the entries stored (more than MAX_RICH_ENTRIES means some were not decoded). */
+export function parseRich(data: Buffer, peOffset: number): { rich: PeRich; held: number } | null {
   const end = Math.min(peOffset, data.length);
   if (end <= RICH_SEARCH_START) return null;
   const richIndex = data.subarray(0, end).indexOf('Rich', RICH_SEARCH_START, 'latin1');
@@ -40,5 +40,6 @@ export function parseRich(data: Buffer, peOffset: number): PeRich | null {
     entries.push({ productId: compId >>> 16, build: compId & 0xffff, count });
     sum = (sum + rotateLeft(compId, count)) >>> 0;
   }
-  return { offset: dans, entries, checksum: key, checksumValid: sum === key };
+  const held = Math.floor((richIndex - dans - 16) / 8);
+  return { rich: { offset: dans, entries, checksum: key, checksumValid: sum === key }, held };
 }

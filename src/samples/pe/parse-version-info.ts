@@ -1,8 +1,9 @@
 /** VS_VERSIONINFO (an RT_VERSION resource) → PeVersionInfo. */
 import type { PeVersionInfo } from './types.js';
+import type { PeImage } from './pe-image.js';
 
 /** Most key/values kept from StringFileInfo. */
-const MAX_VERSION_STRINGS = 256;
+export const MAX_VERSION_STRINGS = 256;
 /** Longest key or value, in UTF-16 units. */
 const MAX_VERSION_STRING_CHARS = 0x1000;
 /** Nesting: VS_VERSIONINFO → StringFileInfo → StringTable → String. */
@@ -40,7 +41,10 @@ function formatVersion(ms: number, ls: number): string {
   return `${ms >>> 16}.${ms & 0xffff}.${ls >>> 16}.${ls & 0xffff}`;
 }
 
-function readStrings(buf: Buffer, base: number, p: number, limit: number, depth: number, out: PeVersionInfo): void {
+/** Key/values met (kept or not), so a cut list can say how many there were. */
+interface StringCount { found: number }
+
+function readStrings(buf: Buffer, base: number, p: number, limit: number, depth: number, out: PeVersionInfo, seen: StringCount): void {
   while (p < limit && depth < MAX_VERSION_DEPTH) {
     const b = readBlock(buf, base, p, limit);
     if (b === null) return;
@@ -50,11 +54,12 @@ function readStrings(buf: Buffer, base: number, p: number, limit: number, depth:
       let value = buf.toString('utf16le', b.valueOffset, b.valueOffset + 2 * chars);
       const nul = value.indexOf('\0');
       if (nul >= 0) value = value.slice(0, nul);
-      if (b.key !== '__proto__' && !Object.hasOwn(out.strings, b.key) && Object.keys(out.strings).length < MAX_VERSION_STRINGS) {
-        out.strings[b.key] = value;
+      if (b.key !== '__proto__' && !Object.hasOwn(out.strings, b.key)) {
+        seen.found++;
+        if (seen.found <= MAX_VERSION_STRINGS) out.strings[b.key] = value;
       }
     } else if (depth === 0 ? b.key === 'StringFileInfo' : true) {
-      readStrings(buf, base, b.valueOffset, b.end, depth + 1, out);
+      readStrings(buf, base, b.valueOffset, b.end, depth + 1, out, seen);
     }
     const next = align4(base, b.end);
     if (next <= p) return;
@@ -62,8 +67,10 @@ function readStrings(buf: Buffer, base: number, p: number, limit: number, depth:
   }
 }
 
-/** Parses VS_VERSIONINFO from `buf[start, start+size)`; null when it is not one. */
-export function parseVersionInfo(buf: Buffer, start: number, size: number): PeVersionInfo | null {
+/** Parses VS_VERSIONINFO from `buf[start, start+size)`; null when it is not one. Past MAX_VERSION_STRINGS keys, `cut` hears how many there were. */
+export function parseVersionInfo(
+  buf: Buffer, start: number, size: number, cut?: Pick<PeImage, 'errors' | 'truncated'>,
+): PeVersionInfo | null {
   const limit = Math.min(buf.length, start + size);
   const root = readBlock(buf, start, start, limit);
   if (root === null || root.key !== 'VS_VERSION_INFO') return null;
@@ -77,6 +84,11 @@ export function parseVersionInfo(buf: Buffer, start: number, size: number): PeVe
     }
     children = align4(start, v + root.valueLength);
   }
-  readStrings(buf, start, children, root.end, 0, out);
+  const seen: StringCount = { found: 0 };
+  readStrings(buf, start, children, root.end, 0, out, seen);
+  if (seen.found > MAX_VERSION_STRINGS && cut !== undefined) {
+    cut.errors.push(`versionInfo: ${seen.found} strings, only the first ${MAX_VERSION_STRINGS} kept`);
+    cut.truncated.versionInfo = seen.found;
+  }
   return out;
 }

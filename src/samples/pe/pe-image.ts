@@ -3,6 +3,7 @@
  * mapping done as pefile does (section alignment/file alignment rounding,
  * the "next section" cut, and RVAs outside every section taken as offsets).
  */
+import type { PeListName } from './types.js';
 
 /** pefile's FILE_ALIGNMENT_HARDCODED_VALUE: PointerToRawData is rounded down to 0x200 when FileAlignment ≥ it. */
 const FILE_ALIGNMENT_HARDCODED = 0x200;
@@ -38,6 +39,8 @@ export interface PeImage {
   directories: Array<[number, number]>;
   errors: string[];
   anomalies: Set<string>;
+  /** PeFacts.truncated, filled by the directory readers when a list passes its limit. */
+  truncated: Partial<Record<PeListName, number>>;
   /** Cache of the last section found by mapRva (pefile does the same). */
   lastSection: SectionSpan | null;
 }

@@ -126,6 +126,15 @@ export interface PeTimestamp {
   iso: string;
 }
 
+/**
+ * The lists in PeFacts that may be cut short, each a key of PeFacts.truncated:
+ * 'sections', 'imports' (counted in functions, all DLLs together), 'exports',
+ * 'resources', 'versionInfo' (StringFileInfo key/values), 'rich' (Rich entries),
+ * 'otherTimestamps', 'anomalies', 'errors'.
+ */
+export type PeListName =
+  | 'sections' | 'imports' | 'exports' | 'resources' | 'versionInfo' | 'rich' | 'otherTimestamps' | 'anomalies' | 'errors';
+
 /** Everything parsePe could read. */
 export interface PeFacts {
   /** 'i386', 'amd64', 'arm64', 'arm', 'armnt', 'ia64', … else '0x…' hex of the raw value. */
@@ -174,11 +183,11 @@ export interface PeFacts {
   otherTimestamps: PeTimestamp[];
   /** Section table, in stored order (at most MAX_SECTIONS). */
   sections: PeSection[];
-  /** Import descriptors with at least one function, as pefile lists them. */
+  /** Import descriptors with at least one function, as pefile lists them (at most MAX_IMPORTS functions in all). */
   imports: PeImport[];
   /** pefile's get_imphash(): md5 of 'dll.func' pairs; '' without imports. */
   imphash: string;
-  /** Exports in pefile's order (named first, then ordinal-only). */
+  /** Exports in pefile's order (named first, then ordinal-only): every entry the table holds inside the file, with no 8192-name cap. */
   exports: PeExport[];
   /** The export directory's own DLL name, null without one. */
   exportName: string | null;
@@ -223,4 +232,13 @@ export interface PeFacts {
   anomalies: string[];
   /** What could not be read, e.g. 'imports: descriptor 3 points past end of file'. */
   errors: string[];
+  /**
+   * Lists cut short, so nothing is dropped in silence: list name → how many entries the
+   * file held (as far as the reader counted; `errors` says when it stopped counting),
+   * while the list keeps only its first ones. A list is cut when it passes its reader's
+   * named limit (MAX_IMPORTS, MAX_EXPORT_ENTRIES, …) or, by boundPeFacts, when the facts
+   * would serialise past their size cap (the longest lists are cut first). `imphash` is
+   * always computed over every import read, before any cut. Empty when nothing was cut.
+   */
+  truncated: Partial<Record<PeListName, number>>;
 }

@@ -1,8 +1,10 @@
 /**
- * Export tables at pefile's limits, written by the project's PE writer: more than
- * 8192 names (pefile lists the rest by ordinal only) and one address repeated by
- * ordinal only more than 120 times (pefile stops). Exact parsePe results always;
- * the same files, and the writer's full fixtures, checked against pefile when it is installed.
+ * Export tables past pefile's limits, written by the project's PE writer: 20,000 names
+ * (pefile's default 8192-name cap lists the rest by ordinal only; parsePe reads a
+ * well-formed table whole, bounded by the bytes that hold it) and one address repeated by
+ * ordinal only more than 120 times (a corrupt table: pefile and parsePe stop). Exact
+ * parsePe results always; the same files, and the writer's full fixtures, checked against
+ * pefile (its export cap raised, see ORACLE_MAX_EXPORTS) when it is installed.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,12 +17,11 @@ import { writePe, type PeSpec } from '../testing/pe-writer.js';
 import { buildFullSpec } from '../testing/fixtures.js';
 import { checkPefile, diffOracleFacts, projectPeFacts, runPefileOracle } from './pefile-oracle.js';
 
-const NAMED = 9000;
-const CAP = 8192;
+const NAMED = 20_000;
 const REPEATED = 200;
 const DLL = 0x2000;
 
-/** 9000 named exports followed by 3 ordinal-only ones. */
+/** 20,000 named exports followed by 3 ordinal-only ones. */
 const MANY_NAMES: PeSpec = {
   characteristics: 0x2102,
   exports: {
@@ -52,13 +53,28 @@ function parse(spec: PeSpec): PeFacts {
   return f;
 }
 
-test('exports: past 8192 names the rest are listed by ordinal only, as pefile does', () => {
+test('exports: 20,000 names are all listed, then the ordinal-only ones (no 8192 cap)', () => {
   const f = parse(MANY_NAMES);
   assert.equal(f.exports.length, NAMED + 3);
-  assert.deepEqual(f.exports.slice(CAP - 1, CAP + 1).map((e) => [e.name ?? null, e.ordinal]), [['F08191', CAP], [null, CAP + 1]]);
-  assert.equal(f.exports.filter((e) => e.name !== undefined).length, CAP);
-  assert.deepEqual(f.exports.slice(CAP).map((e) => e.ordinal), Array.from({ length: NAMED + 3 - CAP }, (_, i) => CAP + 1 + i));
-  assert.deepEqual(f.errors, ['exports: more than 8192 names, the rest listed by ordinal only']);
+  // Independent of parsePe: the writer puts name i at ordinal i + 1, then three ordinal-only functions.
+  assert.deepEqual(f.exports.slice(0, NAMED).map((e) => [e.name, e.ordinal]),
+    Array.from({ length: NAMED }, (_, i) => [`F${String(i).padStart(5, '0')}`, i + 1]));
+  assert.deepEqual(f.exports.slice(NAMED).map((e) => [e.name ?? null, e.ordinal]), [[null, NAMED + 1], [null, NAMED + 2], [null, NAMED + 3]]);
+  assert.deepEqual(f.errors, []);
+  assert.deepEqual(f.truncated, {});
+});
+
+test('exports: a table claiming more names than the file holds lists what is there and says so', () => {
+  const { data, layout } = writePe(MANY_NAMES);
+  const [edataOff] = layout.sections['.edata']!;
+  data.writeUInt32LE(0x7fffffff, edataOff + 24); // NumberOfNames
+  const f = parsePe(data);
+  assert.ok(f !== null);
+  // Past the 20,000 real names the "names" are the ordinal table's bytes: the first bad entry ends the named list.
+  assert.deepEqual(f.errors.slice(0, 1), ['exports: tables point past end of file']);
+  assert.equal(f.errors.length, 2);
+  assert.match(f.errors[1]!, /^exports: name 20000 /);
+  assert.deepEqual(f.exports.map((e) => e.name ?? null), [...parse(MANY_NAMES).exports.map((e) => e.name ?? null)]);
 });
 
 test('exports: an address repeated by ordinal only more than 120 times ends the list, as pefile does', () => {

@@ -3,7 +3,11 @@
 from each PE file named on the command line, for mingw-oracle.test.ts to compare
 parsePe() against. Run with /usr/bin/python3 (the interpreter python3-pefile is for).
 
-Usage: /usr/bin/python3 pefile-oracle.py FILE...
+Usage: /usr/bin/python3 pefile-oracle.py [--max-exports N] FILE...
+
+--max-exports raises pefile's max_symbol_exports (MAX_SYMBOL_EXPORT_COUNT, 8192): pefile
+lists names past it by ordinal only, which parsePe (bounding the table by the bytes that
+hold it) does not; raised, pefile reads a large well-formed table whole.
 
 Output: {"pefile": VERSION, "resourceTypes": {id: "RT_…"}, "files": {FILE: facts | {"error": …}}}
 Per file: machine, timestamp, imphash, checksum, checksumComputed, overlayOffset,
@@ -149,8 +153,8 @@ def read_rich(pe):
     return [[v[i] >> 16, v[i] & 0xffff, v[i + 1]] for i in range(0, len(v) - 1, 2)]
 
 
-def read_file(path):
-    pe = pefile.PE(path)
+def read_file(path, max_exports):
+    pe = pefile.PE(path, max_symbol_exports=max_exports)
     exports, export_name = read_exports(pe)
     return {
         'machine': pe.FILE_HEADER.Machine,
@@ -178,9 +182,14 @@ def main():
         'resourceTypes': {str(k): v for k, v in pefile.RESOURCE_TYPE.items() if isinstance(k, int)},
         'files': {},
     }
-    for path in sys.argv[1:]:
+    args = sys.argv[1:]
+    max_exports = pefile.MAX_SYMBOL_EXPORT_COUNT
+    if args[:1] == ['--max-exports']:
+        max_exports = int(args[1])
+        args = args[2:]
+    for path in args:
         try:
-            out['files'][path] = read_file(path)
+            out['files'][path] = read_file(path, max_exports)
         except Exception as e:  # an oracle failure is reported per file, not fatal to the rest
             out['files'][path] = {'error': '%s: %s' % (type(e).__name__, e)}
     json.dump(out, sys.stdout, sort_keys=True)

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PeFacts } from '../types.js';
+import { MAX_EXPORT_ENTRIES } from '../parse-exports.js';
 
 /** The interpreter Debian's python3-pefile is installed for (a pyenv python3 on PATH has no pefile). */
 export const DEBIAN_PYTHON = '/usr/bin/python3';
@@ -64,9 +65,17 @@ export function checkPefile(): string | null {
   return r.status === 0 ? null : `python3-pefile is absent (${DEBIAN_PYTHON} cannot import pefile); apt-get install python3-pefile`;
 }
 
+/**
+ * pefile's max_symbol_exports as the oracle runs it: raised from pefile's 8192 to parsePe's
+ * own ceiling, because past 8192 pefile lists names by ordinal only (it "assumes corrupt")
+ * while parsePe reads a well-formed table whole. With the cap raised, pefile still reads
+ * every export independently of parsePe.
+ */
+export const ORACLE_MAX_EXPORTS = MAX_EXPORT_ENTRIES;
+
 /** Runs pefile over `paths` in one Python process; throws when the script itself fails. */
 export function runPefileOracle(paths: string[]): OracleReport {
-  const r = spawnSync(DEBIAN_PYTHON, [SCRIPT, ...paths], {
+  const r = spawnSync(DEBIAN_PYTHON, [SCRIPT, '--max-exports', String(ORACLE_MAX_EXPORTS), ...paths], {
     encoding: 'utf8', maxBuffer: MAX_ORACLE_OUTPUT, timeout: MAX_ORACLE_MS,
   });
   if (r.status !== 0) throw new Error(`pefile-oracle.py failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);

@@ -44,6 +44,8 @@ export interface PeSpec {
   imageBase?: bigint;
   sections?: SectionSpec[];
   imports?: Array<{ dll: string; functions: Array<string | number> }>;
+  /** Write each distinct import name once, every thunk naming it pointing at that one copy (as a hostile table may). */
+  shareImportNames?: boolean;
   exports?: { dllName: string; base?: number; timestamp?: number; functions: Array<{ name?: string; rva?: number; forwarder?: string }> };
   resources?: ResourceSpec[];
   versionInfo?: VersionInfoSpec;
@@ -117,16 +119,20 @@ function buildRich(dos: Buffer, spec: NonNullable<PeSpec['rich']>): Buffer {
   return out;
 }
 
-function buildImports(spec: NonNullable<PeSpec['imports']>, is64: boolean): Builder {
+function buildImports(spec: NonNullable<PeSpec['imports']>, is64: boolean, share: boolean): Builder {
   return (rva) => {
     const ptr = is64 ? 8 : 4;
     const descSize = 20 * (spec.length + 1);
     const thunkBytes = spec.reduce((n, d) => n + ptr * (d.functions.length + 1), 0);
     let p = descSize + 2 * thunkBytes; // ILTs then IATs
     const strings: Array<[number, Buffer]> = [];
+    const written = new Map<string, number>();
     const hintName = spec.map((d) => d.functions.map((f) => {
       if (typeof f === 'number') return -1;
+      const shared = share ? written.get(f) : undefined;
+      if (shared !== undefined) return shared;
       const at = p;
+      written.set(f, at);
       const b = Buffer.alloc(align(2 + f.length + 1, 2));
       b.write(f, 2, 'latin1');
       strings.push([at, b]);
@@ -237,7 +243,7 @@ export function writePe(spec: PeSpec = {}): { data: Buffer; layout: PeLayout } {
     name: s.name, characteristics: s.characteristics ?? SCN_CODE, virtualSize: s.virtualSize, build: () => s.data,
   }));
   const codeRva = SECTION_ALIGNMENT;
-  if (spec.imports) planned.push({ name: '.idata', characteristics: 0xc0000040, build: buildImports(spec.imports, is64), dir: { index: 1, offset: 0, size: () => 20 * (spec.imports!.length + 1) } });
+  if (spec.imports) planned.push({ name: '.idata', characteristics: 0xc0000040, build: buildImports(spec.imports, is64, spec.shareImportNames ?? false), dir: { index: 1, offset: 0, size: () => 20 * (spec.imports!.length + 1) } });
   if (spec.exports) planned.push({ name: '.edata', characteristics: SCN_RDATA, build: buildExports(spec.exports, codeRva), dir: { index: 0, offset: 0, size: (b) => b.length } });
   const resources = [...(spec.resources ?? [])];
   if (spec.versionInfo) resources.push({ type: 16, name: 1, lang: 1033, data: buildVersionInfo(spec.versionInfo) });
