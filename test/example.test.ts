@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sightline, tempCase, jsonLines } from './cli.js';
 
 const EX = 'examples/nettraveler';
@@ -69,15 +71,22 @@ test('the example case: import, hunt, hunt again, list', () => {
   }
 });
 
-test('unreadable inputs are reported, the rest still hunted (text that is no log is scanned as a file); exit 2', () => {
+test('unreadable inputs are reported, the rest still hunted (text that is no log is read for values and scanned as a file); exit 2', () => {
   const c = tempCase();
   try {
     sightline(['--db', c.db, 'intel', 'import', '--campaign', 'NT', `${EX}/intel/nettraveler-c2.txt`]);
-    const r = sightline(['--db', c.db, 'hunt', '--json', 'README.md', `${EX}/evidence/dns.log`, 'no/such/file.log']);
+    const notes = join(c.dir, 'notes.txt');
+    writeFileSync(notes, 'Incident notes, 3 May 2013\nThe desktop at 10.1.2.3 reached www.info-spb.com/files/a.php and mail.vipmailru.com twice.\nnetmgr.exe found in %TEMP%.\n');
+    const r = sightline(['--db', c.db, 'hunt', '--json', notes, `${EX}/evidence/dns.log`, 'no/such/file.log']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^hunted 2 of 2 file\(s\) \(1 files, 1 zeek-dns\) for 8 indicator\(s\): 3 sighting\(s\) stored, 1 new sample\(s\); 1 record\(s\) or file\(s\) skipped$/m);
+    assert.match(r.stderr, /^hunted 2 of 2 file\(s\) \(1 text, 1 zeek-dns\) for 8 indicator\(s\): 4 sighting\(s\) stored, 1 new sample\(s\); 1 record\(s\) or file\(s\) skipped$/m);
     assert.match(r.stderr, /^no\/such\/file\.log: cannot read: ENOENT$/m);
-    assert.equal(jsonLines(r.stdout).length, 3);
+    assert.match(r.stderr, /notes\.txt: no log format recognised; read as text for domains, addresses, URLs, e-mail addresses and hashes, and scanned as a file$/m);
+    const got = jsonLines(r.stdout) as Array<{ matched: string; field: string; evidence: { format: string; line?: number } }>;
+    assert.deepEqual(got.filter((s) => s.evidence.format === 'text').map((s) => [s.evidence.line, s.field, s.matched]), [
+      [2, 'text.domain', 'mail.vipmailru.com'],
+    ]);
+    assert.equal(got.length, 4);
     const hostile = sightline(['--db', c.db, 'hunt', 'no/such/\x1b[31mred.log']);
     assert.match(hostile.stderr, /^no\/such\/\\x1b\[31mred\.log: cannot read: ENOENT$/m, 'control bytes in paths never reach the terminal raw');
     assert.ok(!hostile.stderr.includes('\x1b'));

@@ -48,7 +48,7 @@ test('files and archive members are scanned: YARA, hashes, file names; samples a
       ['file.sha256', 'sha256', sha256(other), `${rel}/notes.txt`, 'files', null],
       ['yara', 'yara', 'NT_Example_Marker', `${rel}/sent.zip`, 'files', 'docs/update.exe'],
     ]);
-    assert.match(r.stderr, /hunted 3 of 3 file\(s\) \(3 files\) for 3 indicator\(s\): 4 sighting\(s\) stored, 3 new sample\(s\)/);
+    assert.match(r.stderr, /hunted 3 of 3 file\(s\) \(2 files, 1 text\) for 3 indicator\(s\): 4 sighting\(s\) stored, 3 new sample\(s\)/);
     const yaraHit = (jsonLines(r.stdout)[1] as { yara: unknown }).yara;
     assert.deepEqual(yaraHit, {
       namespace: 'nettraveler-example.yar', tags: ['nettraveler', 'example'],

@@ -262,7 +262,8 @@ async function huntOne(
     result.sightings += out.sightings;
     result.alreadyKnown += out.alreadyKnown;
     result.samples += out.samples;
-    for (const p of passes) result.formats[p.format] = (result.formats[p.format] ?? 0) + 1;
+    // A file counts once, under the format it was first read as (a text file is also scanned as a file).
+    result.formats[passes[0]!.format] = (result.formats[passes[0]!.format] ?? 0) + 1;
     if (out.status === 'known' && out.path !== f.path) {
       result.copies++;
       opts.onNotice?.(`${f.path}: same content (sha256 ${sha256.slice(0, 12)}…) as ${out.path}, already in the case; ` +

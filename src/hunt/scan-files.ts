@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import {
-  analyzeFile, expandArchive, fileObservations, readRegularFile, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type YaraScanner,
+  analyzeFile, expandArchive, fileObservations, readRegularFile, DEFAULT_ARCHIVE_LIMITS, FactsBudget, type ArchiveLimits, type YaraScanner,
 } from '../samples/index.js';
 import type { SampleInput } from '../store/store.js';
 import { matchObservation, type RawSighting } from './match.js';
@@ -36,8 +36,11 @@ export interface FileScanResult {
 /** Scans one file's bytes (and its archive members). */
 export function scanFile(path: string, data: Buffer, ctx: FileScanContext): FileScanResult {
   const ids: number[] = [];
+  const limits = ctx.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  // The facts a file and all its members add together are bounded: a tiny zip must not grow the case by gigabytes.
+  const budget = new FactsBudget(limits.maxFactsBytes, path, ctx.report);
   const one = (bytes: Buffer, inside: string | undefined): { sha256: string; type: string } => {
-    const facts = analyzeFile(bytes);
+    const facts = analyzeFile(bytes, { budget, ...(inside !== undefined ? { inside } : {}) });
     ctx.addSample({
       sha256: facts.sha256, md5: facts.md5, sha1: facts.sha1, size: facts.size, type: facts.type,
       path: inside === undefined ? path : `${path}!${inside}`, facts: facts.pe,
@@ -62,7 +65,7 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
   const top = one(data, undefined);
   let samples = 1;
   if (ARCHIVE_TYPES.has(top.type)) {
-    for (const member of expandArchive(data, path, ctx.limits ?? DEFAULT_ARCHIVE_LIMITS, ctx.report)) {
+    for (const member of expandArchive(data, path, limits, ctx.report)) {
       one(member.data, member.inside);
       samples++;
     }

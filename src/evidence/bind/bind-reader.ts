@@ -19,7 +19,7 @@
  */
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import {
-  BaseLineReader, canonicalAddr, civilToMs, currentUtcYear, hasControlBytes, looksLikeIp, makeObservation, monthNumber,
+  BaseLineReader, canonicalAddr, civilToMs, hasControlBytes, looksLikeIp, makeObservation, monthNumber,
   parseIsoMs, parseSyslogTime, syslogClock, type LineReaderOptions, type ObservationSink,
 } from '../line-reader.js';
 

@@ -27,7 +27,7 @@
  */
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import {
-  BaseLineReader, canonicalAddr, currentUtcYear, emitDnsAnswer, hasControlBytes, looksLikeIp, makeObservation,
+  BaseLineReader, canonicalAddr, emitDnsAnswer, hasControlBytes, looksLikeIp, makeObservation,
   parseIsoMs, parseSyslogTime, syslogClock, type LineReaderOptions, type ObservationSink,
 } from '../line-reader.js';
 
