@@ -31,46 +31,89 @@ export function startWorker(url: URL, workerData: unknown): Worker {
  */
 const TASKS_PER_WORKER = 2;
 
+/** Most workers started to replace dead ones over a pool's life: a worker that dies at start-up must not loop forever. */
+const MAX_REPLACEMENTS = 16;
+
+/**
+ * A pool of worker threads. A worker that dies (out of memory, an uncaught
+ * error, process.exit in a binding) fails the tasks it held with an error
+ * saying so, and is replaced by a new one that gets every broadcast again;
+ * the other tasks go on.
+ */
 export class WorkerPool<T, R> {
   private readonly workers: Worker[] = [];
   private readonly queue: { id: number; task: T }[] = [];
   private readonly pending = new Map<number, Pending>();
   /** Task ids each worker holds. */
   private readonly held = new Map<Worker, Set<number>>();
+  /** Every broadcast so far, replayed to a replacement worker. */
+  private readonly broadcasts: unknown[] = [];
   private nextId = 1;
+  private replacements = 0;
+  private closing = false;
 
-  constructor(url: URL, size: number, workerData: unknown) {
-    for (let i = 0; i < size; i++) {
-      const w = startWorker(url, workerData);
-      const held = new Set<number>();
-      this.held.set(w, held);
-      w.on('message', (m: { id: number; result?: R; error?: string }) => {
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        held.delete(m.id);
-        this.pump();
-        if (!p) return;
-        if (m.error !== undefined) p.reject(new Error(m.error));
-        else p.resolve(m.result);
-      });
-      w.on('error', (e) => {
-        // A worker that dies fails the tasks it held.
-        for (const id of held) {
-          this.pending.get(id)?.reject(e);
-          this.pending.delete(id);
+  constructor(private readonly url: URL, size: number, private readonly workerData: unknown) {
+    for (let i = 0; i < size; i++) this.workers.push(this.start());
+  }
+
+  /** Workers alive now (tests). */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private start(): Worker {
+    const w = startWorker(this.url, this.workerData);
+    const held = new Set<number>();
+    this.held.set(w, held);
+    w.on('message', (m: { id: number; result?: R; error?: string }) => {
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      held.delete(m.id);
+      this.pump();
+      if (!p) return;
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    let died = false;
+    const die = (reason: string) => {
+      if (died || this.closing) return;
+      died = true;
+      for (const id of held) {
+        this.pending.get(id)?.reject(new Error(`worker thread died (${reason})`));
+        this.pending.delete(id);
+      }
+      held.clear();
+      this.held.delete(w);
+      const i = this.workers.indexOf(w);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (this.replacements < MAX_REPLACEMENTS) {
+        this.replacements++;
+        const fresh = this.start();
+        for (const b of this.broadcasts) fresh.postMessage(b);
+        this.workers.push(fresh);
+      }
+      if (this.workers.length === 0) {
+        // No worker left to run what is queued: fail it rather than hang.
+        for (const job of this.queue.splice(0)) {
+          this.pending.get(job.id)?.reject(new Error(`no worker thread left (${reason})`));
+          this.pending.delete(job.id);
         }
-        held.clear();
-      });
-      this.workers.push(w);
-    }
+      }
+      this.pump();
+    };
+    w.on('error', (e) => die(e instanceof Error ? e.message : String(e)));
+    w.on('exit', (code) => die(`exit code ${code}`));
+    return w;
   }
 
   /** Sends a message to every worker ahead of any task queued after it (e.g. the index). */
   broadcast(message: unknown): void {
+    this.broadcasts.push(message);
     for (const w of this.workers) w.postMessage(message);
   }
 
   run(task: T): Promise<R> {
+    if (this.workers.length === 0) return Promise.reject(new Error('no worker thread left'));
     const id = this.nextId++;
     const p = new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -97,6 +140,7 @@ export class WorkerPool<T, R> {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

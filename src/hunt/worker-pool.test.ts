@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkerPool } from './worker-pool.js';
+
+test('a worker that dies fails only the task it held, is replaced, and the replacement gets every broadcast', async () => {
+  const pool = new WorkerPool<number | string, number>(new URL('./testing/dying-worker.mjs', import.meta.url), 2, {});
+  try {
+    pool.broadcast({ factor: 3 });
+    const shape = async (runs: Promise<number>[]) =>
+      (await Promise.allSettled(runs)).map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message));
+    // Each worker holds up to two tasks: a dead worker fails what it held.
+    assert.deepEqual(await shape([pool.run(1), pool.run('exit'), pool.run(2)]), [3, 'worker thread died (exit code 3)', 6]);
+    assert.deepEqual(await shape([pool.run('throw'), pool.run(4), pool.run(5), pool.run(6)]), ['worker thread died (boom in a binding)', 12, 15, 18]);
+    assert.equal(pool.size, 2);
+    assert.equal(await pool.run(7), 21, 'the replacements were told the factor');
+  } finally {
+    await pool.close();
+  }
+});
