@@ -22,11 +22,16 @@ const ex = 'examples/nettraveler';
 // Evidence written by the project's own builders (no binary is committed):
 // a packet capture, and a folder of samples with a zip encrypted the way
 // analysts exchange them (password "infected").
+// The builders are test code, left out of dist/ (tsconfig.build.json): they
+// are loaded from src/ through tsx, a development dependency that `npm ci`
+// installs.
 async function writeGeneratedEvidence(dir) {
-  const pb = await import('../dist/evidence/pcap/testing/packet-builder.js');
-  const { writePcap } = await import('../dist/evidence/pcap/testing/capture-writer.js');
-  const { writePe } = await import('../dist/samples/pe/testing/pe-writer.js');
-  const { buildZip } = await import('../dist/samples/testing/zip-writer.js');
+  const { tsImport } = await import('tsx/esm/api');
+  const load = (path) => tsImport(`../src/${path}`, import.meta.url);
+  const pb = await load('evidence/pcap/testing/packet-builder.ts');
+  const { writePcap } = await load('evidence/pcap/testing/capture-writer.ts');
+  const { writePe } = await load('samples/pe/testing/pe-writer.ts');
+  const { buildZip } = await load('samples/testing/zip-writer.ts');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'samples'), { recursive: true });
   const t0 = Date.UTC(2013, 4, 6, 2, 11, 0); // capture timestamps in ms
