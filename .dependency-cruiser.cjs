@@ -1,5 +1,5 @@
 /**
- * The import arrows of DESIGN.md, enforced in `npm test`:
+ * The import arrows of docs/design.md, enforced in `npm test`:
  *   core ← intel, evidence, samples, matching ← store ← hunt, enrich ← analytics ← report ← server, cli
  * A folder imports only from folders left of it (and itself); intel, evidence,
  * samples and matching never import each other; server/ and cli/ use only
@@ -21,7 +21,7 @@ const ALL = [...Object.keys(LAYERS), 'server', 'cli'];
 
 const forbidden = Object.entries(LAYERS).map(([layer, allowed]) => ({
   name: `layer-${layer}`,
-  comment: `src/${layer}/ may import only from ${allowed.length ? allowed.map((a) => `src/${a}/`).join(', ') : 'nothing else in src/'} (DESIGN.md, Layout)`,
+  comment: `src/${layer}/ may import only from ${allowed.length ? allowed.map((a) => `src/${a}/`).join(', ') : 'nothing else in src/'} (docs/design.md, Layout)`,
   severity: 'error',
   from: { path: `^src/${layer}/` },
   to: {
@@ -32,7 +32,7 @@ const forbidden = Object.entries(LAYERS).map(([layer, allowed]) => ({
 for (const front of ['server', 'cli']) {
   forbidden.push({
     name: `layer-${front}`,
-    comment: `src/${front}/ uses only the public API in src/index.ts (DESIGN.md, Layout)`,
+    comment: `src/${front}/ uses only the public API in src/index.ts (docs/design.md, Layout)`,
     severity: 'error',
     from: { path: `^src/${front}/` },
     to: { path: `^src/(${ALL.filter((l) => l !== front).join('|')})/` },

@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's recommended rules. The import arrows of DESIGN.md
+// Lint: typescript-eslint's recommended rules. The import arrows of docs/design.md
 // are checked by dependency-cruiser (.dependency-cruiser.cjs), also in `npm test`.
 import tseslint from 'typescript-eslint';
 

@@ -1,7 +1,7 @@
 /** Output helpers shared by the commands: JSON lines, text tables, diagnostics, exit status. */
 import { formatDiagnostic, type Diagnostic } from '../index.js';
 
-/** Exit statuses of DESIGN.md. */
+/** Exit statuses of docs/design.md. */
 export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;
 export const EXIT_SKIPPED = 2;

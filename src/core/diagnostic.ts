@@ -1,6 +1,6 @@
 /**
  * A bad record or unreadable input: reported as `path:line: reason`, never
- * fatal to the rest (DESIGN.md, "Habits").
+ * fatal to the rest (docs/design.md, "Habits").
  */
 
 /** Stable codes, so scripts can tell kinds of trouble apart. */

@@ -1,9 +1,9 @@
 /**
- * Sightline's concepts as types (DESIGN.md, "The concepts"). Every layer
+ * Sightline's concepts as types (docs/design.md, "The concepts"). Every layer
  * speaks these; nothing here does I/O.
  */
 
-/** The indicator types of DESIGN.md. A `yara` indicator's value is the rule's name. */
+/** The indicator types of docs/design.md. A `yara` indicator's value is the rule's name. */
 export const INDICATOR_TYPES = [
   'domain', 'ipv4', 'ipv6', 'cidr', 'url', 'md5', 'sha1', 'sha256', 'filename', 'email', 'yara',
 ] as const;
@@ -90,7 +90,7 @@ export interface SightingEvidence {
   inside?: string;
 }
 
-/** An indicator matched by an observation (DESIGN.md, sighting line). */
+/** An indicator matched by an observation (docs/design.md, sighting line). */
 export interface Sighting {
   indicator: { type: IndicatorType; value: string; campaigns: string[] };
   matched: string;

@@ -1,5 +1,5 @@
 /**
- * Normalisation of indicator and observed values (DESIGN.md, "Matching
+ * Normalisation of indicator and observed values (docs/design.md, "Matching
  * semantics"). Intel import and matching both call these, so a value
  * normalised on import and the same value seen in evidence compare equal.
  * Pure functions; no I/O.

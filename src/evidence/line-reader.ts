@@ -399,3 +399,13 @@ export function collectingSink(): ObservationSink & { observations: Observation[
   const diagnostics: Diagnostic[] = [];
   return { observations, diagnostics, observe: (o) => { observations.push(o); }, diagnostic: (d) => { diagnostics.push(d); } };
 }
+
+/**
+ * A JSON.parse failure as a short reason, its attacker-controlled part
+ * quoted. Node 22 appends "(line 1 column N)" to V8's message; it is
+ * dropped so the reason reads the same on every supported Node.
+ */
+export function describeJsonError(e: unknown): string {
+  const message = String((e as Error)?.message ?? e).replace(/ \(line \d+ column \d+\)$/, '');
+  return `broken JSON: ${quoteForDiagnostic(message, 120)}`;
+}

@@ -1,6 +1,6 @@
 /**
  * The indicator index a hunt builds once from a case's indicators and looks
- * every observation up in (DESIGN.md, "Matching semantics"). All of it lives
+ * every observation up in (docs/design.md, "Matching semantics"). All of it lives
  * in SharedArrayBuffers: `toShared()` hands worker threads the same memory,
  * `fromShared()` wraps it again without copying or rebuilding.
  *

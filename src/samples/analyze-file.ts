@@ -9,7 +9,7 @@ import { hashBytes } from './hash-bytes.js';
 import { boundPeFacts, computeFactsCap, parsePe } from './pe/index.js';
 import type { PeFacts } from './pe/types.js';
 
-/** An analysed file (DESIGN.md's sample line, less paths, campaigns and YARA hits). */
+/** An analysed file (docs/design.md's sample line, less paths, campaigns and YARA hits). */
 export interface SampleFacts {
   md5: string;
   sha1: string;

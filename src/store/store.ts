@@ -100,7 +100,7 @@ export interface SampleInput {
   facts: unknown;
 }
 
-/** A sample as `samples --json` prints it (DESIGN.md, sample line). */
+/** A sample as `samples --json` prints it (docs/design.md, sample line). */
 export interface SampleRecord {
   sha256: string;
   md5: string;

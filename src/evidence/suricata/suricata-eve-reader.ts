@@ -4,8 +4,7 @@
  * flow/netflow, alert (with its http/tls/dns sub-objects). Other event types
  * (stats…) are read and yield nothing.
  */
-import { BaseLineReader, canonicalAddr, emitDnsAnswer, isAbsoluteHttpUrl, makeObservation, parseIsoMs, splitHost, type ObservationSink } from '../line-reader.js';
-import { quoteForDiagnostic } from '../../core/diagnostic.js';
+import { BaseLineReader, describeJsonError, canonicalAddr, emitDnsAnswer, isAbsoluteHttpUrl, makeObservation, parseIsoMs, splitHost, type ObservationSink } from '../line-reader.js';
 
 /** Most DNS queries/answers read from one event. */
 const MAX_DNS_ENTRIES = 1024;
@@ -34,7 +33,7 @@ export class SuricataEveReader extends BaseLineReader {
     try {
       o = JSON.parse(line.toString('utf8', 0, end));
     } catch (e) {
-      this.reject(sink, lineNo, `broken JSON: ${quoteForDiagnostic(String((e as Error)?.message ?? e), 120)}`);
+      this.reject(sink, lineNo, describeJsonError(e));
       return;
     }
     const ev = obj(o);

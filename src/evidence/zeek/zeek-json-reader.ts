@@ -2,17 +2,12 @@
  * Zeek JSON logs, one object per line: Zeek's own (`id.orig_h`, `_path`,
  * ISO or epoch `ts`) and pipeline-flattened ones (`id_orig_h`, `@stream`).
  */
-import { BaseLineReader, parseEpochValue, parseIsoMs, type ObservationSink } from '../line-reader.js';
-import { quoteForDiagnostic } from '../../core/diagnostic.js';
+import { BaseLineReader, describeJsonError, parseEpochValue, parseIsoMs, type ObservationSink } from '../line-reader.js';
 import { ZEEK_KINDS, emitZeekRecord, formatForZeekPath, inferZeekKind, type ZeekRecordAccess } from './zeek-record.js';
 
 /** Most entries read from one array field. */
 const MAX_LIST_ENTRIES = 4096;
 
-/** A JSON.parse failure as a short reason, its attacker-controlled part quoted. */
-export function describeJsonError(e: unknown): string {
-  return `broken JSON: ${quoteForDiagnostic(String((e as Error)?.message ?? e), 120)}`;
-}
 
 /** A JSON `ts`: epoch seconds (number or numeric string) or ISO 8601 → epoch ms, or null. */
 export function readJsonTs(v: unknown): number | null {

@@ -87,7 +87,7 @@ test('the bundled lists flag what they should, and leave campaign infrastructure
   assert.equal(w.check('domain', 'vpnwork.3322.org'), null);
   assert.equal(w.check('domain', 'www.info-spb.com'), null);
   assert.equal(w.check('ipv4', '98.126.38.107'), null);
-  // Speed: many checks, no assertion on time (DESIGN.md), just that they stay correct in bulk.
+  // Speed: many checks, no assertion on time (docs/design.md), just that they stay correct in bulk.
   let hits = 0;
   for (let i = 0; i < 200000; i++) if (w.check('ipv4', `10.${i & 255}.${(i >> 8) & 255}.1`) !== null) hits++;
   assert.equal(hits, 200000);
