@@ -6,6 +6,7 @@
  * transaction, and its stored sightings reported.
  */
 import { stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import type { IndicatorType, Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
@@ -23,6 +24,10 @@ import { WorkerPool, workerUrl } from './worker-pool.js';
 
 /** Plain text logs larger than this are split into ranges for worker threads. */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/** How often a hunt looks again at a file another process is hunting. */
+const CLAIM_POLL_MS = 200;
+/** Files claimed per transaction. */
+const CLAIM_BATCH = 512;
 
 export { FILES_FORMAT };
 
@@ -205,20 +210,51 @@ async function runHunt(
     };
     // Each file to scan goes to the workers as soon as it is planned, so
     // planning the rest overlaps with scanning; results are taken in order below.
+    // A file is claimed before anything reads it: one that another process
+    // is hunting right now waits until the end, then is planned again.
     const plan: { entry: PlannedFile; scanned?: Promise<HuntTaskResult> }[] = [];
-    for (const input of inputs) {
+    const deferred: Planned[] = [];
+    const schedule = async (input: Planned, claimed: boolean): Promise<void> => {
       const entry = await planFile(store, input.f, planOpts, input.prior);
-      if (!entry) continue;
+      if (!entry) {
+        if (claimed) await store.releaseFile(input.f);
+        return;
+      }
       const item: { entry: PlannedFile; scanned?: Promise<HuntTaskResult> } = { entry };
       if (entry.passes.includes(FILES_FORMAT)) {
         await prepareYara();
+        ctx.yara = yara ?? null;
         if (pool) item.scanned = pool.run({ kind: 'scan', task: { path: entry.f.path, maxFileSize } });
       }
       plan.push(item);
+    };
+    for (let i = 0; i < inputs.length; i += CLAIM_BATCH) {
+      const batch = inputs.slice(i, i + CLAIM_BATCH);
+      const holders = await store.claimFiles(batch.map((b) => b.f));
+      for (let j = 0; j < batch.length; j++) {
+        const holder = holders[j];
+        if (holder) {
+          opts.onNotice?.(`${batch[j]!.f.path}: being hunted by another process (pid ${holder.pid} on ${holder.host}); taken up when it is done`);
+          deferred.push(batch[j]!);
+        } else {
+          await schedule(batch[j]!, true);
+        }
+      }
     }
-    ctx.yara = yara ?? null;
-    for (const { entry, scanned } of plan) {
-      await huntOne(store, selection, entry, scanned, ctx, opts, report, progress, result);
+    const runPlan = async () => {
+      for (const { entry, scanned } of plan.splice(0)) {
+        try {
+          await huntOne(store, selection, entry, scanned, ctx, opts, report, progress, result);
+        } finally {
+          await store.releaseFile(entry.f);
+        }
+      }
+    };
+    await runPlan();
+    for (const input of deferred) {
+      while ((await store.claimFiles([input.f]))[0]) await sleep(CLAIM_POLL_MS);
+      await schedule(input, true);
+      await runPlan();
     }
   } finally {
     progress.finish();

@@ -57,6 +57,15 @@ export interface EvidenceHuntTable {
   hunted_at: string;
 }
 
+export interface HuntClaimTable {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  host: string;
+  pid: number;
+  claimed_at: number;
+}
+
 export interface SampleTable {
   sha256: string;
   md5: string;
@@ -79,5 +88,6 @@ export interface Database {
   indicator_ref: IndicatorRefTable;
   evidence: EvidenceTable;
   evidence_hunt: EvidenceHuntTable;
+  hunt_claim: HuntClaimTable;
   sighting: SightingTable;
 }

@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -16,13 +20,14 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-const BACKENDS: { name: string; open(): Promise<{ store: Store; done(): void }> }[] = [
+const BACKENDS: { name: string; open(): Promise<{ store: Store; another(): Promise<Store>; done(): void }> }[] = [
   {
     name: 'sqlite',
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'sightline-store-'));
       const store = await openSqliteStore(join(dir, 'case.db'));
-      return { store, done: () => rmSync(dir, { recursive: true, force: true }) };
+      // A second connection to the same case, as a second process would have.
+      return { store, another: () => openSqliteStore(join(dir, 'case.db')), done: () => rmSync(dir, { recursive: true, force: true }) };
     },
   },
 ];
@@ -205,6 +210,63 @@ for (const backend of BACKENDS) {
         ]);
         assert.deepEqual((await collect(store.listSamples({ campaign: 'netTraveler' }))).map((s) => s.sha256), ['b'.repeat(64)]);
       } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('concurrency: two writers stage at once and both land; a reader sees nothing staged; claims keep one file to one hunt', async () => {
+      const { store, another, done } = await backend.open();
+      const second = await another();
+      try {
+        await store.addIndicators([{ type: 'domain', value: 'example.net', campaign: 'NT', source: 's', warninglist: null }]);
+        const [ind] = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat();
+        assert.ok(ind);
+        const sel = { includeWarninglisted: false, gen: await store.currentGeneration() };
+        const pass = { family: 'zeek', format: 'zeek-dns' };
+        const row = (line: number) => ({ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: null, src: null, dst: null, line });
+        const file = (n: number) => ({ path: `logs/${n}.log`, sha256: String(n).repeat(64), size: n, mtimeMs: n,
+          passes: [{ family: 'zeek', format: 'zeek-dns', lines: 1, records: 1, skipped: 0 }] });
+        const w1 = await store.beginEvidence(sel);
+        const w2 = await second.beginEvidence(sel);
+        await w1.addSightings(pass, [row(1)]);
+        await w2.addSightings(pass, [row(2)]);
+        // A writer holds no lock while it stages: the other connection can import and read meanwhile.
+        await second.addIndicators([{ type: 'domain', value: 'other.example', campaign: 'NT', source: 's2', warninglist: null }]);
+        assert.deepEqual(await collect(second.listSightings({})), []);
+        await w1.addSightings(pass, [row(3)]);
+        assert.equal((await w2.commit(file(2))).sightings, 1);
+        assert.equal((await w1.commit(file(1))).sightings, 2);
+        assert.deepEqual((await collect(store.listSightings({}))).map((s) => [s.evidence.path, s.evidence.line]),
+          [['logs/2.log', 2], ['logs/1.log', 1], ['logs/1.log', 3]]);
+        // Claims: one process's claim is its own to take again; a live other process's claim is refused.
+        const f = { path: 'logs/9.log', size: 9, mtimeMs: 9 };
+        assert.deepEqual(await store.claimFiles([f, f]), [null, null]);
+        assert.deepEqual(await second.claimFiles([f]), [null], 'the same process');
+        await store.releaseFile(f);
+      } finally {
+        await second.close();
+        await store.close();
+        done();
+      }
+    });
+
+    test('claims: the claim of another live process is refused; that of a dead one is taken over', async () => {
+      const { store, done } = await backend.open();
+      const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+      try {
+        const f = { path: 'logs/x.log', size: 1, mtimeMs: 2 };
+        // Write the other process's claim the way its own store would have.
+        const raw = new BetterSqlite3(store.location);
+        raw.prepare('INSERT INTO hunt_claim(path, size, mtime_ms, host, pid, claimed_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(f.path, f.size, f.mtimeMs, hostname(), sleeper.pid, Date.now());
+        raw.close();
+        assert.deepEqual(await store.claimFiles([f]), [{ host: hostname(), pid: sleeper.pid }]);
+        sleeper.kill('SIGKILL');
+        await once(sleeper, 'exit');
+        assert.deepEqual(await store.claimFiles([f]), [null]);
+      } finally {
+        sleeper.kill('SIGKILL');
         await store.close();
         done();
       }

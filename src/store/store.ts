@@ -210,6 +210,14 @@ export interface Store {
    * indicator the selection holds (then hunting it again adds nothing).
    */
   isCovered(evidenceId: number, family: string, selection: HuntSelection): Promise<boolean>;
+  /**
+   * Claims an evidence file for this process before it is read; null when
+   * the claim is taken, else who holds it (another live process). Claims of
+   * processes that are gone (this host) or older than a day are taken over.
+   */
+  claimFiles(files: readonly { path: string; size: number; mtimeMs: number }[]): Promise<({ host: string; pid: number } | null)[]>;
+  /** Gives a claim of this process back (a commit gives back the claim of the file it commits). */
+  releaseFile(file: { path: string; size: number; mtimeMs: number }): Promise<void>;
   /** Starts staging one evidence file hunted with `selection`. */
   beginEvidence(selection: HuntSelection): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;

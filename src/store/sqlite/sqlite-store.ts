@@ -10,6 +10,7 @@
  * it was at the last commit.
  */
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
@@ -36,6 +37,20 @@ const HUNT_PAGE_IDS = 50_000;
 const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
 /** Pages of temporary tables (staged sightings) kept in memory before they spill to a temporary file: 16 MiB. */
 const TEMP_CACHE_KIB = 16 * 1024;
+/** A claim older than this is stale, whoever holds it (a hunt on another host that died). */
+const CLAIM_STALE_MS = 24 * 3600 * 1000;
+
+/** Whether process `pid` is alive on this host. */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but is someone else's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function parseJsonArray(s: unknown): string[] {
   if (typeof s !== 'string') return [];
@@ -154,6 +169,7 @@ class SqliteStore implements Store {
       clearStagedSightings: p('DELETE FROM temp.stage_sighting'),
       clearStagedSamples: p('DELETE FROM temp.stage_sample'),
       currentGen: p('SELECT coalesce(max(gen), 0) AS g FROM indicator_ref'),
+      releaseClaim: p('DELETE FROM hunt_claim WHERE path = ? AND size = ? AND mtime_ms = ? AND host = ? AND pid = ?'),
       stageJson: p(`INSERT INTO temp.stage SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
         FROM json_each(?)`),
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
@@ -440,6 +456,29 @@ class SqliteStore implements Store {
     return name === null ? null : this.campaignId(name);
   }
 
+  async claimFiles(files: readonly { path: string; size: number; mtimeMs: number }[]): Promise<({ host: string; pid: number } | null)[]> {
+    const me = hostname();
+    const get = this.db.prepare('SELECT host, pid, claimed_at FROM hunt_claim WHERE path = ? AND size = ? AND mtime_ms = ?');
+    const put = this.db.prepare(`INSERT INTO hunt_claim(path, size, mtime_ms, host, pid, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT(path, size, mtime_ms) DO UPDATE SET host = excluded.host, pid = excluded.pid, claimed_at = excluded.claimed_at`);
+    // One short transaction for the lot: a hunt of ten thousand files does not pay one per file.
+    const take = this.db.transaction(() => files.map((file): { host: string; pid: number } | null => {
+      const key = [file.path, file.size, Math.trunc(file.mtimeMs)] as const;
+      const held = get.get(...key) as { host: string; pid: number; claimed_at: number } | undefined;
+      if (held && !(held.host === me && held.pid === process.pid)) {
+        const stale = Date.now() - Number(held.claimed_at) > CLAIM_STALE_MS || (held.host === me && !processAlive(Number(held.pid)));
+        if (!stale) return { host: held.host, pid: Number(held.pid) };
+      }
+      put.run(...key, me, process.pid, Date.now());
+      return null;
+    }));
+    return take.immediate();
+  }
+
+  async releaseFile(file: { path: string; size: number; mtimeMs: number }): Promise<void> {
+    this.st['releaseClaim']!.run(file.path, file.size, Math.trunc(file.mtimeMs), hostname(), process.pid);
+  }
+
   async beginEvidence(sel: HuntSelection): Promise<EvidenceWriter> {
     // One evidence file at a time per connection: the staging tables are the connection's own.
     if (this.writing) throw new Error('an evidence writer is already open on this connection');
@@ -488,6 +527,7 @@ class SqliteStore implements Store {
           p.lines, p.records, p.skipped, now);
       }
       const samples = Number(st['storeStagedSamples']!.run(now).changes);
+      st['releaseClaim']!.run(info.path, info.size, Math.trunc(info.mtimeMs), hostname(), process.pid);
       st['storeStagedSamplePaths']!.run();
       return {
         evidenceId, status: known ? 'known' : 'new', path: known ? known.path : info.path,
