@@ -46,6 +46,8 @@ export interface CorpusManifest {
   version: number;
   seed: number;
   peCount: number;
+  /** Every PE this size (the many-small-files corpus), else 20 KB–2 MB log-uniform. */
+  peBytes?: number;
   /** PEs written directly (relative paths), Wine's included. */
   pePaths: string[];
   zipCount: number;
@@ -85,9 +87,9 @@ function buildText(rnd: () => number, size: number): Buffer {
 }
 
 /** PE `i` of the corpus (planted when i % PLANT_EVERY is PLANT_EVERY/2). */
-function buildCorpusPe(i: number): { data: Buffer; isDll: boolean; rule: string | null; } {
+function buildCorpusPe(i: number, peBytes: number | undefined): { data: Buffer; isDll: boolean; rule: string | null; } {
   const rnd = fileRandom(0, i);
-  const size = logUniform(rnd, MIN_PE_BYTES, MAX_PE_BYTES);
+  const size = peBytes ?? logUniform(rnd, MIN_PE_BYTES, MAX_PE_BYTES);
   const plantIndex = i % PLANT_EVERY === PLANT_EVERY / 2 ? Math.floor(i / PLANT_EVERY) % PLANTED_STRINGS.length : -1;
   const plant = plantIndex >= 0 ? PLANTED_STRINGS[plantIndex]! : null;
   const pe = buildBenchPe(rnd, size, plant?.bytes);
@@ -123,11 +125,11 @@ function copyWineDlls(dir: string): string[] {
  * Makes (or reuses, when its manifest matches) the corpus of `peCount` PEs
  * under `dir`, and returns its manifest. `dir` is emptied before writing.
  */
-export function ensureCorpus(dir: string, peCount: number, log: (m: string) => void): CorpusManifest {
+export function ensureCorpus(dir: string, peCount: number, log: (m: string) => void, peBytes?: number): CorpusManifest {
   const manifestPath = join(dir, '..', 'corpus.json');
   const wineWanted = existsSync(WINE_DLL_DIR);
   const old = readManifest(manifestPath);
-  if (old && old.version === GENERATOR_VERSION && old.seed === SEED && old.peCount === peCount &&
+  if (old && old.version === GENERATOR_VERSION && old.seed === SEED && old.peCount === peCount && old.peBytes === peBytes &&
       (old.wineCount > 0) === wineWanted && existsSync(dir)) {
     log(`corpus: reusing ${dir} (${old.files} files, ${(old.bytes / 1e6).toFixed(0)} MB)`);
     return old;
@@ -137,7 +139,7 @@ export function ensureCorpus(dir: string, peCount: number, log: (m: string) => v
   rmSync(manifestPath, { force: true });
   for (const sub of ['pe', 'zip', 'other']) mkdirSync(join(dir, sub), { recursive: true });
   const m: CorpusManifest = {
-    version: GENERATOR_VERSION, seed: SEED, peCount, pePaths: [], zipCount: 0, otherCount: 0, wineCount: 0, planted: [], files: 0, bytes: 0,
+    version: GENERATOR_VERSION, seed: SEED, peCount, ...(peBytes !== undefined ? { peBytes } : {}), pePaths: [], zipCount: 0, otherCount: 0, wineCount: 0, planted: [], files: 0, bytes: 0,
   };
   const add = (rel: string, data: Buffer): void => {
     writeFile0644(join(dir, rel), data);
@@ -145,7 +147,7 @@ export function ensureCorpus(dir: string, peCount: number, log: (m: string) => v
     m.bytes += data.length;
   };
   for (let i = 0; i < peCount; i++) {
-    const pe = buildCorpusPe(i);
+    const pe = buildCorpusPe(i, peBytes);
     const rel = join('pe', `${String(i).padStart(5, '0')}.${pe.isDll ? 'dll' : 'exe'}`);
     add(rel, pe.data);
     m.pePaths.push(rel);

@@ -3,7 +3,9 @@
  * with the same rules over the same generated corpus, and sightline's PE
  * facts against pefile's full parse + imphash, all in one run.
  *
- *   npm run build && node --import tsx bench/scan-files/run.ts [--files 2000] [--runs 3]
+ *   npm run build && node --import tsx bench/scan-files/run.ts [--files 2000] [--runs 3] [--pe-bytes N]
+ *
+ * Many small files (the issue's case): --files 10000 --pe-bytes 37000.
  *
  * Goals: hunt at least yara's own files/s while also hashing and parsing
  * PEs; PE facts at least 100× pefile. The corpus goes to
@@ -70,6 +72,7 @@ function printDiff(label: string, keys: MatchKey[], root: string): void {
 function main(): void {
   const peCount = arg('files', 2000);
   const runs = arg('runs', 3);
+  const peBytes = process.argv.includes('--pe-bytes') ? arg('pe-bytes', 37000) : undefined;
   const root = repoRoot();
   const ruleDir = sharedData('iocs', 'yara');
   if (ruleDir === null) {
@@ -79,12 +82,12 @@ function main(): void {
   const cli = join(root, 'dist', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
   if (spawnSync('yara', ['--version']).status !== 0) throw new Error('`yara` is not installed (Debian package yara)');
-  const out = join(root, 'bench', 'out', 'scan-files');
+  const out = join(root, 'bench', 'out', peBytes === undefined ? 'scan-files' : `scan-files-${peBytes}`);
   const corpusDir = join(out, 'corpus');
   mkdirSync(out, { recursive: true });
   console.log(`load average at start: ${load()} (1/5/15 min)`);
   if (!existsSync(WINE_DLL_DIR)) console.log(`wine: ${WINE_DLL_DIR} does not exist here; the corpus has generated PEs only`);
-  const m = ensureCorpus(corpusDir, peCount, (s) => console.log(s));
+  const m = ensureCorpus(corpusDir, peCount, (s) => console.log(s), peBytes);
   const topFiles = m.files;
   console.log(`corpus: ${m.pePaths.length} PEs (${m.wineCount} from Wine), ${m.zipCount} zips of PEs, ${m.otherCount} text/data files; ` +
     `${topFiles} files, ${(m.bytes / 1e6).toFixed(0)} MB; ${m.planted.length} planted (${m.planted.filter((p) => p.inside).length} inside zips)`);
