@@ -43,7 +43,7 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
     const facts = analyzeFile(bytes, { budget, ...(inside !== undefined ? { inside } : {}) });
     ctx.addSample({
       sha256: facts.sha256, md5: facts.md5, sha1: facts.sha1, size: facts.size, type: facts.type,
-      path: inside === undefined ? path : `${path}!${inside}`, facts: facts.pe,
+      path: inside === undefined ? path : `${path}!${inside}`, factsJson: facts.factsJson,
     });
     for (const o of fileObservations(path, inside, facts)) {
       matchObservation(ctx.index, o, ids, (s) => ctx.record({ ...s, sample: facts.sha256 }));

@@ -25,7 +25,7 @@ test('hashBytes: the standard "abc" vectors, the empty file, and a buffer over s
 });
 
 test('analyzeFile: a text file has no PE facts', () => {
-  assert.deepEqual(analyzeFile(Buffer.from('abc')), { ...ABC, size: 3, type: 'text', pe: null, factsBytes: 0 });
+  assert.deepEqual(analyzeFile(Buffer.from('abc')), { ...ABC, size: 3, type: 'text', pe: null, factsBytes: 0, factsJson: null });
 });
 
 test('analyzeFile: a PE gets the PE parser\'s facts', () => {

@@ -20,6 +20,8 @@ export interface SampleFacts {
   pe: PeFacts | null;
   /** UTF-8 bytes of `pe` as JSON (0 when null): what the facts add to the case. */
   factsBytes: number;
+  /** `pe` as the JSON the case stores (serialised once, where it was bounded), or null. */
+  factsJson: string | null;
 }
 
 /**
@@ -69,6 +71,7 @@ export function analyzeFile(data: Buffer, opts: AnalyzeOptions = {}): SampleFact
   const type = detectFileType(data);
   let pe: PeFacts | null = null;
   let factsBytes = 0;
+  let factsJson: string | null = null;
   if (type === 'pe') {
     try {
       pe = parsePe(data);
@@ -82,7 +85,8 @@ export function analyzeFile(data: Buffer, opts: AnalyzeOptions = {}): SampleFact
     const cap = opts.budget === undefined ? own : Math.min(own, opts.budget.remaining());
     const bounded = boundPeFacts(pe, cap);
     factsBytes = bounded.bytes;
+    factsJson = bounded.json;
     opts.budget?.charge(factsBytes, bounded.cut && cap < own, opts.inside);
   }
-  return { md5, sha1, sha256, size: data.length, type, pe, factsBytes };
+  return { md5, sha1, sha256, size: data.length, type, pe, factsBytes, factsJson };
 }

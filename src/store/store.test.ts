@@ -194,9 +194,9 @@ for (const backend of BACKENDS) {
         const pe = { machine: 'amd64', timestamp: '2012-11-05T01:00:00.000Z' };
         const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
         await w.addSamples([
-          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/netmgr.exe', facts: pe },
-          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/a.zip!netmgr.exe', facts: pe },
-          { sha256: 'e'.repeat(64), md5: 'f'.repeat(32), sha1: '0'.repeat(40), size: 3, type: 'text', path: 'samples/readme.txt', facts: null },
+          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/netmgr.exe', factsJson: JSON.stringify(pe) },
+          { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe', path: 'samples/a.zip!netmgr.exe', factsJson: JSON.stringify(pe) },
+          { sha256: 'e'.repeat(64), md5: 'f'.repeat(32), sha1: '0'.repeat(40), size: 3, type: 'text', path: 'samples/readme.txt', factsJson: null },
         ]);
         await w.addSightings({ family: 'files', format: 'files' }, [
           { indicatorId: ids.get('NT_Marker')!, matched: 'NT_Marker', field: 'yara', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },

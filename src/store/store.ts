@@ -96,8 +96,8 @@ export interface SampleInput {
   type: string;
   /** Where it was found: a path, or `archive.zip!member`. */
   path: string;
-  /** Type-specific facts (PE) as a JSON-serialisable object, or null. */
-  facts: unknown;
+  /** Type-specific facts (PE) as JSON text, or null (serialised where they were made: a worker thread). */
+  factsJson: string | null;
 }
 
 /** A sample as `samples --json` prints it (docs/design.md, sample line). */

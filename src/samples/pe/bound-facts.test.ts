@@ -80,7 +80,7 @@ test('bound: facts under the cap are left alone; errors past MAX_ERRORS are cut 
   const pe = parsePe(writePe({}).data);
   assert.ok(pe !== null);
   const before = JSON.stringify(pe);
-  assert.deepEqual(boundPeFacts(pe, MAX_FACTS_BYTES_FLOOR), { bytes: Buffer.byteLength(before), cut: false });
+  assert.deepEqual(boundPeFacts(pe, MAX_FACTS_BYTES_FLOOR), { bytes: Buffer.byteLength(before), json: before, cut: false });
   assert.equal(JSON.stringify(pe), before);
   pe.errors = Array.from({ length: 1000 }, (_, i) => `e${i}`);
   boundPeFacts(pe, MAX_FACTS_BYTES_FLOOR);

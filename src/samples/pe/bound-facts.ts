@@ -139,6 +139,8 @@ function computeAllowance(totals: number[], budget: number): number {
 export interface BoundedFacts {
   /** UTF-8 bytes of JSON.stringify(facts) after cutting. */
   bytes: number;
+  /** JSON.stringify(facts) after cutting: what the case stores. */
+  json: string;
   /** Whether the size cap cut any list (the MAX_ERRORS count cap aside). */
   cut: boolean;
 }
@@ -149,6 +151,14 @@ export interface BoundedFacts {
  * MAX_ERRORS lines.
  */
 export function boundPeFacts(facts: PeFacts, maxBytes: number): BoundedFacts {
+  // The common case, one serialisation: facts already within the cap.
+  if (facts.errors.length <= MAX_ERRORS) {
+    const json = JSON.stringify(facts);
+    // UTF-16 length ≥ UTF-8 bytes / 3: measure bytes only when it could matter.
+    if (json.length * 3 <= maxBytes) return { bytes: Buffer.byteLength(json, 'utf8'), json, cut: false };
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes <= maxBytes) return { bytes, json, cut: false };
+  }
   if (facts.errors.length > MAX_ERRORS) {
     noteCut(facts, 'errors', facts.errors.length);
     facts.errors = facts.errors.slice(0, MAX_ERRORS);
@@ -161,7 +171,7 @@ export function boundPeFacts(facts: PeFacts, maxBytes: number): BoundedFacts {
     versionInfo: facts.versionInfo === null ? null : { ...facts.versionInfo, strings: {} },
     rich: facts.rich === null ? null : { ...facts.rich, entries: [] },
   });
-  if (base + listBytes <= maxBytes) return { bytes: jsonBytes(facts), cut: false };
+  if (base + listBytes <= maxBytes) return { ...serialised(facts), cut: false };
   const allowance = computeAllowance(totals, maxBytes - base - TRUNCATED_RESERVE);
   lists.forEach((l, i) => {
     if (totals[i]! <= allowance) return;
@@ -169,5 +179,10 @@ export function boundPeFacts(facts: PeFacts, maxBytes: number): BoundedFacts {
     noteCut(facts, l.name, l.sizes.length);
     l.keep(n);
   });
-  return { bytes: jsonBytes(facts), cut: true };
+  return { ...serialised(facts), cut: true };
+}
+
+function serialised(facts: PeFacts): { bytes: number; json: string } {
+  const json = JSON.stringify(facts);
+  return { bytes: Buffer.byteLength(json, 'utf8'), json };
 }

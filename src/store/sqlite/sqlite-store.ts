@@ -507,7 +507,7 @@ class SqliteStore implements Store {
     });
     const stageSamples = db.transaction((rows: readonly SampleInput[]) => {
       for (const r of rows) {
-        stageSample.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.facts === null || r.facts === undefined ? null : JSON.stringify(r.facts), r.path);
+        stageSample.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.factsJson, r.path);
       }
     });
     const commitAll = db.transaction((info: EvidenceCommit): CommitOutcome => {
