@@ -35,11 +35,21 @@ let yara: YaraScanner | null | undefined;
 async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
   // Loaded on first use: a worker that only reads log ranges never needs the sample code.
   const [{ YaraScanner }, { scanFileAt }] = await Promise.all([import('../samples/index.js'), import('./scan-files.js')]);
-  yara ??= yaraSources.length === 0 ? null : YaraScanner.compile(yaraSources, () => undefined);
+  yara ??= yaraSources.length === 0 ? null : YaraScanner.compileValidated(yaraSources, () => undefined);
   return scanFileAt(task.path, task.maxFileSize, { index: idx, yara, yaraIds });
 }
 
-parentPort?.on('message', async (msg: HuntWorkerSetup & { id?: number; task?: HuntTask }) => {
+/**
+ * Messages are handled one after another: a worker holds several tasks (so it
+ * never waits for the main thread), but reads one file at a time, so its
+ * memory is one file's, not the sum of what it holds.
+ */
+let queue: Promise<void> = Promise.resolve();
+parentPort?.on('message', (msg: HuntWorkerSetup & { id?: number; task?: HuntTask }) => {
+  queue = queue.then(() => handle(msg));
+});
+
+async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): Promise<void> {
   if (msg.index) index = IndicatorIndex.fromShared(msg.index);
   if (msg.yara) {
     yaraSources = msg.yara.sources;
@@ -55,4 +65,4 @@ parentPort?.on('message', async (msg: HuntWorkerSetup & { id?: number; task?: Hu
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
-});
+}

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
-import type { EvidencePass, HuntSelection, Store } from '../store/store.js';
+import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
@@ -28,6 +28,11 @@ const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 const CLAIM_POLL_MS = 200;
 /** Files claimed per transaction. */
 const CLAIM_BATCH = 512;
+/** Files smaller than this are stored in batches (one transaction for many). */
+const BATCH_FILE_MAX_BYTES = 1024 * 1024;
+/** Most files, and bytes of files, in one batch. */
+const BATCH_FILES = 256;
+const BATCH_BYTES = 32 * 1024 * 1024;
 
 export { FILES_FORMAT };
 
@@ -196,8 +201,14 @@ async function runHunt(
       if (yara !== undefined) return;
       const filter = { includeWarninglisted: selection.includeWarninglisted, gen: selection.gen, ...(selection.campaign !== undefined ? { campaign: selection.campaign } : {}) };
       const sources = yaraIds.size === 0 ? [] : await store.yaraSources(filter);
-      yara = sources.length === 0 ? null : YaraScanner.compile(sources, report.diagnostic);
-      if (yara) pool?.broadcast({ yara: { sources, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
+      const good = YaraScanner.validate(sources, report.diagnostic);
+      if (pool) {
+        // The workers scan; each compiles what was validated here once. This thread needs no rules.
+        yara = null;
+        if (good.length > 0) pool.broadcast({ yara: { sources: good, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
+      } else {
+        yara = YaraScanner.compileValidated(good, report.diagnostic);
+      }
     };
     const ctx: SourceContext = {
       index, pool, parallelMinBytes: parallelMin, rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
@@ -242,13 +253,42 @@ async function runHunt(
       }
     }
     const runPlan = async () => {
-      for (const { entry, scanned } of plan.splice(0)) {
+      // Small files are staged one after the other into one writer and stored
+      // together; a large one gets a writer (and a transaction) of its own.
+      let writer: EvidenceWriter | null = null;
+      let batch: PlannedFile[] = [];
+      let batchBytes = 0;
+      const flush = async () => {
+        if (!writer) return;
+        const w = writer;
+        const files = batch;
+        writer = null;
+        batch = [];
+        batchBytes = 0;
         try {
-          await huntOne(store, selection, entry, scanned, ctx, opts, report, progress, result);
+          const outcomes = w.files > 0 ? await w.commit() : (await w.rollback(), []);
+          for (let i = 0; i < outcomes.length; i++) await reportOutcome(store, files[i]!, outcomes[i]!, opts, result);
+        } catch (e) {
+          await w.rollback();
+          for (const entry of files) report.diagnostic(diag('unreadable', entry.f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
         } finally {
+          for (const entry of files) await store.releaseFile(entry.f);
+        }
+      };
+      for (const { entry, scanned } of plan.splice(0)) {
+        const small = entry.f.size < BATCH_FILE_MAX_BYTES;
+        if (!small) await flush();
+        writer ??= await store.beginEvidence(selection);
+        const staged = await stageOne(writer, entry, scanned, ctx, opts, report, progress);
+        if (staged) {
+          batch.push(entry);
+          batchBytes += entry.f.size;
+        } else {
           await store.releaseFile(entry.f);
         }
+        if (!small || batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await flush();
       }
+      await flush();
     };
     await runPlan();
     for (const input of deferred) {
@@ -264,53 +304,60 @@ async function runHunt(
   return result;
 }
 
-/** Reads one planned evidence file through a source per family, commits it, and reports what was stored. */
-async function huntOne(
-  store: Store, selection: HuntSelection, entry: PlannedFile, scanned: Promise<HuntTaskResult> | undefined, ctx: SourceContext,
-  opts: HuntOptions, report: ReturnType<typeof counting>, progress: ProgressListener, result: HuntResult,
-): Promise<void> {
+/**
+ * Reads one planned evidence file through a source per family into the
+ * writer and ends it there; false (what was staged dropped) when it could
+ * not be read, or is not the content a retro-hunt expected.
+ */
+async function stageOne(
+  writer: EvidenceWriter, entry: PlannedFile, scanned: Promise<HuntTaskResult> | undefined, ctx: SourceContext,
+  opts: HuntOptions, report: ReturnType<typeof counting>, progress: ProgressListener,
+): Promise<boolean> {
   const { f } = entry;
-  const writer = await store.beginEvidence(selection);
   try {
     const passes: EvidencePass[] = [];
     let sha256: string | null = null;
-    let samples = 0;
     for (const family of entry.passes) {
       const sink = writerSink(writer, family, report.diagnostic, (bytes, n) => progress.advance(bytes, n));
       const stats = await evidenceSource(f, entry.gz, family, ctx, family === FILES_FORMAT ? scanned : undefined).read(sink);
       await sink.flush();
       if (stats.sha256 === null) continue;
       sha256 ??= stats.sha256;
-      samples += stats.samples;
       passes.push({ family, format: stats.format, lines: stats.lines, records: stats.records, skipped: stats.skipped });
     }
     if (sha256 === null || passes.length === 0) {
-      await writer.rollback();
-      return;
+      writer.discard();
+      return false;
     }
     if (entry.expectSha256 !== undefined && sha256 !== entry.expectSha256) {
-      await writer.rollback();
+      writer.discard();
       opts.onNotice?.(`${f.path}: content changed since it was hunted (sha256 ${sha256.slice(0, 12)}…, was ${entry.expectSha256.slice(0, 12)}…); not hunted again — hunt it as new evidence`);
-      return;
+      return false;
     }
-    const out = await writer.commit({ path: f.path, sha256, size: f.size, mtimeMs: f.mtimeMs, passes });
-    result.hunted++;
-    result.sightings += out.sightings;
-    result.alreadyKnown += out.alreadyKnown;
-    result.samples += out.samples;
-    // A file counts once, under the format it was first read as (a text file is also scanned as a file).
-    result.formats[passes[0]!.format] = (result.formats[passes[0]!.format] ?? 0) + 1;
-    if (out.status === 'known' && out.path !== f.path) {
-      result.copies++;
-      opts.onNotice?.(`${f.path}: same content (sha256 ${sha256.slice(0, 12)}…) as ${out.path}, already in the case; ` +
-        `${out.sightings} new sighting(s) added to it${out.alreadyKnown ? `, ${out.alreadyKnown} already known` : ''}`);
-    }
-    void samples;
-    if (out.sightings > 0) {
-      for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) opts.onSighting(s);
-    }
+    writer.end({ path: f.path, sha256, size: f.size, mtimeMs: f.mtimeMs, passes });
+    return true;
   } catch (e) {
-    await writer.rollback();
+    writer.discard();
     report.diagnostic(diag('unreadable', f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+    return false;
+  }
+}
+
+/** Counts what one committed file stored, says what was a copy, and reports its stored sightings. */
+async function reportOutcome(store: Store, entry: PlannedFile, out: CommitOutcome, opts: HuntOptions, result: HuntResult): Promise<void> {
+  const { f } = entry;
+  result.hunted++;
+  result.sightings += out.sightings;
+  result.alreadyKnown += out.alreadyKnown;
+  result.samples += out.samples;
+  // A file counts once, under the format it was first read as (a text file is also scanned as a file).
+  result.formats[out.format] = (result.formats[out.format] ?? 0) + 1;
+  if (out.status === 'known' && out.path !== f.path) {
+    result.copies++;
+    opts.onNotice?.(`${f.path}: same content (sha256 ${out.sha256.slice(0, 12)}…) as ${out.path}, already in the case; ` +
+      `${out.sightings} new sighting(s) added to it${out.alreadyKnown ? `, ${out.alreadyKnown} already known` : ''}`);
+  }
+  if (out.sightings > 0) {
+    for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) opts.onSighting(s);
   }
 }

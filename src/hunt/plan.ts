@@ -8,7 +8,7 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { detectCaptureFormat, detectLogFormat, TEXT_FORMAT } from '../evidence/index.js';
 import type { FoundFile } from '../samples/index.js';
 import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
-import { gunzipBounded, isGzipFile, readFileHead } from './file-head.js';
+import { gunzipBounded, readFileHead } from './file-head.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
@@ -55,11 +55,13 @@ export async function planFile(
   let gz: boolean;
   let passes: string[];
   try {
-    gz = await isGzipFile(f.path);
+    // One read serves the gzip check and, for a plain file, detection.
+    const raw = await readFileHead(f.path, DETECT_HEAD_BYTES);
+    gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
     if (forced !== undefined) passes = [forced];
     else if (prior && prior.families.length > 0) passes = [...prior.families];
     else {
-      const head = await readHead(f.path, gz);
+      const head = gz ? await readGunzippedHead(f.path) : raw;
       const family = detectLogFormat(head, f.path) ?? detectCaptureFormat(head) ?? FILES_FORMAT;
       passes = passesFor(family);
     }
@@ -95,9 +97,8 @@ export async function planFile(
   return entry;
 }
 
-/** The first bytes of a file, decompressed when it is gzip. */
-async function readHead(path: string, gz: boolean): Promise<Buffer> {
-  if (!gz) return readFileHead(path, DETECT_HEAD_BYTES);
+/** The first bytes of a gzip file, decompressed. */
+async function readGunzippedHead(path: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let n = 0;
   const stream = gunzipBounded(createReadStream(path));

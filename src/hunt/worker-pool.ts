@@ -26,10 +26,12 @@ export function startWorker(url: URL, workerData: unknown): Worker {
 }
 
 /**
- * Each worker holds up to this many tasks: it starts the next one without
- * waiting for the main thread to read its last answer and send more.
+ * Each worker holds up to this many tasks (it runs them one at a time): it
+ * starts the next one without waiting for the main thread to read its last
+ * answer and send more — with many small files the main thread is often busy
+ * committing when a worker finishes.
  */
-const TASKS_PER_WORKER = 2;
+const TASKS_PER_WORKER = 8;
 
 /** Most workers started to replace dead ones over a pool's life: a worker that dies at start-up must not loop forever. */
 const MAX_REPLACEMENTS = 16;

@@ -76,9 +76,17 @@ export class YaraScanner {
    * is left out; compiler warnings → warning diagnostics.
    */
   static compile(sources: YaraSource[], onDiagnostic: (d: Diagnostic) => void, options: YaraScanOptions = {}): YaraScanner {
-    const good: { source: string; namespace: string }[] = [];
+    return YaraScanner.compileValidated(YaraScanner.validate(sources, onDiagnostic), onDiagnostic, options);
+  }
+
+  /**
+   * Checks rule sources one file at a time: diagnostics for those that do
+   * not compile (left out) and for warnings; the good ones come back with
+   * unique namespaces (`name#2` on a repeated name), ready for compileValidated.
+   */
+  static validate(sources: readonly YaraSource[], onDiagnostic: (d: Diagnostic) => void): YaraSource[] {
+    const good: YaraSource[] = [];
     const used = new Map<string, number>();
-    let ruleCount = 0;
     for (const { name, source } of sources) {
       let result: { warnings: NativeMessage[]; errors: NativeMessage[] };
       try {
@@ -92,17 +100,27 @@ export class YaraScanner {
       for (const w of result.warnings) onDiagnostic(messageDiagnostic(name, w, 'warning'));
       const seen = (used.get(name) ?? 0) + 1;
       used.set(name, seen);
-      good.push({ source, namespace: seen === 1 ? name : `${name}#${seen}` });
-      ruleCount += listYaraRules(source).length;
+      good.push({ source, name: seen === 1 ? name : `${name}#${seen}` });
     }
+    return good;
+  }
+
+  /**
+   * Compiles sources that validate() passed, each in the namespace of its
+   * name (a worker thread compiles what the main thread validated, without
+   * checking each file again).
+   */
+  static compileValidated(good: readonly YaraSource[], onDiagnostic: (d: Diagnostic) => void, options: YaraScanOptions = {}): YaraScanner {
     if (good.length === 0) return new YaraScanner(null, 0, onDiagnostic);
+    let ruleCount = 0;
+    for (const g of good) ruleCount += listYaraRules(g.source).length;
     let rules: NativeRules;
     try {
       rules = compileYaraSource('');
-      rules.addRuleSources(good);
+      rules.addRuleSources(good.map((g) => ({ source: g.source, namespace: g.name })));
     } catch (err) {
       // Each file compiled alone; together they should too. Should they not, say so and scan with none.
-      onDiagnostic(diag('compile-error', good.map((g) => g.namespace).join(', '), `rule files do not compile together: ${quoteMessage((err as Error).message)}`));
+      onDiagnostic(diag('compile-error', good.map((g) => g.name).join(', '), `rule files do not compile together: ${quoteMessage((err as Error).message)}`));
       return new YaraScanner(null, 0, onDiagnostic);
     }
     rules.setMaxMatchesPerPattern(MAX_ENGINE_MATCHES_PER_PATTERN);

@@ -12,7 +12,15 @@ import { once } from 'node:events';
 import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
-import type { Store } from './store.js';
+import type { CommitOutcome, EvidenceCommit, EvidenceWriter, Store } from './store.js';
+
+/** Ends the one file a writer staged and stores it. */
+async function commitOne(w: EvidenceWriter, info: EvidenceCommit): Promise<CommitOutcome> {
+  w.end(info);
+  const [out] = await w.commit();
+  assert.ok(out);
+  return out;
+}
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -106,11 +114,11 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await collect(store.listSightings({})), []);
         const w = await store.beginEvidence(sel);
         await w.addSightings(pass, [{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: Date.UTC(2013, 4, 2, 3, 4, 5, 123), src: '10.1.2.3', dst: '192.0.2.53', line: 42 }]);
-        const first = await w.commit(info);
-        assert.deepEqual({ ...first, evidenceId: 0 }, { evidenceId: 0, status: 'new', path: 'logs/dns.log', sightings: 1, alreadyKnown: 0, afterId: 0, samples: 0 });
+        const first = await commitOne(w, info);
+        assert.deepEqual({ ...first, evidenceId: 0 }, { evidenceId: 0, status: 'new', path: 'logs/dns.log', sha256: 'a'.repeat(64), format: 'zeek-dns', sightings: 1, alreadyKnown: 0, afterId: 0, samples: 0 });
         const again = await store.beginEvidence(sel);
         await again.addSightings(pass, [{ indicatorId: ind.id, matched: 'www.example.net', field: 'dns.query', ts: null, src: null, dst: null, line: 42 }]);
-        const copy = await again.commit({ ...info, path: 'copy/dns.log' });
+        const copy = await commitOne(again, { ...info, path: 'copy/dns.log' });
         assert.deepEqual([copy.status, copy.path, copy.sightings, copy.alreadyKnown], ['known', 'logs/dns.log', 0, 1]);
         const sightings = await collect(store.listSightings({}));
         assert.deepEqual(sightings, [{
@@ -147,7 +155,7 @@ for (const backend of BACKENDS) {
         const commit = async (sel: { campaign?: string; includeWarninglisted: boolean; gen: number }, family: string, values: string[]) => {
           const w = await store.beginEvidence(sel);
           await w.addSightings({ family, format: family }, values.map((v, i) => ({ indicatorId: ids.get(v)!, matched: v, field: 'x', ts: null, src: null, dst: null, line: i + 1 })));
-          return w.commit({ path: 'e.log', sha256: 'e'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family, format: family, lines: 1, records: 1, skipped: 0 }] });
+          return commitOne(w, { path: 'e.log', sha256: 'e'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family, format: family, lines: 1, records: 1, skipped: 0 }] });
         };
         const a = await commit({ campaign: 'A', includeWarninglisted: false, gen: gen1 }, 'squid', ['a.example']);
         const id = a.evidenceId;
@@ -202,7 +210,7 @@ for (const backend of BACKENDS) {
           { indicatorId: ids.get('NT_Marker')!, matched: 'NT_Marker', field: 'yara', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },
           { indicatorId: ids.get('b'.repeat(64))!, matched: 'b'.repeat(64), field: 'file.sha256', ts: null, src: null, dst: null, sample: 'b'.repeat(64) },
         ]);
-        await w.commit({ path: 'samples', sha256: '1'.repeat(64), size: 0, mtimeMs: 0, passes: [{ family: 'files', format: 'files', lines: 0, records: 3, skipped: 0 }] });
+        await commitOne(w, { path: 'samples', sha256: '1'.repeat(64), size: 0, mtimeMs: 0, passes: [{ family: 'files', format: 'files', lines: 0, records: 3, skipped: 0 }] });
         assert.deepEqual(await collect(store.listSamples({})), [
           { sha256: 'b'.repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: 40960, type: 'pe',
             paths: ['samples/a.zip!netmgr.exe', 'samples/netmgr.exe'], campaigns: ['NetTraveler', 'Red October'], yara: ['NT_Marker'], pe },
@@ -235,8 +243,8 @@ for (const backend of BACKENDS) {
         await second.addIndicators([{ type: 'domain', value: 'other.example', campaign: 'NT', source: 's2', warninglist: null }]);
         assert.deepEqual(await collect(second.listSightings({})), []);
         await w1.addSightings(pass, [row(3)]);
-        assert.equal((await w2.commit(file(2))).sightings, 1);
-        assert.equal((await w1.commit(file(1))).sightings, 2);
+        assert.equal((await commitOne(w2, file(2))).sightings, 1);
+        assert.equal((await commitOne(w1, file(1))).sightings, 2);
         assert.deepEqual((await collect(store.listSightings({}))).map((s) => [s.evidence.path, s.evidence.line]),
           [['logs/2.log', 2], ['logs/1.log', 1], ['logs/1.log', 3]]);
         // Claims: one process's claim is its own to take again; a live other process's claim is refused.
@@ -267,6 +275,34 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await store.claimFiles([f]), [null]);
       } finally {
         sleeper.kill('SIGKILL');
+        await store.close();
+        done();
+      }
+    });
+
+    test('a writer stores several ended files in one commit; a discarded file leaves nothing', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([{ type: 'sha256', value: 'b'.repeat(64), campaign: 'NT', source: 's', warninglist: null }]);
+        const [ind] = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat();
+        assert.ok(ind);
+        const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        const pass = { family: 'files', format: 'files' };
+        const file = (n: number) => ({ path: `f/${n}`, sha256: String(n).repeat(64), size: n, mtimeMs: n,
+          passes: [{ family: 'files', format: 'files', lines: 0, records: 1, skipped: 0 }] });
+        const sample = (n: number) => ({ sha256: String(n).repeat(64), md5: 'c'.repeat(32), sha1: 'd'.repeat(40), size: n, type: 'pe', path: `f/${n}`, factsJson: null });
+        for (const n of [1, 2, 3]) {
+          await w.addSamples([sample(n)]);
+          await w.addSightings(pass, [{ indicatorId: ind.id, matched: 'b'.repeat(64), field: 'file.sha256', ts: null, src: null, dst: null, sample: String(n).repeat(64) }]);
+          if (n === 2) w.discard();
+          else w.end(file(n));
+        }
+        assert.equal(w.files, 2);
+        const outs = await w.commit();
+        assert.deepEqual(outs.map((o) => [o.path, o.status, o.sightings, o.samples]), [['f/1', 'new', 1, 1], ['f/3', 'new', 1, 1]]);
+        assert.deepEqual((await collect(store.listSightings({}))).map((s) => s.evidence.path), ['f/1', 'f/3']);
+        assert.deepEqual((await collect(store.listSamples({}))).map((s) => s.paths), [['f/1'], ['f/3']]);
+      } finally {
         await store.close();
         done();
       }

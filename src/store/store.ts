@@ -154,6 +154,9 @@ export interface CommitOutcome {
   status: 'new' | 'known';
   /** The path the case knows the content by (differs from the commit's path for a copy). */
   path: string;
+  /** The committed file's sha256, and the format it was first read as. */
+  sha256: string;
+  format: string;
   /** Sightings stored: those the evidence's earlier hunts had not already found. */
   sightings: number;
   /** Sightings staged but already in the case (met by an earlier hunt of the same content). */
@@ -165,21 +168,30 @@ export interface CommitOutcome {
 }
 
 /**
- * Stages one evidence file's sightings and samples outside the case's write
- * lock (memory, then a temporary file), and writes them in one short
- * transaction at commit(): nothing is visible before, and a process killed
- * before it leaves no trace. Calls are awaited; a slow store holds the reader back.
+ * Stages evidence files' sightings and samples outside the case's write lock
+ * (memory, then a temporary file), and writes them in one short transaction
+ * at commit(): nothing is visible before, and a process killed before it
+ * leaves no trace. Several small files can be staged one after the other
+ * (end() closes each) and stored together: a hunt of ten thousand small
+ * files does not pay a transaction for each. Calls are awaited; a slow
+ * store holds the reader back.
  */
 export interface EvidenceWriter {
   addSightings(pass: { family: string; format: string }, rows: readonly SightingInput[]): Promise<void>;
   /** Records samples (merging paths into samples the case already has). */
   addSamples(rows: readonly SampleInput[]): Promise<void>;
+  /** Closes the file being staged: it is stored at commit(), after the files ended before it. */
+  end(info: EvidenceCommit): void;
+  /** Drops what was staged for the file being staged (it turned out to be unreadable, or changed). */
+  discard(): void;
+  /** Files ended and waiting for commit(). */
+  readonly files: number;
   /**
-   * Stores what was staged. When the case already holds evidence with the
-   * same sha256, the sightings its earlier hunts covered are dropped and the
-   * rest join that evidence.
+   * Stores every ended file, in order, in one transaction. For a file whose
+   * content (sha256) the case already holds, the sightings its earlier hunts
+   * covered are dropped and the rest join that evidence.
    */
-  commit(info: EvidenceCommit): Promise<CommitOutcome>;
+  commit(): Promise<CommitOutcome[]>;
   rollback(): Promise<void>;
 }
 
@@ -218,7 +230,7 @@ export interface Store {
   claimFiles(files: readonly { path: string; size: number; mtimeMs: number }[]): Promise<({ host: string; pid: number } | null)[]>;
   /** Gives a claim of this process back (a commit gives back the claim of the file it commits). */
   releaseFile(file: { path: string; size: number; mtimeMs: number }): Promise<void>;
-  /** Starts staging one evidence file hunted with `selection`. */
+  /** Starts staging evidence files hunted with `selection` (one writer at a time per store). */
   beginEvidence(selection: HuntSelection): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;

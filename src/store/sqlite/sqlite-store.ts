@@ -136,10 +136,10 @@ class SqliteStore implements Store {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
       rule_source_id INTEGER, campaign_id INTEGER NOT NULL, source_id INTEGER NOT NULL)`);
     // One evidence file's sightings and samples, staged outside the case's write lock.
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sighting(family TEXT NOT NULL, format TEXT NOT NULL, indicator_id INTEGER NOT NULL,
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sighting(slot INTEGER NOT NULL, family TEXT NOT NULL, format TEXT NOT NULL, indicator_id INTEGER NOT NULL,
       matched TEXT NOT NULL, field TEXT NOT NULL, ts INTEGER, src TEXT, dst TEXT, line INTEGER, packet INTEGER, inside TEXT,
       sample_sha256 TEXT, detail TEXT)`);
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sample(sha256 TEXT NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL, size INTEGER NOT NULL,
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sample(slot INTEGER NOT NULL, sha256 TEXT NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL, size INTEGER NOT NULL,
       type TEXT NOT NULL, facts TEXT, path TEXT NOT NULL)`);
     this.st = {
       stageClear: p('DELETE FROM temp.stage'),
@@ -154,20 +154,22 @@ class SqliteStore implements Store {
       // A staged sighting is stored unless an earlier hunt of the same evidence in the same family covered its indicator.
       storeStaged: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail, format)
         SELECT :e, s.indicator_id, s.matched, s.field, s.ts, s.src, s.dst, s.line, s.packet, s.inside, s.sample_sha256, s.detail, s.format
-        FROM temp.stage_sighting s WHERE NOT EXISTS (
+        FROM temp.stage_sighting s WHERE s.slot = :slot AND NOT EXISTS (
           SELECT 1 FROM evidence_hunt h JOIN indicator_ref r ON r.indicator_id = s.indicator_id JOIN indicator i ON i.id = s.indicator_id
           WHERE h.evidence_id = :e AND (h.family = s.family OR h.family = '*') AND r.gen <= h.max_gen
             AND (h.campaign_id IS NULL OR h.campaign_id = r.campaign_id) AND (h.include_warninglisted = 1 OR i.warninglist IS NULL))
         ORDER BY s.rowid`),
-      stagedCount: p('SELECT count(*) AS n FROM temp.stage_sighting'),
-      stageSighting: p(`INSERT INTO temp.stage_sighting(family, format, indicator_id, matched, field, ts, src, dst, line, packet, inside,
-        sample_sha256, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      stageSample: p('INSERT INTO temp.stage_sample(sha256, md5, sha1, size, type, facts, path) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      stagedCount: p('SELECT count(*) AS n FROM temp.stage_sighting WHERE slot = ?'),
+      stageSighting: p(`INSERT INTO temp.stage_sighting(slot, family, format, indicator_id, matched, field, ts, src, dst, line, packet, inside,
+        sample_sha256, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      stageSample: p('INSERT INTO temp.stage_sample(slot, sha256, md5, sha1, size, type, facts, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       storeStagedSamples: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen)
-        SELECT sha256, md5, sha1, size, type, facts, ? FROM temp.stage_sample WHERE true ORDER BY rowid ON CONFLICT(sha256) DO NOTHING`),
-      storeStagedSamplePaths: p('INSERT OR IGNORE INTO sample_path(sha256, path) SELECT sha256, path FROM temp.stage_sample ORDER BY rowid'),
+        SELECT sha256, md5, sha1, size, type, facts, ? FROM temp.stage_sample WHERE slot = ? ORDER BY rowid ON CONFLICT(sha256) DO NOTHING`),
+      storeStagedSamplePaths: p('INSERT OR IGNORE INTO sample_path(sha256, path) SELECT sha256, path FROM temp.stage_sample WHERE slot = ? ORDER BY rowid'),
       clearStagedSightings: p('DELETE FROM temp.stage_sighting'),
       clearStagedSamples: p('DELETE FROM temp.stage_sample'),
+      discardSlotSightings: p('DELETE FROM temp.stage_sighting WHERE slot = ?'),
+      discardSlotSamples: p('DELETE FROM temp.stage_sample WHERE slot = ?'),
       currentGen: p('SELECT coalesce(max(gen), 0) AS g FROM indicator_ref'),
       releaseClaim: p('DELETE FROM hunt_claim WHERE path = ? AND size = ? AND mtime_ms = ? AND host = ? AND pid = ?'),
       stageJson: p(`INSERT INTO temp.stage SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
@@ -498,20 +500,20 @@ class SqliteStore implements Store {
     };
     const stageSighting = st['stageSighting']!;
     const stageSample = st['stageSample']!;
+    // The file being staged, and the files ended before it (stored together at commit()).
+    let slot = 0;
+    const ended: EvidenceCommit[] = [];
     // Staging writes only the connection's temporary database: no lock on the case.
     const stageRows = db.transaction((pass: { family: string; format: string }, rows: readonly SightingInput[]) => {
       for (const s of rows) {
-        stageSighting.run(pass.family, pass.format, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null,
+        stageSighting.run(slot, pass.family, pass.format, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null,
           s.packet ?? null, s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null);
       }
     });
     const stageSamples = db.transaction((rows: readonly SampleInput[]) => {
-      for (const r of rows) {
-        stageSample.run(r.sha256, r.md5, r.sha1, r.size, r.type, r.factsJson, r.path);
-      }
+      for (const r of rows) stageSample.run(slot, r.sha256, r.md5, r.sha1, r.size, r.type, r.factsJson, r.path);
     });
-    const commitAll = db.transaction((info: EvidenceCommit): CommitOutcome => {
-      const now = new Date().toISOString();
+    const storeOne = (info: EvidenceCommit, at: number, now: string): CommitOutcome => {
       const first = info.passes[0];
       if (!first) throw new Error('an evidence commit needs at least one pass');
       const known = st['evidenceBySha']!.get(info.sha256) as { id: number; path: string } | undefined;
@@ -520,33 +522,49 @@ class SqliteStore implements Store {
         : Number((st['insertEvidence']!.get(info.path, info.sha256, first.format, info.size, Math.trunc(info.mtimeMs),
           first.lines, first.records, first.skipped, now) as { id: number }).id);
       const afterId = Number((st['maxSightingId']!.get() as { m: number }).m);
-      const staged = Number((st['stagedCount']!.get() as { n: number }).n);
-      const stored = Number(st['storeStaged']!.run({ e: evidenceId }).changes);
+      const staged = Number((st['stagedCount']!.get(at) as { n: number }).n);
+      const stored = staged === 0 ? 0 : Number(st['storeStaged']!.run({ e: evidenceId, slot: at }).changes);
       for (const p of info.passes) {
         st['insertEvidenceHunt']!.run(evidenceId, p.family, p.format, sel.gen, campaignId, sel.includeWarninglisted ? 1 : 0,
           p.lines, p.records, p.skipped, now);
       }
-      const samples = Number(st['storeStagedSamples']!.run(now).changes);
+      const samples = Number(st['storeStagedSamples']!.run(now, at).changes);
+      st['storeStagedSamplePaths']!.run(at);
       st['releaseClaim']!.run(info.path, info.size, Math.trunc(info.mtimeMs), hostname(), process.pid);
-      st['storeStagedSamplePaths']!.run();
       return {
-        evidenceId, status: known ? 'known' : 'new', path: known ? known.path : info.path,
+        evidenceId, status: known ? 'known' : 'new', path: known ? known.path : info.path, sha256: info.sha256, format: first.format,
         sightings: stored, alreadyKnown: staged - stored, afterId, samples,
       };
+    };
+    const commitAll = db.transaction((): CommitOutcome[] => {
+      const now = new Date().toISOString();
+      return ended.map((info, i) => storeOne(info, i, now));
     });
+    const check = () => { if (!open) throw new Error('evidence writer already finished'); };
     return {
+      get files() { return ended.length; },
       async addSightings(pass, rows) {
-        if (!open) throw new Error('evidence writer already finished');
+        check();
         stageRows(pass, rows);
       },
       async addSamples(rows) {
-        if (!open) throw new Error('evidence writer already finished');
+        check();
         stageSamples(rows);
       },
-      async commit(info) {
-        if (!open) throw new Error('evidence writer already finished');
+      end(info) {
+        check();
+        ended.push(info);
+        slot++;
+      },
+      discard() {
+        check();
+        st['discardSlotSightings']!.run(slot);
+        st['discardSlotSamples']!.run(slot);
+      },
+      async commit() {
+        check();
         try {
-          return commitAll.immediate(info);
+          return commitAll.immediate();
         } finally {
           finish();
         }
