@@ -10,6 +10,7 @@ import * as m0002 from './0002-samples.js';
 import * as m0003 from './0003-sighting-detail.js';
 import * as m0004 from './0004-hunt-coverage.js';
 import * as m0005 from './0005-hunt-claim.js';
+import * as m0006 from './0006-folded-names.js';
 import type { MigrationContext } from './context.js';
 import { MIGRATION_NAMES } from './names.js';
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0003-sighting-detail': m0003,
   '0004-hunt-coverage': m0004,
   '0005-hunt-claim': m0005,
+  '0006-folded-names': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -186,8 +186,8 @@ class SqliteStore implements Store {
       mergeRefs: p(`INSERT OR IGNORE INTO indicator_ref(indicator_id, campaign_id, source_id, gen)
         SELECT i.id, s.campaign_id, s.source_id, ? FROM temp.stage s JOIN indicator i ON i.type = s.type AND i.value = s.value
         ORDER BY i.id`),
-      campaignByName: p('SELECT id, name FROM campaign WHERE name = ?'),
-      campaignByAlias: p('SELECT c.id, c.name FROM campaign_alias a JOIN campaign c ON c.id = a.campaign_id WHERE a.alias = ? ORDER BY c.id LIMIT 1'),
+      campaignByName: p('SELECT id, name FROM campaign WHERE lower(name) = lower(?) ORDER BY id LIMIT 1'),
+      campaignByAlias: p('SELECT c.id, c.name FROM campaign_alias a JOIN campaign c ON c.id = a.campaign_id WHERE lower(a.alias) = lower(?) ORDER BY c.id LIMIT 1'),
       insertCampaign: p('INSERT INTO campaign(name) VALUES (?)'),
       insertAlias: p('INSERT OR IGNORE INTO campaign_alias(campaign_id, alias) VALUES (?, ?)'),
       sourceByName: p('SELECT id FROM source WHERE name = ?'),
