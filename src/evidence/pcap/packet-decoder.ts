@@ -109,6 +109,9 @@ interface Side {
   httpOnly: boolean;
   /** The CONNECT target this direction tunnels to (`host:port`), or null. */
   tunnel: string | null;
+  /** Packet number and timestamp at which the bytes held after a CONNECT began (ConnectWait). */
+  heldPacket: number;
+  heldTs: number | null;
 }
 
 interface Flow {
@@ -157,6 +160,26 @@ export class PacketDecoder {
     if (flow === undefined) flow = this.newFlow(key, l, aIsSrc);
     if (l.proto === 17) this.decodeUdp(flow, buf);
     else if (l.proto === 6) this.decodeTcp(flow, aIsSrc, buf);
+  }
+
+  /**
+   * End of the capture. A CONNECT whose proxy reply was never seen (a one-direction capture, a
+   * SPAN port, a capture cut short) still holds the client's bytes: they are told by content
+   * (TLS ClientHello, HTTP, DNS) and reported at the packet where they began, in packet order.
+   */
+  endCapture(): void {
+    const held: Array<{ flow: Flow; side: Side }> = [];
+    for (const flow of this.flows.values()) {
+      for (const side of [flow.a, flow.b]) if (side !== null && side.mode === Mode.ConnectWait && side.used > 0) held.push({ flow, side });
+    }
+    held.sort((x, y) => x.side.heldPacket - y.side.heldPacket);
+    for (const { flow, side } of held) {
+      this.number = side.heldPacket;
+      this.ts = side.heldTs;
+      side.mode = Mode.Sniff;
+      side.httpOnly = false;
+      this.refeed(flow, side);
+    }
   }
 
   /** Writes the direction-free flow key into this.key; true when the packet's source is endpoint a. */
@@ -276,7 +299,7 @@ export class PacketDecoder {
   }
 
   private newSide(mode: Mode, src: string, dst: string, dport: number): Side {
-    return { mode, buf: null, used: 0, next: -1, skip: 0, src, dst, dport, httpOnly: false, tunnel: null };
+    return { mode, buf: null, used: 0, next: -1, skip: 0, src, dst, dport, httpOnly: false, tunnel: null, heldPacket: 0, heldTs: null };
   }
 
   /** The other direction of the flow than `side`, or null when it has not been seen. */
@@ -323,6 +346,7 @@ export class PacketDecoder {
         }
         case Mode.ConnectWait: {
           // Held until the proxy answers; a client that says this much before any answer has no tunnel worth waiting for.
+          if (side.used === 0) { side.heldPacket = this.number; side.heldTs = this.ts; }
           if (!this.append(side, buf, off, len, SNIFF_CAP)) return;
           return;
         }
@@ -441,6 +465,9 @@ export class PacketDecoder {
   private awaitTunnel(flow: Flow, side: Side, target: string): void {
     side.mode = Mode.ConnectWait;
     side.tunnel = target;
+    // Bytes already buffered behind the CONNECT head are held from this packet.
+    side.heldPacket = this.number;
+    side.heldTs = this.ts;
     let other = this.otherSide(flow, side);
     if (other === null) {
       other = this.newSide(Mode.HttpReply, side.dst, side.src, 0);

@@ -13,7 +13,8 @@ export type WorkerRequest = { type: 'batch'; round: number; data: ArrayBuffer } 
 /** What a worker answers. */
 export type WorkerReply =
   | { type: 'round'; round: number; observations: Observation[]; diagnostics: Diagnostic[] }
-  | { type: 'done'; skippedFragments: number; flows: number };
+  /** At the end: counts, and what the decoder read only then (tunnel bytes held to the end of the capture). */
+  | { type: 'done'; skippedFragments: number; flows: number; observations: Observation[]; diagnostics: Diagnostic[] };
 
 /** Data given to a worker at start. */
 export interface WorkerInit { path: string; maxFlows: number }
@@ -34,7 +35,10 @@ parentPort!.on('message', (m: WorkerRequest) => {
     diagnostics = [];
     parentPort!.postMessage(reply);
   } else {
-    const reply: WorkerReply = { type: 'done', skippedFragments: decoder.stats.skippedFragments, flows: decoder.stats.flows };
+    decoder.endCapture();
+    const reply: WorkerReply = { type: 'done', skippedFragments: decoder.stats.skippedFragments, flows: decoder.stats.flows, observations, diagnostics };
+    observations = [];
+    diagnostics = [];
     parentPort!.postMessage(reply);
   }
 });

@@ -117,6 +117,8 @@ async function readSerial(
     opts.onProgress?.(file.bytesRead);
   }
   checkAbort(opts.signal);
+  // What end() reads (tunnel bytes held to the end) is reported at earlier packets: its own batch keeps each batch in packet order.
+  if (batch.length) { onBatch(batch); batch = []; }
   reader.end();
   if (batch.length) onBatch(batch);
   const s = reader.stats;
@@ -159,19 +161,23 @@ async function readParallel(
   let skippedFragments = 0;
   let finished = 0;
   const notify = (): void => { const w = wake; wake = null; w?.(); };
+  const ended: WorkerReply[] = [];
+  const emitMerged = (replies: WorkerReply[]): void => {
+    const obs: Observation[] = [];
+    for (const r of replies) {
+      for (const o of r.observations) obs.push(o);
+      for (const d of r.diagnostics) onDiagnostic(d);
+    }
+    obs.sort((a, b) => a.packet! - b.packet!);
+    for (let i = 0; i < obs.length; i += BATCH_OBSERVATIONS) onBatch(obs.slice(i, i + BATCH_OBSERVATIONS));
+  };
   const flush = (): void => {
     for (;;) {
       const replies = pending.get(nextRound);
       if (!replies || replies.length < count) return;
       pending.delete(nextRound);
       nextRound++;
-      const obs: Observation[] = [];
-      for (const r of replies) if (r.type === 'round') {
-        for (const o of r.observations) obs.push(o);
-        for (const d of r.diagnostics) onDiagnostic(d);
-      }
-      obs.sort((a, b) => a.packet! - b.packet!);
-      for (let i = 0; i < obs.length; i += BATCH_OBSERVATIONS) onBatch(obs.slice(i, i + BATCH_OBSERVATIONS));
+      emitMerged(replies);
     }
   };
   for (const w of pool) {
@@ -184,6 +190,11 @@ async function readParallel(
       } else {
         skippedFragments += r.skippedFragments;
         finished++;
+        ended.push(r);
+        if (finished === count) {
+          // What the workers read at the end of the capture (held tunnel bytes): one packet-ordered batch.
+          try { emitMerged(ended); } catch (e) { failure ??= e as Error; }
+        }
       }
       notify();
     });
