@@ -59,6 +59,48 @@ test('tunnels seen from the client side only are read at the end of the capture,
   assert.deepEqual(parallel.diags, serial.diags);
 });
 
+/** n sessions over many clients: DNS over UDP, HTTP requests and TLS ClientHellos on TCP, a CONNECT with no reply. */
+function mixedCapture(n: number): Buffer {
+  const frames: Array<{ ts: number; data: Buffer }> = [];
+  const put = (src: string, dst: string, proto: number, payload: Buffer): void => {
+    frames.push({ ts: 1_700_000_000_000 + frames.length, data: ethernet(ipv4({ src, dst, proto, payload }), 0x0800) });
+  };
+  for (let i = 0; i < n; i++) {
+    const c = `10.2.${i >> 8 & 255}.${i & 255}`, s = `198.51.100.${i % 200}`, cp = 20000 + i % 30000;
+    const kind = i % 4;
+    if (kind === 0) put(c, '192.0.2.53', 17, udp(cp, 53, dnsMessage({ name: `q${i}.made-up.example` })));
+    else {
+      const dport = kind === 1 ? 80 : kind === 2 ? 443 : 3128;
+      const data = kind === 1 ? httpRequest('GET', `/p${i}`, [['Host', `h${i}.made-up.example`]])
+        : kind === 2 ? tlsRecords(clientHello(`s${i}.made-up.example`))
+          : Buffer.concat([httpRequest('CONNECT', `t${i}.made-up.example:443`, []), tlsRecords(clientHello(`ts${i}.made-up.example`))]);
+      put(c, s, 6, tcp({ sport: cp, dport, seq: 10, flags: TCP.SYN }));
+      put(s, c, 6, tcp({ sport: dport, dport: cp, seq: 90, flags: TCP.SYN | TCP.ACK }));
+      // Split in two segments, interleaved with the next session's first packet by order of arrival.
+      put(c, s, 6, tcp({ sport: cp, dport, seq: 11, flags: TCP.ACK, payload: data.subarray(0, 20) }));
+      put(c, s, 6, tcp({ sport: cp, dport, seq: 31, flags: TCP.ACK, payload: data.subarray(20) }));
+    }
+  }
+  return writePcap(frames);
+}
+
+test('a generated mixed capture reads exactly the same in this thread and with 2 or 3 workers', async () => {
+  const p = join(dir, 'mixed.pcap');
+  writeFileSync(p, mixedCapture(8000));
+  const serial = await readAll(p, { workers: 0 });
+  const fields = new Map<string, number>();
+  for (const o of serial.obs) fields.set(o.field, (fields.get(o.field) ?? 0) + 1);
+  assert.deepEqual(Object.fromEntries(fields), {
+    'conn.orig_h': 8000, 'conn.resp_h': 8000, 'dns.query': 2000, 'http.host': 4000, 'http.url': 2000, 'tls.sni': 4000,
+  });
+  for (const workers of [2, 3]) {
+    const parallel = await readAll(p, { workers, parallelThreshold: 0 });
+    assert.deepEqual(parallel.obs, serial.obs);
+    assert.deepEqual(parallel.stats, serial.stats);
+    assert.deepEqual(parallel.diags, serial.diags);
+  }
+});
+
 test('reads a plain capture in this thread, in packet order, with stats', async () => {
   const p = join(dir, 'small.pcap');
   writeFileSync(p, dnsCapture(3));
@@ -92,6 +134,7 @@ test('worker threads give the same observations, in packet order within each bat
   assert.deepEqual(parallel.obs, serial.obs);
   assert.deepEqual(parallel.stats, serial.stats);
   assert.ok(parallel.batches >= 60000 / 4096);
+  assert.deepEqual(parallel.diags, serial.diags);
 });
 
 test('a real capture reads the same with and without workers', { skip: skipUnlessShared('pcap', 'suricata-verify_tls-subjectaltname.pcap') }, async () => {

@@ -4,19 +4,16 @@
  * the main thread frames records and finds each packet's flow, workers decode
  * their share of the flows (so each flow's state lives in one worker).
  */
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { diag, type Diagnostic } from '../../core/diagnostic.js';
 import type { Observation } from '../../core/model.js';
-import { CaptureFramer, CaptureReader, createPacketLayers, decodeLayers, hashFlow, MAX_FLOWS } from '../../evidence/pcap/index.js';
-import { PacketBatchWriter } from './packet-batch.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './capture-worker.js';
+import { CaptureReader, MAX_FLOWS } from '../../evidence/pcap/index.js';
+import { openCaptureChunks } from './capture-chunks.js';
+import type { WorkerInit, WorkerReply } from './capture-worker.js';
 import { isGzipFile } from '../file-head.js';
 
 /** Files at least this large (on disk) are read with worker threads. */
@@ -27,10 +24,6 @@ export const DEFAULT_WORKERS = 0;
 export const MAX_WORKERS = 16;
 /** Observations per batch handed to onBatch. */
 export const BATCH_OBSERVATIONS = 4096;
-/** Read-ahead of the file stream. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
-/** Rounds of batches in flight to the workers before reading pauses. */
-export const MAX_ROUNDS_IN_FLIGHT = 4;
 
 /** Options of readCaptureFile. */
 export interface CaptureHuntOptions {
@@ -78,21 +71,18 @@ export async function readCaptureFile(
   }
   const workers = Math.min(opts.workers ?? DEFAULT_WORKERS, MAX_WORKERS, availableParallelism() * 2);
   const parallel = workers > 0 && size >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD_BYTES);
-  let file: { bytesRead: number; destroy(): void };
-  let input: AsyncIterable<unknown> & { destroy(): void };
-  if (gzip) {
-    const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-    const gunzip: Readable = stream.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
-    stream.on('error', (e) => gunzip.destroy(e));
-    file = stream;
-    input = gunzip;
-  } else {
-    file = input = new PlainFileChunks(path);
+  if (parallel) {
+    try {
+      return await readParallel(path, gzip, displayPath, onBatch, onDiagnostic, opts, workers);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      onDiagnostic(diag('unreadable', displayPath, `read failed: ${(e as Error).message}`));
+      return { format: 'unknown', packets: 0, bytes: 0, skipped: 0, skippedFragments: 0 };
+    }
   }
+  const { file, input } = openCaptureChunks(path, gzip);
   try {
-    return parallel
-      ? await readParallel(input, file, displayPath, onBatch, onDiagnostic, opts, workers)
-      : await readSerial(input, file, displayPath, onBatch, onDiagnostic, opts);
+    return await readSerial(input, file, displayPath, onBatch, onDiagnostic, opts);
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     onDiagnostic(diag('unreadable', displayPath, `read failed: ${(e as Error).message}`));
@@ -100,46 +90,6 @@ export async function readCaptureFile(
   } finally {
     file.destroy();
     input.destroy();
-  }
-}
-
-/**
- * A plain file's bytes in chunks, read into two buffers that take turns: the next read runs (in
- * libuv's thread pool) while the current chunk is framed, and no chunk is allocated per read
- * (a fresh 1 MiB Buffer per chunk, as a read stream makes, cost as much in GC as the framing).
- * A chunk is valid until the next one is asked for; the framer copies any record tail it keeps.
- */
-class PlainFileChunks implements AsyncIterable<Buffer> {
-  bytesRead = 0;
-  private closed = false;
-  private handle: Awaited<ReturnType<typeof open>> | null = null;
-
-  constructor(private readonly path: string) {}
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    const h = this.handle = await open(this.path, 'r');
-    const bufs = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-    let i = 0;
-    let next = h.read(bufs[0]!, 0, READ_CHUNK_BYTES, null);
-    try {
-      for (;;) {
-        const { bytesRead } = await next;
-        if (bytesRead === 0 || this.closed) return;
-        this.bytesRead += bytesRead;
-        const chunk = bufs[i]!.subarray(0, bytesRead);
-        i ^= 1;
-        next = h.read(bufs[i]!, 0, READ_CHUNK_BYTES, null);
-        yield chunk;
-      }
-    } finally {
-      await next.catch(() => undefined);
-      await h.close();
-      this.handle = null;
-    }
-  }
-
-  destroy(): void {
-    this.closed = true;
   }
 }
 
@@ -193,106 +143,73 @@ function startWorker(init: WorkerInit): Worker {
   return new Worker(url, { workerData: init });
 }
 
+/**
+ * Workers each read the whole file and decode their shard of the flows; their observation
+ * streams (each in packet order) are merged here in packet order, up to the packet every
+ * worker has passed. What they read at the end of the capture comes last, merged the same way.
+ */
 async function readParallel(
-  input: AsyncIterable<unknown>, file: { bytesRead: number }, displayPath: string,
+  path: string, gzip: boolean, displayPath: string,
   onBatch: (obs: Observation[]) => void, onDiagnostic: (d: Diagnostic) => void, opts: CaptureHuntOptions, count: number,
 ): Promise<CaptureFileStats> {
-  const init: WorkerInit = { path: displayPath, maxFlows: Math.ceil(MAX_FLOWS / count) };
-  const pool = Array.from({ length: count }, () => startWorker(init));
-  const writers = pool.map(() => new PacketBatchWriter());
-  // Replies per round, merged into one packet-ordered batch once every worker has answered.
-  const pending = new Map<number, WorkerReply[]>();
-  let nextRound = 0;
-  let sent = 0;
+  const pool = Array.from({ length: count }, (_, shard) => startWorker({
+    path, gzip, displayPath, maxFlows: Math.ceil(MAX_FLOWS / count), shard, shards: count,
+  }));
+  const queues: Observation[][] = pool.map(() => []);
+  const upTo: number[] = pool.map(() => 0);
+  const ends: Array<WorkerReply & { type: 'done' } | null> = pool.map(() => null);
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
-  let skippedFragments = 0;
-  let finished = 0;
   const notify = (): void => { const w = wake; wake = null; w?.(); };
-  const ended: WorkerReply[] = [];
-  const emitMerged = (replies: WorkerReply[]): void => {
+  /** Emits, in packet order, what every worker has passed (all of it once each is done). */
+  const emitUpTo = (limit: number, lists: Observation[][]): void => {
     const obs: Observation[] = [];
-    for (const r of replies) {
-      for (const o of r.observations) obs.push(o);
-      for (const d of r.diagnostics) onDiagnostic(d);
-    }
+    lists.forEach((q, i) => {
+      let n = 0;
+      while (n < q.length && q[n]!.packet! <= limit) n++;
+      for (let j = 0; j < n; j++) obs.push(q[j]!);
+      lists[i] = q.slice(n);
+    });
+    // A packet belongs to one flow, so to one worker: the stable sort keeps each packet's observations in their order.
     obs.sort((a, b) => a.packet! - b.packet!);
     for (let i = 0; i < obs.length; i += BATCH_OBSERVATIONS) onBatch(obs.slice(i, i + BATCH_OBSERVATIONS));
   };
-  const flush = (): void => {
-    for (;;) {
-      const replies = pending.get(nextRound);
-      if (!replies || replies.length < count) return;
-      pending.delete(nextRound);
-      nextRound++;
-      emitMerged(replies);
-    }
-  };
-  for (const w of pool) {
+  pool.forEach((w, i) => {
     w.on('message', (r: WorkerReply) => {
-      if (r.type === 'round') {
-        const list = pending.get(r.round) ?? [];
-        list.push(r);
-        pending.set(r.round, list);
-        try { flush(); } catch (e) { failure ??= e as Error; }
-      } else {
-        skippedFragments += r.skippedFragments;
-        finished++;
-        ended.push(r);
-        if (finished === count) {
-          // What the workers read at the end of the capture (held tunnel bytes): one packet-ordered batch.
-          try { emitMerged(ended); } catch (e) { failure ??= e as Error; }
-        }
-      }
+      try {
+        if (r.type === 'chunk') {
+          for (const o of r.observations) queues[i]!.push(o);
+          for (const d of r.diagnostics) onDiagnostic(d);
+          upTo[i] = r.upTo;
+          if (i === 0) opts.onProgress?.(r.bytesRead);
+          emitUpTo(Math.min(...upTo), queues);
+        } else if (r.type === 'done') {
+          for (const d of r.diagnostics) onDiagnostic(d);
+          ends[i] = r;
+          upTo[i] = Infinity;
+          emitUpTo(Math.min(...upTo), queues);
+        } else failure ??= new Error(r.message);
+      } catch (e) { failure ??= e as Error; }
       notify();
     });
     w.on('error', (e) => { failure ??= e; notify(); });
-    w.on('exit', (code) => { if (finished < count && code !== 0) { failure ??= new Error(`capture worker exited with code ${code}`); notify(); } });
-  }
-  const waitUntil = async (done: () => boolean): Promise<void> => {
-    while (!done()) {
+    w.on('exit', (code) => { if (ends[i] === null && code !== 0) { failure ??= new Error(`capture worker exited with code ${code}`); notify(); } });
+  });
+  const onAbort = (): void => notify();
+  opts.signal?.addEventListener('abort', onAbort);
+  try {
+    while (ends.some((e) => e === null)) {
+      checkAbort(opts.signal);
       if (failure) throw failure;
       await new Promise<void>((resolve) => { wake = resolve; });
     }
-    if (failure) throw failure;
-  };
-  const layers = createPacketLayers();
-  let nonIpShard = 0;
-  const framer = new CaptureFramer(displayPath, {
-    packet: (p) => {
-      let shard: number;
-      if (decodeLayers(p.linktype, p.buf, p.offset, p.length, layers) && !layers.laterFragment) shard = hashFlow(layers) % count;
-      else shard = nonIpShard = (nonIpShard + 1) % count; // nothing to keep per flow: spread them
-      writers[shard]!.add(p.number, p.ts, p.linktype, p.buf, p.offset, p.length);
-    },
-    diagnostic: onDiagnostic,
-  });
-  const ship = (): void => {
-    const round = sent++;
-    pool.forEach((w, i) => {
-      const data = writers[i]!.take();
-      const msg: WorkerRequest = { type: 'batch', round, data };
-      w.postMessage(msg, [data]);
-    });
-  };
-  try {
-    for await (const chunk of input) {
-      checkAbort(opts.signal);
-      if (failure) throw failure;
-      framer.push(chunk as Buffer);
-      ship();
-      opts.onProgress?.(file.bytesRead);
-      await waitUntil(() => sent - nextRound <= MAX_ROUNDS_IN_FLIGHT);
-    }
     checkAbort(opts.signal);
-    framer.end();
-    ship();
-    await waitUntil(() => nextRound === sent);
-    for (const w of pool) w.postMessage({ type: 'end' } satisfies WorkerRequest);
-    await waitUntil(() => finished === count);
+    if (failure) throw failure;
+    emitUpTo(Infinity, ends.map((e) => e!.observations));
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  const s = framer.stats;
-  return { format: framer.format ?? 'unknown', packets: s.packets, bytes: s.bytes, skipped: s.badRecords, skippedFragments };
+  const s = ends[0]!;
+  return { format: s.format, packets: s.packets, bytes: s.bytes, skipped: s.skipped, skippedFragments: s.skippedFragments };
 }
