@@ -1,8 +1,8 @@
 /**
  * Reads one capture file (plain or gzip) as a stream, with flat memory, and
- * hands its observations over in batches. Large captures use worker threads:
- * the main thread frames records and finds each packet's flow, workers decode
- * their share of the flows (so each flow's state lives in one worker).
+ * hands its observations over in batches. With workers, each worker reads and
+ * frames the whole file and decodes its share of the flows (so each flow's
+ * state lives in one worker); the main thread merges them in packet order.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -28,8 +28,8 @@ export const BATCH_OBSERVATIONS = 4096;
 /** Options of readCaptureFile. */
 export interface CaptureHuntOptions {
   /**
-   * Worker threads for large captures; 0 = read in this thread. Default 0: measured on 2 cores, framing
-   * on the main thread costs about as much as the whole serial read, so workers were slower (bench/hunt-pcap).
+   * Worker threads for large captures; 0 = read in this thread. Default 0: measured on 2 shared cores,
+   * workers that each read the whole file were not faster than one thread (bench/hunt-pcap, docs/benchmarks.md).
    */
   workers?: number;
   /** Called after each chunk with the bytes of the file read so far. */
