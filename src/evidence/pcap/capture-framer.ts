@@ -4,7 +4,7 @@
  * protocols. Specs: pcap (draft-ietf-opsawg-pcap), pcapng (draft-ietf-opsawg-pcapng).
  */
 import { diag, type Diagnostic, type DiagnosticCode } from '../../core/diagnostic.js';
-import { detectCaptureFormat, PCAPNG_SHB_TYPE, type CaptureFormat } from './capture-format.js';
+import { detectCaptureFormat, MODIFIED_PCAP_MAGICS, PCAPNG_SHB_TYPE, type CaptureFormat } from './capture-format.js';
 
 /** Largest captured length of one classic pcap record; more means the file is corrupt (libpcap's limit). */
 export const MAX_CAPLEN = 256 * 1024;
@@ -14,9 +14,21 @@ export const MAX_PCAPNG_BLOCK = 16 * 1024 * 1024;
 export const MAX_INTERFACES = 4096;
 /** Diagnostics per capture before the rest are counted silently. */
 export const MAX_DIAGNOSTICS = 200;
+/**
+ * Classic pcap records walked to tell the record header's length. Red Hat 6.1 (24 bytes) and
+ * Nokia (20 bytes) pcap share the standard magic, and the two "modified" pcaps (24 and 28 bytes)
+ * share theirs: like wiretap, we take the length under which the first records read consistently.
+ */
+export const PROBE_RECORDS = 8;
+/** Bytes gathered before the record header's length is judged on fewer than PROBE_RECORDS records. */
+export const PROBE_BYTES = 64 * 1024;
 
 const PCAP_HEADER = 24;
 const PCAP_RECORD_HEADER = 16;
+/** Record header lengths to try, in order of preference: standard, Nokia, Red Hat 6.1. */
+const STANDARD_RECORD_HEADERS = [16, 20, 24];
+/** Modified pcap (Kuznetzov, 24: ifindex, protocol, packet type, pad) and SuSE 6.3 (28). */
+const MODIFIED_RECORD_HEADERS = [24, 28];
 const BOM = 0x1a2b3c4d;
 const SHB_BYTES = Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]);
 const TWO_POW_53 = 2 ** 53;
@@ -74,6 +86,12 @@ export class CaptureFramer {
   private pcapLinktype = 1;
   private pcapSnaplen = 0;
   private pcapNano = false;
+  /** Bytes of each classic pcap record's header (16, or more in the variants). */
+  private pcapRecordHeader = PCAP_RECORD_HEADER;
+  /** end() was called: judge the record header on whatever bytes there are. */
+  private atEnd = false;
+  /** Where the last walkRecords stopped. */
+  private walkEnd = 0;
   private interfaces: PcapngInterface[] = [];
   private readonly pkt: FramedPacket = { number: 0, ts: null, linktype: 1, buf: Buffer.alloc(0), offset: 0, length: 0, origLength: 0 };
 
@@ -111,9 +129,10 @@ export class CaptureFramer {
   /** Bytes the first record in buf needs in all (Infinity: unknown, join everything). */
   private needed(buf: Buffer): number {
     if (this.state === 'pcap') {
-      if (buf.length < PCAP_RECORD_HEADER) return PCAP_RECORD_HEADER;
+      const h = this.pcapRecordHeader;
+      if (buf.length < h) return h;
       const caplen = this.u32(buf, 8);
-      return caplen > MAX_CAPLEN ? PCAP_RECORD_HEADER : PCAP_RECORD_HEADER + caplen;
+      return caplen > MAX_CAPLEN ? h : h + caplen;
     }
     if (this.state === 'pcapng') {
       if (buf.length < 12) return 12;
@@ -127,6 +146,14 @@ export class CaptureFramer {
 
   /** Signals the end of the file. */
   end(): void {
+    if (this.state === 'start' && this.pending !== null && this.pending.length >= PCAP_HEADER) {
+      // A short capture still waiting for enough records to judge its record header.
+      this.atEnd = true;
+      const p = this.pending;
+      this.pending = null;
+      const pos = this.run(p);
+      if (!this.stopped() && pos < p.length) this.pending = p.subarray(pos);
+    }
     const left = this.pending ? this.pending.length : 0;
     this.pending = null;
     if (this.state === 'start') {
@@ -167,6 +194,9 @@ export class CaptureFramer {
           if (f === 'pcapng') { this.state = 'pcapng'; continue; }
           if (buf.length < PCAP_HEADER) return 0;
           this.readPcapHeader(buf);
+          const h = this.probeRecordHeader(buf);
+          if (h === 0) return 0;
+          this.pcapRecordHeader = h;
           pos = PCAP_HEADER;
           this.state = 'pcap';
           continue;
@@ -189,11 +219,47 @@ export class CaptureFramer {
 
   private readPcapHeader(buf: Buffer): void {
     const m = buf.readUInt32LE(0);
-    this.little = m === 0xa1b2c3d4 || m === 0xa1b23c4d;
+    this.little = m === 0xa1b2c3d4 || m === 0xa1b23c4d || m === 0xa1b2cd34;
     this.pcapNano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
     this.pcapSnaplen = this.u32(buf, 16);
     // The top bits of the link-type field carry FCS information, not the link type.
     this.pcapLinktype = this.u32(buf, 20) & 0x0fffffff;
+  }
+
+  /**
+   * The record header length under which the first records of a classic pcap read consistently
+   * (microseconds below a second, captured length within limits and not over the packet length);
+   * 0 while too few bytes are in to tell.
+   */
+  private probeRecordHeader(buf: Buffer): number {
+    const candidates = MODIFIED_PCAP_MAGICS.includes(buf.readUInt32BE(0)) ? MODIFIED_RECORD_HEADERS : STANDARD_RECORD_HEADERS;
+    let best = candidates[0]!;
+    let bestCount = -1;
+    for (const h of candidates) {
+      const n = this.walkRecords(buf, h);
+      if (n >= PROBE_RECORDS) return h;
+      // At the end of the file, records that end exactly where it ends break a tie.
+      const score = n < 0 ? -1 : 2 * n + (this.atEnd && this.walkEnd === buf.length ? 1 : 0);
+      if (score > bestCount) { best = h; bestCount = score; }
+    }
+    if (!this.atEnd && buf.length < PROBE_BYTES) return 0;
+    return best;
+  }
+
+  /** Records read consistently from the start with headers of h bytes (at most PROBE_RECORDS); -1 when one is inconsistent. */
+  private walkRecords(buf: Buffer, h: number): number {
+    const subsecond = this.pcapNano ? 1e9 : 1e6;
+    let pos = PCAP_HEADER;
+    let n = 0;
+    while (n < PROBE_RECORDS && buf.length - pos >= h) {
+      const caplen = this.u32(buf, pos + 8);
+      if (this.u32(buf, pos + 4) >= subsecond || caplen > MAX_CAPLEN || caplen > this.u32(buf, pos + 12)) return -1;
+      if (buf.length - pos - h < caplen) break;
+      pos += h + caplen;
+      n++;
+    }
+    this.walkEnd = pos;
+    return n;
   }
 
   private u32(buf: Buffer, off: number): number {
@@ -211,7 +277,8 @@ export class CaptureFramer {
     p.linktype = this.pcapLinktype;
     const div = this.pcapNano ? 1e6 : 1e3;
     const le = this.little;
-    while (buf.length - pos >= PCAP_RECORD_HEADER) {
+    const h = this.pcapRecordHeader;
+    while (buf.length - pos >= h) {
       const caplen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
       if (caplen > MAX_CAPLEN) {
         this.stats.badRecords++;
@@ -219,7 +286,7 @@ export class CaptureFramer {
         this.state = 'stopped';
         return buf.length;
       }
-      if (buf.length - pos - PCAP_RECORD_HEADER < caplen) break;
+      if (buf.length - pos - h < caplen) break;
       const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
       this.stats.packets++;
       if (caplen > origLen) {
@@ -231,11 +298,11 @@ export class CaptureFramer {
       p.ts = le
         ? buf.readUInt32LE(pos) * 1000 + Math.floor(buf.readUInt32LE(pos + 4) / div)
         : buf.readUInt32BE(pos) * 1000 + Math.floor(buf.readUInt32BE(pos + 4) / div);
-      p.offset = pos + PCAP_RECORD_HEADER;
+      p.offset = pos + h;
       p.length = caplen;
       p.origLength = origLen;
       this.sink.packet(p);
-      pos += PCAP_RECORD_HEADER + caplen;
+      pos += h + caplen;
     }
     return pos;
   }

@@ -45,9 +45,10 @@ export class CaptureReader {
     this.framer.push(chunk);
   }
 
-  /** Signals the end of the file. */
+  /** Signals the end of the file: frames what is left, then reads what the decoder still holds. */
   end(): void {
     this.framer.end();
+    this.decoder.endCapture();
   }
 
   /** Counts so far. */

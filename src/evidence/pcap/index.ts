@@ -1,5 +1,5 @@
 /** Streaming pcap/pcapng reader and protocol decoders: Buffers in, observations out. */
-export { CAPTURE_FORMATS, detectCaptureFormat, type CaptureFormat } from './capture-format.js';
+export { CAPTURE_FORMATS, detectCaptureFormat, detectUnsupportedCapture, type CaptureFormat } from './capture-format.js';
 export { CaptureFramer, MAX_CAPLEN, MAX_PCAPNG_BLOCK, type FramedPacket, type FramerSink, type FramerStats } from './capture-framer.js';
 export { PacketDecoder, MAX_FLOWS, type ObservationSink, type PacketDecoderOptions, type DecoderStats } from './packet-decoder.js';
 export { CaptureReader, type CaptureReaderOptions, type CaptureStats } from './capture-reader.js';

@@ -18,7 +18,7 @@ import {
   authorityOf, connectHostOf, findHeadEnd, parseHttpRequestHead, parseHttpResponseHead, sniffHttpRequest, splitHostPort,
   type HttpRequestHead,
 } from './http-request.js';
-import { createPacketLayers, decodeLayers, formatAddress, type PacketLayers } from './packet-layers.js';
+import { createPacketLayers, decodeLayers, formatAddress, hashFlow, type PacketLayers } from './packet-layers.js';
 import { MAX_CLIENT_HELLO_BYTES, readClientHello, sniffTlsHandshake } from './tls-client-hello.js';
 
 /** Flows tracked at once; the oldest is forgotten beyond this. */
@@ -62,6 +62,12 @@ export interface ObservationSink {
 export interface PacketDecoderOptions {
   maxFlows?: number;
   maxBufferedBytes?: number;
+  /**
+   * Decode only the flows of this shard (hashFlow % count === index), for several decoders
+   * reading one capture in parallel: each flow's state lives in one of them. Counts of packets
+   * outside any flow (non-IP, later fragments) are kept by every shard alike.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** Counts kept by a decoder. */
@@ -109,6 +115,9 @@ interface Side {
   httpOnly: boolean;
   /** The CONNECT target this direction tunnels to (`host:port`), or null. */
   tunnel: string | null;
+  /** Packet number and timestamp at which the bytes held after a CONNECT began (ConnectWait). */
+  heldPacket: number;
+  heldTs: number | null;
 }
 
 interface Flow {
@@ -129,6 +138,8 @@ export class PacketDecoder {
   private readonly key = Buffer.alloc(40);
   private readonly maxFlows: number;
   private readonly maxBuffered: number;
+  private readonly shardIndex: number;
+  private readonly shardCount: number;
   private buffered = 0;
   private memoryWarned = false;
   private number = 0;
@@ -139,6 +150,8 @@ export class PacketDecoder {
   constructor(private readonly path: string, private readonly sink: ObservationSink, opts: PacketDecoderOptions = {}) {
     this.maxFlows = opts.maxFlows ?? MAX_FLOWS;
     this.maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    this.shardIndex = opts.shard?.index ?? 0;
+    this.shardCount = opts.shard?.count ?? 1;
   }
 
   /** Decodes one packet: buf[off, off+len) of link type `linktype`. */
@@ -146,6 +159,7 @@ export class PacketDecoder {
     const l = this.l;
     if (!decodeLayers(linktype, buf, off, len, l)) { this.stats.nonIp++; return; }
     if (l.laterFragment) { this.stats.skippedFragments++; return; }
+    if (this.shardCount > 1 && hashFlow(l) % this.shardCount !== this.shardIndex) return;
     this.number = number;
     this.ts = ts;
     this.srcText = null;
@@ -159,6 +173,26 @@ export class PacketDecoder {
     else if (l.proto === 6) this.decodeTcp(flow, aIsSrc, buf);
   }
 
+  /**
+   * End of the capture. A CONNECT whose proxy reply was never seen (a one-direction capture, a
+   * SPAN port, a capture cut short) still holds the client's bytes: they are told by content
+   * (TLS ClientHello, HTTP, DNS) and reported at the packet where they began, in packet order.
+   */
+  endCapture(): void {
+    const held: Array<{ flow: Flow; side: Side }> = [];
+    for (const flow of this.flows.values()) {
+      for (const side of [flow.a, flow.b]) if (side !== null && side.mode === Mode.ConnectWait && side.used > 0) held.push({ flow, side });
+    }
+    held.sort((x, y) => x.side.heldPacket - y.side.heldPacket);
+    for (const { flow, side } of held) {
+      this.number = side.heldPacket;
+      this.ts = side.heldTs;
+      side.mode = Mode.Sniff;
+      side.httpOnly = false;
+      this.refeed(flow, side);
+    }
+  }
+
   /** Writes the direction-free flow key into this.key; true when the packet's source is endpoint a. */
   private buildKey(l: PacketLayers): boolean {
     const n = l.ipVersion === 4 ? 4 : 16;
@@ -170,11 +204,12 @@ export class PacketDecoder {
     const k = this.key;
     k[0] = l.proto;
     k[1] = l.ipVersion;
-    const [aOff, bOff, aPort, bPort] = aIsSrc ? [l.srcOff, l.dstOff, l.sport, l.dport] : [l.dstOff, l.srcOff, l.dport, l.sport];
-    b.copy(k, 2, aOff, aOff + n);
-    k.writeUInt16BE(aPort, 2 + n);
-    b.copy(k, 4 + n, bOff, bOff + n);
-    k.writeUInt16BE(bPort, 4 + 2 * n);
+    // Byte loops and plain locals: Buffer.copy and a destructured array cost more than the bytes, per packet.
+    const aOff = aIsSrc ? l.srcOff : l.dstOff, bOff = aIsSrc ? l.dstOff : l.srcOff;
+    const aPort = aIsSrc ? l.sport : l.dport, bPort = aIsSrc ? l.dport : l.sport;
+    for (let i = 0; i < n; i++) { k[2 + i] = b[aOff + i]!; k[4 + n + i] = b[bOff + i]!; }
+    k[2 + n] = aPort >>> 8; k[3 + n] = aPort & 255;
+    k[4 + 2 * n] = bPort >>> 8; k[5 + 2 * n] = bPort & 255;
     return aIsSrc;
   }
 
@@ -276,7 +311,7 @@ export class PacketDecoder {
   }
 
   private newSide(mode: Mode, src: string, dst: string, dport: number): Side {
-    return { mode, buf: null, used: 0, next: -1, skip: 0, src, dst, dport, httpOnly: false, tunnel: null };
+    return { mode, buf: null, used: 0, next: -1, skip: 0, src, dst, dport, httpOnly: false, tunnel: null, heldPacket: 0, heldTs: null };
   }
 
   /** The other direction of the flow than `side`, or null when it has not been seen. */
@@ -323,6 +358,7 @@ export class PacketDecoder {
         }
         case Mode.ConnectWait: {
           // Held until the proxy answers; a client that says this much before any answer has no tunnel worth waiting for.
+          if (side.used === 0) { side.heldPacket = this.number; side.heldTs = this.ts; }
           if (!this.append(side, buf, off, len, SNIFF_CAP)) return;
           return;
         }
@@ -441,6 +477,9 @@ export class PacketDecoder {
   private awaitTunnel(flow: Flow, side: Side, target: string): void {
     side.mode = Mode.ConnectWait;
     side.tunnel = target;
+    // Bytes already buffered behind the CONNECT head are held from this packet.
+    side.heldPacket = this.number;
+    side.heldTs = this.ts;
     let other = this.otherSide(flow, side);
     if (other === null) {
       other = this.newSide(Mode.HttpReply, side.dst, side.src, 0);

@@ -183,3 +183,31 @@ test('absolute-form target: the URL\'s host and a different Host header are both
     `5 http.host ip 192.0.2.9 ${C}>${S}`, `5 http.url url http://192.0.2.9/z ${C}>${S}`,
   ]);
 });
+
+test('CONNECT seen from the client side only: the held bytes are told by content at the end of the capture, at the packet where they began', () => {
+  // One-direction capture (a SPAN port of the client's traffic): no SYN-ACK, no proxy reply.
+  const clientOnly = (frames: Buffer[]): Buffer[] => frames.filter((_, i) => i !== 1);
+  const together = read(clientOnly(conversation(40040, 3128, [['c', Buffer.concat([CONNECT, HELLO])]])));
+  assert.deepEqual(together.obs, [`2 http.host domain tunnel.made-up.example ${C}>${S}`, `2 tls.sni domain sni.made-up.example ${C}>${S}`]);
+  assert.deepEqual(together.diags, []);
+  const apart = read(clientOnly(conversation(40041, 3128, [['c', CONNECT], ['c', HELLO.subarray(0, 50)], ['c', HELLO.subarray(50)]])));
+  assert.deepEqual(apart.obs, [`2 http.host domain tunnel.made-up.example ${C}>${S}`, `3 tls.sni domain sni.made-up.example ${C}>${S}`]);
+  const http = read(clientOnly(conversation(40042, 3128, [['c', CONNECT], ['c', Buffer.from('GET /a HTTP/1.0\r\n\r\n')]])));
+  assert.deepEqual(http.obs, [`2 http.host domain tunnel.made-up.example ${C}>${S}`, `3 http.url url http://tunnel.made-up.example:8443/a ${C}>${S}`]);
+  const dns = read(clientOnly(conversation(40043, 3128, [['c', CONNECT], ['c', dnsOverTcp(dnsMessage({ name: 'inside.made-up.example' }))]])));
+  assert.deepEqual(dns.obs, [`2 http.host domain tunnel.made-up.example ${C}>${S}`, `3 dns.query domain inside.made-up.example ${C}>${S}`]);
+});
+
+test('CONNECT whose proxy reply is cut off mid-head: held bytes are read at the end; two such flows come out in packet order', () => {
+  const c2 = '10.0.0.6';
+  const a = conversation(40044, 3128, [['c', CONNECT], ['s', OK.subarray(0, 10)], ['c', HELLO]]);
+  const b = conversation(40045, 3128, [['c', CONNECT], ['c', HELLO]], c2);
+  // b's packets (1-4) first, then a's (5-9): b's tunnel bytes (packet 4) come before a's (packet 9).
+  const r = read([...b, ...a]);
+  assert.deepEqual(r.obs, [
+    `3 http.host domain tunnel.made-up.example ${c2}>${S}`,
+    `7 http.host domain tunnel.made-up.example ${C}>${S}`,
+    `4 tls.sni domain sni.made-up.example ${c2}>${S}`,
+    `9 tls.sni domain sni.made-up.example ${C}>${S}`,
+  ]);
+});

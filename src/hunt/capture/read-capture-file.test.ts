@@ -8,7 +8,7 @@ import { formatDiagnostic, type Diagnostic } from '../../core/diagnostic.js';
 import type { Observation } from '../../core/model.js';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
 import { writePcap } from '../../evidence/pcap/testing/capture-writer.js';
-import { dnsMessage, ethernet, ipv4, udp } from '../../evidence/pcap/testing/packet-builder.js';
+import { clientHello, dnsMessage, ethernet, httpRequest, ipv4, TCP, tcp, tlsRecords, udp } from '../../evidence/pcap/testing/packet-builder.js';
 import { readCaptureFile, type CaptureHuntOptions } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-capture-'));
@@ -18,7 +18,11 @@ async function readAll(path: string, opts: CaptureHuntOptions = {}): Promise<{ o
   const obs: Observation[] = [];
   const diags: string[] = [];
   let batches = 0;
-  const stats = await readCaptureFile(path, 'shown.pcap', (b) => { batches++; obs.push(...b); }, (d: Diagnostic) => diags.push(formatDiagnostic(d)), opts);
+  const stats = await readCaptureFile(path, 'shown.pcap', (b) => {
+    batches++;
+    for (let i = 1; i < b.length; i++) assert.ok(b[i - 1]!.packet! <= b[i]!.packet!, 'a batch is in packet order');
+    obs.push(...b);
+  }, (d: Diagnostic) => diags.push(formatDiagnostic(d)), opts);
   return { obs, batches, diags, stats };
 }
 
@@ -29,6 +33,73 @@ function dnsCapture(n: number): Buffer {
     data: ethernet(ipv4({ src: `10.0.${i >> 8 & 255}.${i & 255}`, dst: '192.0.2.53', proto: 17, payload: udp(40000 + i % 1000, 53, dnsMessage({ name: `host${i}.example.net` })) }), 0x0800),
   })));
 }
+
+/** n proxy clients seen from their side only: each sends CONNECT, then a TLS ClientHello, and no reply is captured. */
+function connectCapture(n: number): Buffer {
+  const frames: Array<{ ts: number; data: Buffer }> = [];
+  for (let i = 0; i < n; i++) {
+    const src = `10.1.${i >> 8 & 255}.${i & 255}`;
+    const seg = (seq: number, payload?: Buffer): Buffer => ethernet(ipv4({ src, dst: '192.0.2.8', proto: 6, payload: tcp({ sport: 50000, dport: 3128, seq, flags: payload ? TCP.ACK : TCP.SYN, payload }) }), 0x0800);
+    const connect = httpRequest('CONNECT', `t${i}.made-up.example:443`, [['Host', `t${i}.made-up.example:443`]]);
+    frames.push({ ts: 1_700_000_000_000 + 3 * i, data: seg(99) }, { ts: 1_700_000_000_001 + 3 * i, data: seg(100, connect) },
+      { ts: 1_700_000_000_002 + 3 * i, data: seg(100 + connect.length, tlsRecords(clientHello(`s${i}.made-up.example`))) });
+  }
+  return writePcap(frames);
+}
+
+test('tunnels seen from the client side only are read at the end of the capture, alike with and without workers', async () => {
+  const p = join(dir, 'connect.pcap');
+  writeFileSync(p, connectCapture(300));
+  const serial = await readAll(p, { workers: 0 });
+  const parallel = await readAll(p, { workers: 2, parallelThreshold: 0 });
+  const sni = serial.obs.filter((o) => o.field === 'tls.sni');
+  assert.equal(sni.length, 300);
+  assert.deepEqual([sni[0]!.packet, sni[0]!.value, sni[299]!.packet, sni[299]!.value], [3, 's0.made-up.example', 900, 's299.made-up.example']);
+  assert.deepEqual(parallel.obs, serial.obs);
+  assert.deepEqual(parallel.diags, serial.diags);
+});
+
+/** n sessions over many clients: DNS over UDP, HTTP requests and TLS ClientHellos on TCP, a CONNECT with no reply. */
+function mixedCapture(n: number): Buffer {
+  const frames: Array<{ ts: number; data: Buffer }> = [];
+  const put = (src: string, dst: string, proto: number, payload: Buffer): void => {
+    frames.push({ ts: 1_700_000_000_000 + frames.length, data: ethernet(ipv4({ src, dst, proto, payload }), 0x0800) });
+  };
+  for (let i = 0; i < n; i++) {
+    const c = `10.2.${i >> 8 & 255}.${i & 255}`, s = `198.51.100.${i % 200}`, cp = 20000 + i % 30000;
+    const kind = i % 4;
+    if (kind === 0) put(c, '192.0.2.53', 17, udp(cp, 53, dnsMessage({ name: `q${i}.made-up.example` })));
+    else {
+      const dport = kind === 1 ? 80 : kind === 2 ? 443 : 3128;
+      const data = kind === 1 ? httpRequest('GET', `/p${i}`, [['Host', `h${i}.made-up.example`]])
+        : kind === 2 ? tlsRecords(clientHello(`s${i}.made-up.example`))
+          : Buffer.concat([httpRequest('CONNECT', `t${i}.made-up.example:443`, []), tlsRecords(clientHello(`ts${i}.made-up.example`))]);
+      put(c, s, 6, tcp({ sport: cp, dport, seq: 10, flags: TCP.SYN }));
+      put(s, c, 6, tcp({ sport: dport, dport: cp, seq: 90, flags: TCP.SYN | TCP.ACK }));
+      // Split in two segments, interleaved with the next session's first packet by order of arrival.
+      put(c, s, 6, tcp({ sport: cp, dport, seq: 11, flags: TCP.ACK, payload: data.subarray(0, 20) }));
+      put(c, s, 6, tcp({ sport: cp, dport, seq: 31, flags: TCP.ACK, payload: data.subarray(20) }));
+    }
+  }
+  return writePcap(frames);
+}
+
+test('a generated mixed capture reads exactly the same in this thread and with 2 or 3 workers', async () => {
+  const p = join(dir, 'mixed.pcap');
+  writeFileSync(p, mixedCapture(8000));
+  const serial = await readAll(p, { workers: 0 });
+  const fields = new Map<string, number>();
+  for (const o of serial.obs) fields.set(o.field, (fields.get(o.field) ?? 0) + 1);
+  assert.deepEqual(Object.fromEntries(fields), {
+    'conn.orig_h': 8000, 'conn.resp_h': 8000, 'dns.query': 2000, 'http.host': 4000, 'http.url': 2000, 'tls.sni': 4000,
+  });
+  for (const workers of [2, 3]) {
+    const parallel = await readAll(p, { workers, parallelThreshold: 0 });
+    assert.deepEqual(parallel.obs, serial.obs);
+    assert.deepEqual(parallel.stats, serial.stats);
+    assert.deepEqual(parallel.diags, serial.diags);
+  }
+});
 
 test('reads a plain capture in this thread, in packet order, with stats', async () => {
   const p = join(dir, 'small.pcap');
@@ -63,6 +134,7 @@ test('worker threads give the same observations, in packet order within each bat
   assert.deepEqual(parallel.obs, serial.obs);
   assert.deepEqual(parallel.stats, serial.stats);
   assert.ok(parallel.batches >= 60000 / 4096);
+  assert.deepEqual(parallel.diags, serial.diags);
 });
 
 test('a real capture reads the same with and without workers', { skip: skipUnlessShared('pcap', 'suricata-verify_tls-subjectaltname.pcap') }, async () => {

@@ -1,22 +1,19 @@
 /**
  * Reads one capture file (plain or gzip) as a stream, with flat memory, and
- * hands its observations over in batches. Large captures use worker threads:
- * the main thread frames records and finds each packet's flow, workers decode
- * their share of the flows (so each flow's state lives in one worker).
+ * hands its observations over in batches. With workers, each worker reads and
+ * frames the whole file and decodes its share of the flows (so each flow's
+ * state lives in one worker); the main thread merges them in packet order.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { diag, type Diagnostic } from '../../core/diagnostic.js';
 import type { Observation } from '../../core/model.js';
-import { CaptureFramer, CaptureReader, createPacketLayers, decodeLayers, hashFlow, MAX_FLOWS } from '../../evidence/pcap/index.js';
-import { PacketBatchWriter } from './packet-batch.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './capture-worker.js';
+import { CaptureReader, MAX_FLOWS } from '../../evidence/pcap/index.js';
+import { openCaptureChunks } from './capture-chunks.js';
+import type { WorkerInit, WorkerReply } from './capture-worker.js';
 import { isGzipFile } from '../file-head.js';
 
 /** Files at least this large (on disk) are read with worker threads. */
@@ -27,16 +24,12 @@ export const DEFAULT_WORKERS = 0;
 export const MAX_WORKERS = 16;
 /** Observations per batch handed to onBatch. */
 export const BATCH_OBSERVATIONS = 4096;
-/** Read-ahead of the file stream. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
-/** Rounds of batches in flight to the workers before reading pauses. */
-export const MAX_ROUNDS_IN_FLIGHT = 4;
 
 /** Options of readCaptureFile. */
 export interface CaptureHuntOptions {
   /**
-   * Worker threads for large captures; 0 = read in this thread. Default 0: measured on 2 cores, framing
-   * on the main thread costs about as much as the whole serial read, so workers were slower (bench/hunt-pcap).
+   * Worker threads for large captures; 0 = read in this thread. Default 0: measured on 2 shared cores,
+   * workers that each read the whole file were not faster than one thread (bench/hunt-pcap, docs/benchmarks.md).
    */
   workers?: number;
   /** Called after each chunk with the bytes of the file read so far. */
@@ -78,13 +71,18 @@ export async function readCaptureFile(
   }
   const workers = Math.min(opts.workers ?? DEFAULT_WORKERS, MAX_WORKERS, availableParallelism() * 2);
   const parallel = workers > 0 && size >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD_BYTES);
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  const input: Readable = gzip ? file.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES })) : file;
-  if (gzip) file.on('error', (e) => input.destroy(e));
+  if (parallel) {
+    try {
+      return await readParallel(path, gzip, displayPath, onBatch, onDiagnostic, opts, workers);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      onDiagnostic(diag('unreadable', displayPath, `read failed: ${(e as Error).message}`));
+      return { format: 'unknown', packets: 0, bytes: 0, skipped: 0, skippedFragments: 0 };
+    }
+  }
+  const { file, input } = openCaptureChunks(path, gzip);
   try {
-    return parallel
-      ? await readParallel(input, file, displayPath, onBatch, onDiagnostic, opts, workers)
-      : await readSerial(input, file, displayPath, onBatch, onDiagnostic, opts);
+    return await readSerial(input, file, displayPath, onBatch, onDiagnostic, opts);
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     onDiagnostic(diag('unreadable', displayPath, `read failed: ${(e as Error).message}`));
@@ -100,7 +98,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 async function readSerial(
-  input: Readable, file: { bytesRead: number }, displayPath: string,
+  input: AsyncIterable<unknown>, file: { bytesRead: number }, displayPath: string,
   onBatch: (obs: Observation[]) => void, onDiagnostic: (d: Diagnostic) => void, opts: CaptureHuntOptions,
 ): Promise<CaptureFileStats> {
   let batch: Observation[] = [];
@@ -117,6 +115,8 @@ async function readSerial(
     opts.onProgress?.(file.bytesRead);
   }
   checkAbort(opts.signal);
+  // What end() reads (tunnel bytes held to the end) is reported at earlier packets: its own batch keeps each batch in packet order.
+  if (batch.length) { onBatch(batch); batch = []; }
   reader.end();
   if (batch.length) onBatch(batch);
   const s = reader.stats;
@@ -143,97 +143,73 @@ function startWorker(init: WorkerInit): Worker {
   return new Worker(url, { workerData: init });
 }
 
+/**
+ * Workers each read the whole file and decode their shard of the flows; their observation
+ * streams (each in packet order) are merged here in packet order, up to the packet every
+ * worker has passed. What they read at the end of the capture comes last, merged the same way.
+ */
 async function readParallel(
-  input: Readable, file: { bytesRead: number }, displayPath: string,
+  path: string, gzip: boolean, displayPath: string,
   onBatch: (obs: Observation[]) => void, onDiagnostic: (d: Diagnostic) => void, opts: CaptureHuntOptions, count: number,
 ): Promise<CaptureFileStats> {
-  const init: WorkerInit = { path: displayPath, maxFlows: Math.ceil(MAX_FLOWS / count) };
-  const pool = Array.from({ length: count }, () => startWorker(init));
-  const writers = pool.map(() => new PacketBatchWriter());
-  // Replies per round, merged into one packet-ordered batch once every worker has answered.
-  const pending = new Map<number, WorkerReply[]>();
-  let nextRound = 0;
-  let sent = 0;
+  const pool = Array.from({ length: count }, (_, shard) => startWorker({
+    path, gzip, displayPath, maxFlows: Math.ceil(MAX_FLOWS / count), shard, shards: count,
+  }));
+  const queues: Observation[][] = pool.map(() => []);
+  const upTo: number[] = pool.map(() => 0);
+  const ends: Array<WorkerReply & { type: 'done' } | null> = pool.map(() => null);
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
-  let skippedFragments = 0;
-  let finished = 0;
   const notify = (): void => { const w = wake; wake = null; w?.(); };
-  const flush = (): void => {
-    for (;;) {
-      const replies = pending.get(nextRound);
-      if (!replies || replies.length < count) return;
-      pending.delete(nextRound);
-      nextRound++;
-      const obs: Observation[] = [];
-      for (const r of replies) if (r.type === 'round') {
-        for (const o of r.observations) obs.push(o);
-        for (const d of r.diagnostics) onDiagnostic(d);
-      }
-      obs.sort((a, b) => a.packet! - b.packet!);
-      for (let i = 0; i < obs.length; i += BATCH_OBSERVATIONS) onBatch(obs.slice(i, i + BATCH_OBSERVATIONS));
-    }
+  /** Emits, in packet order, what every worker has passed (all of it once each is done). */
+  const emitUpTo = (limit: number, lists: Observation[][]): void => {
+    const obs: Observation[] = [];
+    lists.forEach((q, i) => {
+      let n = 0;
+      while (n < q.length && q[n]!.packet! <= limit) n++;
+      for (let j = 0; j < n; j++) obs.push(q[j]!);
+      lists[i] = q.slice(n);
+    });
+    // A packet belongs to one flow, so to one worker: the stable sort keeps each packet's observations in their order.
+    obs.sort((a, b) => a.packet! - b.packet!);
+    for (let i = 0; i < obs.length; i += BATCH_OBSERVATIONS) onBatch(obs.slice(i, i + BATCH_OBSERVATIONS));
   };
-  for (const w of pool) {
+  pool.forEach((w, i) => {
     w.on('message', (r: WorkerReply) => {
-      if (r.type === 'round') {
-        const list = pending.get(r.round) ?? [];
-        list.push(r);
-        pending.set(r.round, list);
-        try { flush(); } catch (e) { failure ??= e as Error; }
-      } else {
-        skippedFragments += r.skippedFragments;
-        finished++;
-      }
+      try {
+        if (r.type === 'chunk') {
+          for (const o of r.observations) queues[i]!.push(o);
+          for (const d of r.diagnostics) onDiagnostic(d);
+          upTo[i] = r.upTo;
+          if (i === 0) opts.onProgress?.(r.bytesRead);
+          emitUpTo(Math.min(...upTo), queues);
+        } else if (r.type === 'done') {
+          for (const d of r.diagnostics) onDiagnostic(d);
+          ends[i] = r;
+          upTo[i] = Infinity;
+          emitUpTo(Math.min(...upTo), queues);
+        } else failure ??= new Error(r.message);
+      } catch (e) { failure ??= e as Error; }
       notify();
     });
     w.on('error', (e) => { failure ??= e; notify(); });
-    w.on('exit', (code) => { if (finished < count && code !== 0) { failure ??= new Error(`capture worker exited with code ${code}`); notify(); } });
-  }
-  const waitUntil = async (done: () => boolean): Promise<void> => {
-    while (!done()) {
+    w.on('exit', (code) => { if (ends[i] === null && code !== 0) { failure ??= new Error(`capture worker exited with code ${code}`); notify(); } });
+  });
+  const onAbort = (): void => notify();
+  opts.signal?.addEventListener('abort', onAbort);
+  try {
+    while (ends.some((e) => e === null)) {
+      checkAbort(opts.signal);
       if (failure) throw failure;
       await new Promise<void>((resolve) => { wake = resolve; });
     }
-    if (failure) throw failure;
-  };
-  const layers = createPacketLayers();
-  let nonIpShard = 0;
-  const framer = new CaptureFramer(displayPath, {
-    packet: (p) => {
-      let shard: number;
-      if (decodeLayers(p.linktype, p.buf, p.offset, p.length, layers) && !layers.laterFragment) shard = hashFlow(layers) % count;
-      else shard = nonIpShard = (nonIpShard + 1) % count; // nothing to keep per flow: spread them
-      writers[shard]!.add(p.number, p.ts, p.linktype, p.buf, p.offset, p.length);
-    },
-    diagnostic: onDiagnostic,
-  });
-  const ship = (): void => {
-    const round = sent++;
-    pool.forEach((w, i) => {
-      const data = writers[i]!.take();
-      const msg: WorkerRequest = { type: 'batch', round, data };
-      w.postMessage(msg, [data]);
-    });
-  };
-  try {
-    for await (const chunk of input) {
-      checkAbort(opts.signal);
-      if (failure) throw failure;
-      framer.push(chunk as Buffer);
-      ship();
-      opts.onProgress?.(file.bytesRead);
-      await waitUntil(() => sent - nextRound <= MAX_ROUNDS_IN_FLIGHT);
-    }
     checkAbort(opts.signal);
-    framer.end();
-    ship();
-    await waitUntil(() => nextRound === sent);
-    for (const w of pool) w.postMessage({ type: 'end' } satisfies WorkerRequest);
-    await waitUntil(() => finished === count);
+    if (failure) throw failure;
+    emitUpTo(Infinity, ends.map((e) => e!.observations));
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  const s = framer.stats;
-  return { format: framer.format ?? 'unknown', packets: s.packets, bytes: s.bytes, skipped: s.badRecords, skippedFragments };
+  const s = ends[0]!;
+  return { format: s.format, packets: s.packets, bytes: s.bytes, skipped: s.skipped, skippedFragments: s.skippedFragments };
 }
