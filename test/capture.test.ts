@@ -53,3 +53,31 @@ test('captures: DNS, HTTP and TLS sightings with packet numbers, in pcap, pcapng
     c.done();
   }
 });
+
+test('every capture format editcap writes is read, or named as a format Sightline does not read — none is scanned as a plain file', () => {
+  const c = tempCase();
+  try {
+    const dir = 'src/evidence/pcap/testdata/formats';
+    writeFileSync(join(c.dir, 'intel.txt'), 'made-up-name.example\n');
+    assert.equal(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'T', join(c.dir, 'intel.txt')]).status, 0);
+    const r = sightline(['--db', c.db, 'hunt', '--json', dir]);
+    assert.equal(r.status, 2, r.stderr);
+    const unsupported = r.stderr.split('\n').filter((l) => l.includes('which Sightline does not read')).map((l) => l.split(':')[0]!.split('.').pop()).sort();
+    assert.deepEqual(unsupported, ['5views', 'btsnoop', 'commview-ncf', 'commview-ncfx', 'eyesdn', 'k12text', 'lanalyzer', 'netmon1', 'netmon2',
+      'nettl', 'ngsniffer', 'ngwsniffer_1_1', 'ngwsniffer_2_0', 'observer', 'snoop', 'visual']);
+    // The pcap variants are read as captures and give the same sightings as the original.
+    const byFile = new Map<string, string[]>();
+    for (const s of jsonLines(r.stdout) as Array<{ matched: string; field: string; evidence: { path: string; format: string; packet: number } }>) {
+      const k = s.evidence.path.split('.').pop()!;
+      byFile.set(k, [...(byFile.get(k) ?? []), `${s.evidence.format}:${s.evidence.packet}:${s.field}:${s.matched}`]);
+    }
+    const strip = (xs: string[] | undefined) => (xs ?? []).map((x) => x.replace(/^pcap(ng)?:/, ''));
+    const original = strip(byFile.get('pcap'));
+    assert.ok(original.length > 0);
+    for (const v of ['pcapng', 'modpcap', 'nokiapcap', 'nsecpcap', 'rh6_1pcap', 'suse6_3pcap']) assert.deepEqual(strip(byFile.get(v)), original, v);
+    // Only the script that made them is text.
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.includes('no log format recognised')).map((l) => l.split(':')[0]), [`${dir}/make-formats.sh`]);
+  } finally {
+    c.done();
+  }
+});

@@ -8,7 +8,7 @@ export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
 
 // Packet captures (pcap/): the same observations, with packet numbers.
 export {
-  CAPTURE_FORMATS, detectCaptureFormat, CaptureReader, CaptureFramer, PacketDecoder, MAX_CAPLEN, MAX_PCAPNG_BLOCK, MAX_FLOWS,
+  CAPTURE_FORMATS, detectCaptureFormat, detectUnsupportedCapture, CaptureReader, CaptureFramer, PacketDecoder, MAX_CAPLEN, MAX_PCAPNG_BLOCK, MAX_FLOWS,
   type CaptureFormat, type CaptureReaderOptions, type CaptureStats, type FramedPacket, type FramerSink, type FramerStats,
   type PacketDecoderOptions, type DecoderStats,
 } from './pcap/index.js';

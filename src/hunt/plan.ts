@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { detectCaptureFormat, detectLogFormat, TEXT_FORMAT } from '../evidence/index.js';
+import { detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, TEXT_FORMAT } from '../evidence/index.js';
 import type { FoundFile } from '../samples/index.js';
 import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { gunzipBounded, readFileHead } from './file-head.js';
@@ -62,8 +62,15 @@ export async function planFile(
     else if (prior && prior.families.length > 0) passes = [...prior.families];
     else {
       const head = gz ? await readGunzippedHead(f.path) : raw;
-      const family = detectLogFormat(head, f.path) ?? detectCaptureFormat(head) ?? FILES_FORMAT;
-      passes = passesFor(family);
+      const capture = detectCaptureFormat(head);
+      // A capture in a format Sightline does not read (some are text: K12, EyeSDN) is said so, not read as text or a sample.
+      const unsupported = capture === null ? detectUnsupportedCapture(head) : null;
+      if (unsupported !== null) {
+        opts.report(diag('unsupported', f.path, `a capture in the ${unsupported} format, which Sightline does not read; convert it with editcap -F pcapng`));
+        opts.onLeftOut(f);
+        return null;
+      }
+      passes = passesFor(capture ?? detectLogFormat(head, f.path) ?? FILES_FORMAT);
     }
   } catch (e) {
     opts.report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
