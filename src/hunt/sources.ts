@@ -169,13 +169,16 @@ async function captureSource(f: FoundFile, family: string, ctx: SourceContext, s
   const hashing = hashFile(f.path);
   // Detection already told pcap from pcapng (a gzip of either included).
   let format = family;
+  let reported = 0;
   const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
     for (const o of batch) matchObservation(ctx.index, o, ids, (s) => sink.sighting(s, format));
   }, sink.diagnostic, {
     // One thread decodes a capture faster than a framer feeding
     // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
     ...(ctx.workers !== undefined ? { workers: ctx.workers } : {}),
-    onProgress: (n: number) => sink.progress(n),
+    // The reader says how far it has read; the sink counts bytes done since the last call.
+    onProgress: (readSoFar: number) => { sink.progress(readSoFar - reported); reported = readSoFar; },
+    drain: () => sink.drain(),
   });
   if (cap.format !== 'unknown') format = cap.format;
   return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, samples: 0 };

@@ -37,6 +37,11 @@ export interface CaptureHuntOptions {
   signal?: AbortSignal;
   /** Size from which workers are used (default PARALLEL_THRESHOLD_BYTES). */
   parallelThreshold?: number;
+  /**
+   * Awaited after each chunk of the one-thread read: the caller writes what it
+   * was handed, and a slow store holds the reader back.
+   */
+  drain?(): Promise<void>;
 }
 
 /** What readCaptureFile read. */
@@ -113,6 +118,7 @@ async function readSerial(
     checkAbort(opts.signal);
     reader.push(chunk as Buffer);
     opts.onProgress?.(file.bytesRead);
+    if (opts.drain) await opts.drain();
   }
   checkAbort(opts.signal);
   // What end() reads (tunnel bytes held to the end) is reported at earlier packets: its own batch keeps each batch in packet order.
