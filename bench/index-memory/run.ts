@@ -3,6 +3,11 @@
  *
  *   node --import tsx --expose-gc bench/index-memory/run.ts [--n 10000000] [--queries 2000000] [--no-baseline]
  *
+ * It also saves the index as a file (src/matching/index-file.ts) under
+ * bench/out/index-memory/, loads it back into fresh SharedArrayBuffers,
+ * checks the loaded index answers the queries as the built one, and prints
+ * the file's size and the save and load times.
+ *
  * Generates N realistic random domain names (seeded, reproducible), reports
  * the size of the list as text (one name a line), builds the index from a
  * stream of entries, and prints memoryBytes(), RSS / ArrayBuffer growth, the
@@ -12,7 +17,12 @@
  * would write otherwise: a JS Set of the names with the same suffix walk,
  * measured in the same run.
  */
-import { IndicatorIndex, type IndexEntry } from '../../src/matching/index.js';
+import { closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  IndicatorIndex, encodeIndexFile, indexFromFile, parseIndexHeader, readIndexPrefix, INDEX_FILE_PREFIX_BYTES, type IndexEntry,
+} from '../../src/matching/index.js';
 import { prng as makeRandom } from '../prng.js';
 
 const DEFAULT_N = 1_000_000;
@@ -112,6 +122,7 @@ function main(): void {
   console.log(`process growth: RSS ${mb(after.rss - before.rss)} (${((after.rss - before.rss) / listBytes).toFixed(2)}×), ArrayBuffers ${mb(after.arrayBuffers - before.arrayBuffers)}, JS heap ${mb(after.heapUsed - before.heapUsed)}`);
   console.log(`peak RSS during build (sampled): ${mb(peakRss - before.rss)} over the start (${((peakRss - before.rss) / listBytes).toFixed(2)}× the list)`);
   measureLookups('index', queries, (q, out) => ix.match('domain', q, out));
+  saveAndLoad(ix, queries);
 
   if (process.argv.includes('--no-baseline')) return;
   gc();
@@ -134,6 +145,47 @@ function main(): void {
     }
     return pushed;
   });
+}
+
+/** Saves the index to a file, loads it the way hunt/index-cache.ts does, and checks it answers as the built one. */
+function saveAndLoad(ix: IndicatorIndex, queries: string[]): void {
+  const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'out', 'index-memory');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'index.idx');
+  const t0 = performance.now();
+  const enc = encodeIndexFile(ix, { bench: true });
+  const fd = openSync(path, 'w');
+  for (const part of [enc.head, ...enc.body]) for (let done = 0; done < part.length;) done += writeSync(fd, part, done, part.length - done);
+  closeSync(fd);
+  const saveMs = performance.now() - t0;
+  const t1 = performance.now();
+  const rfd = openSync(path, 'r');
+  const prefix = new Uint8Array(INDEX_FILE_PREFIX_BYTES);
+  readSync(rfd, prefix, 0, prefix.length, 0);
+  const len = readIndexPrefix(prefix);
+  if (!len.ok) throw new Error(len.reason);
+  const head = new Uint8Array(INDEX_FILE_PREFIX_BYTES + len.value);
+  readSync(rfd, head, 0, head.length, 0);
+  const h = parseIndexHeader(head);
+  if (!h.ok) throw new Error(h.reason);
+  let at = h.value.bodyOffset;
+  const bufs = h.value.buffers.map((n) => {
+    const sab = new SharedArrayBuffer(n);
+    for (let done = 0; done < n;) done += readSync(rfd, new Uint8Array(sab), done, Math.min(n - done, 1 << 26), at + done);
+    at += n;
+    return sab;
+  });
+  closeSync(rfd);
+  const loaded = indexFromFile(h.value, bufs);
+  if (!loaded.ok) throw new Error(loaded.reason);
+  const loadMs = performance.now() - t1;
+  const a: number[] = [], b: number[] = [];
+  for (const q of queries) {
+    a.length = 0; b.length = 0;
+    ix.match('domain', q, a); loaded.value.match('domain', q, b);
+    if (a.join() !== b.join()) throw new Error(`loaded index differs on ${q}`);
+  }
+  console.log(`index file: ${mb(statSync(path).size)}; saved in ${(saveMs / 1000).toFixed(2)} s, loaded (read + checksum) in ${(loadMs / 1000).toFixed(2)} s; same answers to all ${queries.length} queries`);
 }
 
 main();

@@ -12,10 +12,10 @@ import type { IndicatorType, Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
-import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
+import { loadHuntIndex } from './index-cache.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
 import { RANGE_BYTES } from './log-hunt.js';
@@ -87,18 +87,21 @@ export class NothingToHuntError extends Error {}
 
 interface IndicatorInfo { type: IndicatorType; value: string; campaigns: string[] }
 
-/** Loads the hunt's indicators (up to the selection's generation) and builds the index once. */
+/**
+ * The hunt's index, loaded from the case's index folder or built (and kept
+ * there) by hunt/index-cache.ts. `info` is what the hunt reads of its
+ * indicators: their count, and the YARA rules by id (the only entries it
+ * iterates), without holding every indicator.
+ */
 async function loadIndex(store: Store, sel: HuntSelection) {
-  const info = new Map<number, IndicatorInfo>();
-  const entries: { id: number; type: IndicatorType; value: string }[] = [];
-  const filter = { includeWarninglisted: sel.includeWarninglisted, gen: sel.gen, ...(sel.campaign !== undefined ? { campaign: sel.campaign } : {}) };
-  for await (const page of store.huntIndicators(filter)) {
-    for (const h of page) {
-      info.set(h.id, { type: h.type, value: h.value, campaigns: h.campaigns });
-      if (h.type !== 'yara') entries.push({ id: h.id, type: h.type, value: h.value });
-    }
-  }
-  return { info, index: IndicatorIndex.build(entries) };
+  const { index, count, yaraIds } = await loadHuntIndex(store, sel);
+  const info = {
+    size: count,
+    *[Symbol.iterator](): Generator<[number, Pick<IndicatorInfo, 'type' | 'value'>]> {
+      for (const [name, id] of yaraIds) yield [id, { type: 'yara', value: name }];
+    },
+  };
+  return { info, index };
 }
 
 /** The selection a hunt with these options makes; throws when the case holds nothing to hunt for. */

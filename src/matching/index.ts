@@ -4,3 +4,8 @@ export { normalizeObserved } from './observed-values.js';
 export type { SharedStringTable } from './string-table.js';
 export type { SharedAddressSet } from './address-index.js';
 export type { SharedDigestSet } from './digest-index.js';
+export type { IndexBuilder } from './indicator-index.js';
+export {
+  encodeIndexFile, indexFromFile, parseIndexHeader, readIndexPrefix, INDEX_FILE_PREFIX_BYTES,
+  type EncodedIndex, type IndexFileHeader,
+} from './index-file.js';

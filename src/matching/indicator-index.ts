@@ -50,6 +50,12 @@ export interface IndexEntry {
   value: string;
 }
 
+/** Adds entries one at a time (`yara` entries are ignored, invalid ones counted as skipped), then builds the index once. */
+export interface IndexBuilder {
+  add(e: IndexEntry): void;
+  finish(): IndicatorIndex;
+}
+
 /** The transferable form of an IndicatorIndex: SharedArrayBuffers plus small metadata (structured-clone it to a worker). */
 export interface SharedIndex {
   format: typeof SHARED_FORMAT;
@@ -97,7 +103,17 @@ export class IndicatorIndex {
 
   /** Builds the index. Entries whose value is not valid for their type are counted in `skipped`, not thrown. */
   static build(entries: Iterable<IndexEntry>): IndicatorIndex {
-    const b = {
+    const b = IndicatorIndex.builder();
+    for (const e of entries) b.add(e);
+    return b.finish();
+  }
+
+  /**
+   * An incremental build, for entries that arrive a page at a time (from a
+   * store, awaited between pages): nothing of an entry is kept once added.
+   */
+  static builder(): IndexBuilder {
+    const b: Builders = {
       domain: new StringTableBuilder(), domainShapes: allocSharedU8(SHAPE_BYTES), filename: new StringTableBuilder(), email: new StringTableBuilder(),
       urlExact: new StringTableBuilder(), urlPrefix: new StringTableBuilder(),
       v4: new AddressSetBuilder(1), v6: new AddressSetBuilder(4),
@@ -107,18 +123,26 @@ export class IndicatorIndex {
     const words = new Uint32Array(8);
     let size = 0;
     let skipped = 0;
-    for (const e of entries) {
-      if (e.type === 'yara') continue;
-      const ok = Number.isInteger(e.id) && e.id >= 0 && e.id <= 0xffffffff && typeof e.value === 'string'
-        && addEntry(b, e, bytes, words);
-      if (ok) size++; else skipped++;
-    }
-    const parts: Parts = {
-      domain: b.domain.finish(), domainShapes: new ByteSet(b.domainShapes), filename: b.filename.finish(), email: b.email.finish(),
-      urlExact: b.urlExact.finish(), urlPrefix: b.urlPrefix.finish(), v4: b.v4.finish(), v6: b.v6.finish(),
-      md5: b.md5.finish(), sha1: b.sha1.finish(), sha256: b.sha256.finish(),
+    let finished = false;
+    return {
+      add(e: IndexEntry): void {
+        if (finished) throw new Error('index builder already finished');
+        if (e.type === 'yara') return;
+        const ok = Number.isInteger(e.id) && e.id >= 0 && e.id <= 0xffffffff && typeof e.value === 'string'
+          && addEntry(b, e, bytes, words);
+        if (ok) size++; else skipped++;
+      },
+      finish(): IndicatorIndex {
+        if (finished) throw new Error('index builder already finished');
+        finished = true;
+        const parts: Parts = {
+          domain: b.domain.finish(), domainShapes: new ByteSet(b.domainShapes), filename: b.filename.finish(), email: b.email.finish(),
+          urlExact: b.urlExact.finish(), urlPrefix: b.urlPrefix.finish(), v4: b.v4.finish(), v6: b.v6.finish(),
+          md5: b.md5.finish(), sha1: b.sha1.finish(), sha256: b.sha256.finish(),
+        };
+        return new IndicatorIndex(parts, size, skipped);
+      },
     };
-    return new IndicatorIndex(parts, size, skipped);
   }
 
   /** Wraps a shared form (from `toShared`, possibly in another thread) without copying. */

@@ -308,6 +308,28 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('indexKey: one key per selection and generation, a folder beside the case', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([{ type: 'domain', value: 'a.example', campaign: 'A', source: 's', warninglist: null }]);
+        const sel = { includeWarninglisted: false, gen: await store.currentGeneration() };
+        const k = await store.indexKey(sel);
+        assert.ok(k);
+        assert.equal(k.dir, `${store.location}-index`);
+        assert.deepEqual(await store.indexKey({ ...sel }), k, 'the same selection, the same key');
+        const others = [
+          await store.indexKey({ ...sel, includeWarninglisted: true }),
+          await store.indexKey({ ...sel, campaign: 'A' }),
+        ];
+        await store.addIndicators([{ type: 'domain', value: 'b.example', campaign: 'A', source: 's', warninglist: null }]);
+        others.push(await store.indexKey({ ...sel, gen: await store.currentGeneration() }));
+        assert.equal(new Set([k.key, ...others.map((o) => o?.key)]).size, 4);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
     test('lists more rows than one page', async () => {
       const { store, done } = await backend.open();
       try {

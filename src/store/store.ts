@@ -58,6 +58,18 @@ export interface HuntSelection {
   gen: number;
 }
 
+/** Where a hunt may keep the index it builds for a selection, and what the index depends on. */
+export interface IndexKey {
+  /** A folder for the case's index files (created by whoever writes one). */
+  dir: string;
+  /**
+   * Changes whenever the indicators the selection sees may have changed: the
+   * selection, its generation, and the case's identity (a case file deleted
+   * and created again at the same path is another case).
+   */
+  key: string;
+}
+
 /** How one evidence file was read in one hunt: a format family and what it counted. */
 export interface EvidencePass {
   /** The family the hunt read the file as (`zeek`, `squid`, `text`, `files`, `pcap`…). */
@@ -212,6 +224,8 @@ export interface Store {
   yaraSources(filter: HuntFilter): Promise<{ name: string; source: string }[]>;
   /** The newest import generation (0 for a case without indicators). */
   currentGeneration(): Promise<number>;
+  /** Where the index of a selection may be kept, and its key; null when the case has no folder for it (an in-memory case). */
+  indexKey(selection: HuntSelection): Promise<IndexKey | null>;
   /** Whether the case holds any indicator the filter selects. */
   hasIndicators(filter: HuntFilter): Promise<boolean>;
   evidenceByFile(path: string, size: number, mtimeMs: number): Promise<StoredEvidence | null>;

@@ -10,6 +10,7 @@
  * it was at the last commit.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
@@ -17,7 +18,7 @@ import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHi
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import type {
-  CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndicatorFilter,
+  CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter,
   IndicatorInput, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, Store, StoredEvidence,
 } from '../store.js';
 
@@ -403,6 +404,32 @@ class SqliteStore implements Store {
 
   async currentGeneration(): Promise<number> {
     return Number((this.st['currentGen']!.get() as { g: number }).g);
+  }
+
+  /**
+   * `<case>-index/` beside the case file (as SQLite keeps `<case>-wal`). The
+   * key names the case file by device, inode and birth time, so a case
+   * deleted and created again is not taken for the old one, and the largest
+   * indicator id, which only grows, as a second guard. An import that
+   * changes a selection adds a generation (each merge is one); one that only
+   * flags existing indicators warninglisted does not, and is not seen by
+   * this key either (the same limit as retro-hunt coverage).
+   */
+  async indexKey(sel: HuntSelection): Promise<IndexKey | null> {
+    const loc = this.location;
+    if (loc === '' || loc === ':memory:' || loc.startsWith('file:')) return null;
+    let st;
+    try {
+      st = statSync(loc, { bigint: true });
+    } catch {
+      return null;
+    }
+    const maxId = Number((this.st['maxIndicatorId']!.get() as { m: number | null }).m ?? 0);
+    const key = JSON.stringify({
+      case: `${st.dev}:${st.ino}:${st.birthtimeNs}`, campaign: sel.campaign ?? null,
+      includeWarninglisted: sel.includeWarninglisted, gen: sel.gen, maxIndicatorId: maxId,
+    });
+    return { dir: `${loc}-index`, key };
   }
 
   async hasIndicators(filter: HuntFilter): Promise<boolean> {
