@@ -39,7 +39,7 @@ export function readIocList(data: Buffer, path: string, sink: IntelSink): void {
 
 /**
  * Reads an IOC list pushed in chunks of any size (a file read piece by
- * piece): what the whole-buffer reader gives, with a line or CSV record
+ * piece; a chunk's memory may be reused once push returns): what the whole-buffer reader gives, with a line or CSV record
  * split across chunks kept until its end arrives, and the CSV header found
  * in the first chunk kept for the rest.
  */
@@ -80,7 +80,7 @@ export class IocListReader {
       pos = nl + 1;
     }
     if (this.atStart) {
-      if (end < 3 && !final) { this.pending = data; return; }
+      if (end < 3 && !final) { this.pending = Buffer.from(data); return; }
       this.atStart = false;
       if (end >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) pos = 3;
     }
@@ -93,7 +93,8 @@ export class IocListReader {
             this.line++;
             this.skipping = true;
           } else {
-            this.pending = data.subarray(pos);
+            // A copy: the caller may reuse its chunk's memory once push returns.
+            this.pending = Buffer.from(data.subarray(pos));
           }
           return;
         }
@@ -115,7 +116,7 @@ export class IocListReader {
         const rec = readCsvRecord(data, s);
         if (!final && this.needsMore(data, s, rec)) {
           this.line--;
-          this.pending = data.subarray(pos);
+          this.pending = Buffer.from(data.subarray(pos));
           return;
         }
         if (this.columns === undefined) {
