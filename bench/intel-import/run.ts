@@ -1,21 +1,22 @@
 /**
  * bench/intel-import: generates a 1,000,000-line IOC list and a
- * 20,000-object STIX 2.1 bundle (reproducibly), imports each into a fresh
- * case, and prints indicators per second and peak memory against the input's
- * size. Goals (issue 2): ≥ 200,000 indicators/s for the list, the whole
- * ATT&CK-sized bundle in under 5 s, memory under twice the input's size.
- * OpenCTI, the tool analysts would otherwise use, takes hours to days to
- * import ATT&CK; it cannot run here, so no ratio is measured in this run.
+ * 20,000-object STIX 2.1 bundle (reproducibly), and times the built CLI
+ * (`dist/cli/main.js intel import`, `npm run build` first) importing each
+ * into a fresh case, with its peak RSS. In the same run, alternating with
+ * Sightline, it times SQLite's own `sqlite3 .import` of the list's bare
+ * values into a keyed table (`CREATE TABLE t(v TEXT PRIMARY KEY)`), and
+ * prints the ratio. Goals (issue "One hunt pipeline"): ≥ 1× `sqlite3
+ * .import`; peak RSS ≤ 2× the list + 100 MB. OpenCTI, the tool analysts
+ * would otherwise use for STIX, cannot run here.
  *
- *   node --import tsx bench/intel-import/run.ts [--lines 1000000] [--objects 20000]
+ *   npm run build && node --import tsx bench/intel-import/run.ts [--lines 1000000] [--objects 20000] [--repeat 3]
  */
-import { mkdirSync, rmSync, writeFileSync, statSync, createWriteStream } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, statSync, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openStore, importIntel } from '../../src/index.js';
-import { prng, randomDomain, randomIPv4, randomHex, peakRss, mb } from '../prng.js';
+import { prng, randomDomain, randomIPv4, randomHex, mb } from '../prng.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -24,7 +25,27 @@ const arg = (name: string, dflt: number) => {
 };
 const LINES = arg('--lines', 1_000_000);
 const OBJECTS = arg('--objects', 20_000);
-const OUT = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'out', 'intel-import');
+const REPEAT = arg('--repeat', 3);
+const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const OUT = join(ROOT, 'bench', 'out', 'intel-import');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Runs a command under /usr/bin/time (when present) for its peak RSS. */
+function timed(cmd: string, argv: string[]): { secs: number; status: number | null; stderr: string; rssKb: number | null } {
+  const useTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const last = useTime ? r.stderr.trim().split('\n').pop() ?? '' : '';
+  return { secs, status: r.status, stderr: r.stderr, rssKb: /^\d+$/.test(last) ? Number(last) : null };
+}
+
+const range = (xs: number[], digits = 2): string => {
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
+};
 
 async function writeIocList(path: string): Promise<void> {
   const r = prng(1);
@@ -64,36 +85,61 @@ function writeStixBundle(path: string): void {
   writeFileSync(path, JSON.stringify({ type: 'bundle', id: 'bundle--00000000-0000-4000-8000-000000000001', objects }));
 }
 
-async function importOne(label: string, input: string): Promise<void> {
+/** One `sightline intel import` of `input` into a fresh case. */
+function importOnce(label: string, input: string): { secs: number; rssKb: number | null; stderr: string } {
   const db = join(OUT, `${label}.db`);
-  rmSync(db, { force: true });
-  const store = await openStore(db);
-  const size = statSync(input).size;
-  const rssBefore = process.memoryUsage().rss;
-  const t0 = process.hrtime.bigint();
-  let errors = 0;
-  const r = await importIntel(store, [input], { onDiagnostic: (d) => { if (d.severity === 'error') errors++; } });
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  await store.close();
-  const n = r.added + r.merged;
-  console.log(`${label}: ${n.toLocaleString('en')} indicator rows from ${mb(size)} in ${secs.toFixed(2)} s = ` +
-    `${Math.round(n / secs).toLocaleString('en')} indicators/s; ${errors} diagnostics; ` +
-    `peak RSS ${mb(peakRss())}, of which ${mb(peakRss() - rssBefore)} grown during the import = ` +
-    `${((peakRss() - rssBefore) / size).toFixed(2)}× the input (Node itself and the loaded code: ${mb(rssBefore)})`);
+  for (const x of ['', '-wal', '-shm']) rmSync(db + x, { force: true });
+  const r = timed(process.execPath, [CLI, '--db', db, 'intel', 'import', input]);
+  if (r.status !== 0 && r.status !== 2) throw new Error(`sightline intel import failed (${r.status}): ${r.stderr}`);
+  return r;
 }
 
-if (args[0] === '--child') {
-  // A fresh process per import, so memory is the import's alone.
-  await importOne(args[1]!, args[2]!);
-} else {
-  mkdirSync(OUT, { recursive: true });
-  const list = join(OUT, 'iocs.txt');
-  const bundle = join(OUT, 'bundle.json');
-  console.log(`generating ${LINES.toLocaleString('en')} IOC lines and a ${OBJECTS.toLocaleString('en')}-object STIX bundle in ${OUT}`);
-  await writeIocList(list);
-  writeStixBundle(bundle);
-  for (const [label, input] of [['ioc-list', list], ['stix-bundle', bundle]] as const) {
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', label, input], { stdio: 'inherit' });
-    if (r.status !== 0) process.exitCode = 1;
-  }
+/** `sqlite3 .import` of the bare values (one a line) into a keyed table of a fresh database. */
+function sqliteImportOnce(values: string): { secs: number; rssKb: number | null } {
+  const db = join(OUT, 'sqlite3-import.db');
+  rmSync(db, { force: true });
+  // Duplicate values fail their INSERT and are reported, as a keyed table should; the import goes on.
+  const r = timed('sqlite3', [db, 'CREATE TABLE t(v TEXT PRIMARY KEY)', `.import ${values} t`]);
+  return r;
 }
+
+if (!existsSync(CLI)) {
+  console.error('dist/cli/main.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+const hasSqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+mkdirSync(OUT, { recursive: true });
+const list = join(OUT, 'iocs.txt');
+const values = join(OUT, 'values.txt');
+const bundle = join(OUT, 'bundle.json');
+console.log(`generating ${LINES.toLocaleString('en')} IOC lines and a ${OBJECTS.toLocaleString('en')}-object STIX bundle in ${OUT}`);
+await writeIocList(list);
+// The same values without comments and descriptions, for sqlite3 .import.
+writeFileSync(values, readFileSync(list, 'latin1').split('\n').filter((l) => l !== '' && l[0] !== '#').map((l) => l.slice(0, l.indexOf(';'))).join('\n') + '\n', 'latin1');
+writeStixBundle(bundle);
+const listSize = statSync(list).size;
+const sl: number[] = [], sq: number[] = [], rss: number[] = [], ratios: number[] = [];
+for (let i = 0; i < REPEAT; i++) {
+  // Alternating, so both see the same share of the machine's load.
+  const a = importOnce('ioc-list', list);
+  sl.push(a.secs);
+  if (a.rssKb !== null) rss.push(a.rssKb * 1024);
+  if (hasSqlite3) {
+    const b = sqliteImportOnce(values);
+    sq.push(b.secs);
+    ratios.push(b.secs / a.secs);
+  }
+  console.log(`  run ${i + 1}: sightline ${a.secs.toFixed(2)} s (peak RSS ${a.rssKb === null ? '?' : mb(a.rssKb * 1024)})` +
+    (hasSqlite3 ? `; sqlite3 .import ${sq[sq.length - 1]!.toFixed(2)} s` : ''));
+}
+console.log(`ioc-list: ${LINES.toLocaleString('en')} lines, ${mb(listSize)} (bare values ${mb(statSync(values).size)}): ` +
+  `sightline intel import ${range(sl)} s = ${range(sl.map((x) => LINES / x / 1000), 0)}k lines/s; ` +
+  `peak RSS ${rss.length ? range(rss.map((x) => x / 1e6), 0) : '?'} MB (goal ≤ ${mb(2 * listSize + 100e6)}: 2× the list + 100 MB)`);
+if (hasSqlite3) {
+  console.log(`  sqlite3 .import of the bare values into t(v TEXT PRIMARY KEY): ${range(sq)} s; ratio (sqlite3 time / sightline time) ${range(ratios)}× (goal ≥ 1×)`);
+} else {
+  console.log('  sqlite3 is not installed (apt-get install sqlite3): no ratio');
+}
+const st: number[] = [];
+for (let i = 0; i < REPEAT; i++) st.push(importOnce('stix-bundle', bundle).secs);
+console.log(`stix-bundle: ${OBJECTS.toLocaleString('en')} objects, ${mb(statSync(bundle).size)}: ${range(st)} s (goal < 5 s)`);

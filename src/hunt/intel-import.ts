@@ -1,15 +1,17 @@
 /**
  * `sightline intel import`: reads intel files (STIX, MISP, IOC lists, YARA),
- * flags warninglisted values, and merges the indicators into the case in
- * batches. The readers are pure (src/intel); this module does the I/O.
+ * flags warninglisted values, and merges each file's indicators into the case
+ * all or nothing (one store transaction and import generation per file). IOC
+ * lists are read in chunks, so memory does not grow with the list. The
+ * readers are pure (src/intel); this module does the I/O.
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { basename, extname, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CampaignInfo, IntelItem } from '../core/model.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
-import { detectIntelFormat, readIntel, INTEL_FORMATS, Warninglists, type IntelFormat } from '../intel/index.js';
+import { detectIntelFormat, readIntel, streamIntel, INTEL_FORMATS, Warninglists, type IntelFormat, type IntelSink } from '../intel/index.js';
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
 import { walkPaths } from '../samples/index.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
@@ -19,6 +21,8 @@ import { readFileHead } from './file-head.js';
 const DETECT_HEAD_BYTES = 64 * 1024;
 /** Warninglist warnings printed per file before they are summarised. */
 const MAX_WARNINGLIST_NOTES = 20;
+/** Bytes read at a time from a list read in chunks: large enough that a read costs little, small against the list. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 export interface IntelImportOptions {
   campaign?: string;
@@ -102,37 +106,28 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
       report(diag('unknown-format', f.path, `not a known intel format; known formats are: ${INTEL_FORMATS.join(', ')}`));
       continue;
     }
-    let data: Buffer;
-    try {
-      data = readFileSync(f.path);
-    } catch (e) {
-      report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-      continue;
-    }
-    result.files++;
-    result.formats[format] = (result.formats[format] ?? 0) + 1;
     const source = basename(f.path);
     const fallback = [fileCampaign(f.path)];
+    const writer = await store.beginImport();
     let batch: IndicatorInput[] = [];
-    const writes: Promise<ImportCounts>[] = [];
-    const campaigns: CampaignInfo[] = [];
+    const writes: Promise<void>[] = [];
     let notes = 0;
     let items = 0;
-    // Store writes start synchronously (SQLite does all its work before
-    // its promise settles), so batches are flushed while the reader runs
-    // and memory stays near the size of the input.
+    let warninglisted = 0;
+    // The writer stages synchronously (its promise settles after the work is
+    // done), so batches are staged while the reader runs and memory stays flat.
     const flush = () => {
       if (batch.length === 0) return;
-      writes.push(store.addIndicators(batch));
+      writes.push(writer.add(batch));
       progress.advance(0, batch.length);
       batch = [];
     };
-    readIntel(data, f.path, format, {
+    const sink = {
       item(i: IntelItem) {
         items++;
         const wl = lists.check(i.type, i.value);
         if (wl !== null) {
-          result.warninglisted++;
+          warninglisted++;
           if (notes++ < MAX_WARNINGLIST_NOTES) {
             opts.onDiagnostic(diag('warninglisted', f.path,
               `warning: ${i.type} ${quoteForDiagnostic(i.value)} is on warninglist ${wl}: imported, not hunted unless --include-warninglisted`,
@@ -149,23 +144,80 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
         if (batch.length >= STORE_BATCH_ROWS) flush();
       },
       campaign(c: CampaignInfo) {
-        if (override === undefined) campaigns.push(c);
+        if (override === undefined) writes.push(writer.addCampaigns([c]));
       },
       diagnostic: report,
-    });
+    };
+    let readError: unknown = null;
+    try {
+      readError = readFile(f.path, format, sink, flush, (bytes) => progress.advance(bytes));
+      flush();
+      await Promise.all(writes);
+    } catch (e) {
+      await writer.rollback();
+      throw e;
+    }
+    if (readError !== null) {
+      // All or nothing: a file that could not be read to its end adds nothing.
+      await writer.rollback();
+      report(diag('unreadable', f.path, `cannot read: ${(readError as NodeJS.ErrnoException).code ?? String(readError)}`));
+      continue;
+    }
     if (notes > MAX_WARNINGLIST_NOTES) {
       opts.onDiagnostic(diag('warninglisted', f.path, `warning: ${notes - MAX_WARNINGLIST_NOTES} more warninglisted indicators not listed`));
     }
-    // Campaigns first, so indicators that name an alias land on its campaign.
-    if (campaigns.length > 0) await store.addCampaigns(campaigns);
-    flush();
-    for (const c of await Promise.all(writes)) {
-      result.added += c.added;
-      result.merged += c.merged;
-    }
-    if (override !== undefined && items > 0) await store.addCampaigns([{ name: override, aliases: [] }]);
-    progress.advance(f.size);
+    if (override !== undefined && items > 0) await writer.addCampaigns([{ name: override, aliases: [] }]);
+    const counts = await writer.commit();
+    result.files++;
+    result.formats[format] = (result.formats[format] ?? 0) + 1;
+    result.warninglisted += warninglisted;
+    result.added += counts.added;
+    result.merged += counts.merged;
   }
   progress.finish();
   return result;
+}
+
+/**
+ * Reads one intel file into the sink: an IOC list in chunks, other formats
+ * whole. Returns the read error, or null when the file was read to its end.
+ */
+function readFile(path: string, format: IntelFormat, sink: IntelSink, flush: () => void, advance: (bytes: number) => void): unknown {
+  const stream = streamIntel(path, format, sink);
+  if (stream === null) {
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch (e) {
+      return e;
+    }
+    readIntel(data, path, format, sink);
+    advance(data.length);
+    return null;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return e;
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        return e;
+      }
+      if (n === 0) break;
+      stream.push(chunk.subarray(0, n));
+      flush();
+      advance(n);
+    }
+    stream.end();
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,7 +1,7 @@
 /** The public API of src/intel: detect an intel file's format, read it, check warninglists. */
 export { INTEL_FORMATS, type IntelFormat, type IntelSink } from './intel-sink.js';
 export { detectIntelFormat } from './detect.js';
-export { readIntel } from './read-intel.js';
+export { readIntel, streamIntel } from './read-intel.js';
 export { Warninglists, type WarninglistFile } from './warninglists/warninglists.js';
 export { parseStixPattern, type StixPattern, type StixComparison, type StixLiteral, type StixObjectPath, type StixPathStep, type StixOperator, type StixQualifier } from './stix/pattern-parser.js';
 export { StixPatternError } from './stix/pattern-lexer.js';

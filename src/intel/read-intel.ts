@@ -1,7 +1,7 @@
 /** Dispatches one intel file to the reader of its format. */
 import { diag } from '../core/diagnostic.js';
 import type { IntelFormat, IntelSink } from './intel-sink.js';
-import { readIocList } from './ioc-list/ioc-list-reader.js';
+import { readIocList, IocListReader } from './ioc-list/ioc-list-reader.js';
 import { readMisp } from './misp/misp-reader.js';
 import { readStix } from './stix/stix-reader.js';
 import { readYaraRules } from './yara-rules/yara-reader.js';
@@ -24,4 +24,25 @@ export function readIntel(data: Buffer, path: string, format: IntelFormat, sink:
     }
     sink.diagnostic(diag('bad-record', path, `could not read: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+/**
+ * A reader for a format that can be read piece by piece (IOC lists), or null
+ * (STIX, MISP and YARA need the whole file). Chunks may be cut anywhere.
+ */
+export function streamIntel(path: string, format: IntelFormat, sink: IntelSink): { push(chunk: Buffer): void; end(): void } | null {
+  if (format !== 'ioc') return null;
+  const r = new IocListReader(path, sink);
+  // As readIntel: a reader bug is reported, never thrown at the importer, and the rest of that file is not read.
+  let failed = false;
+  const guard = (f: () => void): void => {
+    if (failed) return;
+    try {
+      f();
+    } catch (e) {
+      failed = true;
+      sink.diagnostic(diag('bad-record', path, `could not read: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  };
+  return { push: (chunk) => guard(() => r.push(chunk)), end: () => guard(() => r.end()) };
 }

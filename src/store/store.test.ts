@@ -4,12 +4,13 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { CommitOutcome, EvidenceCommit, EvidenceWriter, Store } from './store.js';
@@ -345,3 +346,135 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('indicator import: one file, one transaction, one generation (sqlite, two connections on one case file)', () => {
+  const rows = (values: string[], campaign = 'C', source = 's.txt') =>
+    values.map((value) => ({ type: 'domain' as const, value, campaign, source, warninglist: null }));
+  async function withCase(fn: (path: string, dir: string) => Promise<void>): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'sightline-import-'));
+    try {
+      await fn(join(dir, 'case.db'), dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  /** (value, gen) of every reference, read with the sqlite3 CLI's route: plain SQL on a fresh connection. */
+  const refs = (path: string): [string, number][] => {
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      return (db.prepare('SELECT i.value, r.gen FROM indicator_ref r JOIN indicator i ON i.id = r.indicator_id ORDER BY i.value, r.gen').raw(true).all() as [string, number][]);
+    } finally {
+      db.close();
+    }
+  };
+
+  test('an import rolled back midway leaves nothing: no indicators, campaigns or sources', async () => {
+    await withCase(async (path) => {
+      const store = await openSqliteStore(path);
+      try {
+        const w = await store.beginImport();
+        await w.addCampaigns([{ name: 'Gone', aliases: ['G'] }]);
+        await w.add(rows(['a.example', 'b.example'], 'Gone'));
+        await w.rollback();
+        await assert.rejects(w.commit(), /already finished/);
+        assert.deepEqual(await collect(store.listIndicators({})), []);
+        assert.deepEqual(await store.listCampaigns(), []);
+        assert.equal(await store.currentGeneration(), 0);
+        // The connection takes a new import afterwards.
+        assert.deepEqual(await store.addIndicators(rows(['c.example'])), { added: 1, merged: 0 });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  test('a process killed after staging half a file leaves the case as it was', async () => {
+    await withCase(async (path, dir) => {
+      const first = await openSqliteStore(path);
+      await first.addIndicators(rows(['kept.example']));
+      await first.close();
+      const script = join(dir, 'killed.mts');
+      writeFileSync(script, `import { openSqliteStore } from ${JSON.stringify(fileURLToPath(new URL('./sqlite/sqlite-store.ts', import.meta.url)))};
+const store = await openSqliteStore(${JSON.stringify(path)});
+const w = await store.beginImport();
+await w.addCampaigns([{ name: 'Half', aliases: [] }]);
+await w.add(Array.from({ length: 20000 }, (_, i) => ({ type: 'domain', value: 'd' + i + '.example', campaign: 'Half', source: 'half.txt', warninglist: null })));
+process.kill(process.pid, 'SIGKILL');
+`);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+      assert.equal(r.signal, 'SIGKILL', r.stderr);
+      assert.deepEqual(refs(path), [['kept.example', 1]]);
+      const db = new BetterSqlite3(path, { readonly: true });
+      try {
+        assert.deepEqual(db.prepare('SELECT name FROM campaign ORDER BY name').raw(true).all(), [['C']]);
+        assert.deepEqual(db.prepare('SELECT name FROM source ORDER BY name').raw(true).all(), [['s.txt']]);
+      } finally {
+        db.close();
+      }
+    });
+  });
+
+  test('two imports interleaved on two connections both land, each with one generation of its own; counts are exact', async () => {
+    await withCase(async (path) => {
+      const a = await openSqliteStore(path);
+      const b = await openSqliteStore(path);
+      try {
+        await a.addIndicators(rows(['old.example', 'shared.example'], 'Old', 'old.txt'));
+        const wa = await a.beginImport();
+        const wb = await b.beginImport();
+        // Staging takes no lock: each stages while the other is open, and b commits while a is still staging.
+        await wa.add(rows(['a1.example', 'both.example', 'old.example'], 'A', 'a.txt'));
+        await wb.add(rows(['b1.example', 'both.example'], 'B', 'b.txt'));
+        await wa.add(rows(['a2.example', 'a1.example'], 'A', 'a.txt'));
+        await wb.add(rows(['shared.example', 'b2.example'], 'B', 'b.txt'));
+        assert.deepEqual(await wb.commit(), { added: 3, merged: 1 });
+        await wa.add(rows(['a3.example'], 'A', 'a.txt'));
+        // both.example is b's now: merged, not added, although a staged it first.
+        assert.deepEqual(await wa.commit(), { added: 3, merged: 2 });
+        assert.deepEqual(refs(path), [
+          ['a1.example', 3], ['a2.example', 3], ['a3.example', 3], ['b1.example', 2], ['b2.example', 2],
+          ['both.example', 2], ['both.example', 3], ['old.example', 1], ['old.example', 3], ['shared.example', 1], ['shared.example', 2],
+        ]);
+        assert.equal(await a.currentGeneration(), 3);
+        assert.equal(await b.currentGeneration(), 3);
+        // A file that adds no reference takes no generation.
+        assert.deepEqual(await b.addIndicators(rows(['a1.example'], 'A', 'a.txt')), { added: 0, merged: 1 });
+        assert.equal(await b.currentGeneration(), 3);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+
+  test('counts are exact while another process writes the case between staging and commit', async () => {
+    await withCase(async (path, dir) => {
+      const store = await openSqliteStore(path);
+      try {
+        const w = await store.beginImport();
+        await w.add(rows(Array.from({ length: 3000 }, (_, i) => `v${i}.example`), 'Mine', 'mine.txt'));
+        // Another process adds 2,000 indicators, half of them ones this file staged, after this file's rows were staged.
+        const script = join(dir, 'other.mts');
+        writeFileSync(script, `import { openSqliteStore } from ${JSON.stringify(fileURLToPath(new URL('./sqlite/sqlite-store.ts', import.meta.url)))};
+const store = await openSqliteStore(${JSON.stringify(path)});
+const r = await store.addIndicators(Array.from({ length: 2000 }, (_, i) => ({ type: 'domain', value: 'v' + (i + 2000) + '.example', campaign: 'Other', source: 'other.txt', warninglist: null })));
+process.stdout.write(JSON.stringify(r));
+await store.close();
+`);
+        const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(JSON.parse(r.stdout), { added: 2000, merged: 0 });
+        assert.deepEqual(await w.commit(), { added: 2000, merged: 1000 });
+        const db = new BetterSqlite3(path, { readonly: true });
+        try {
+          assert.deepEqual(db.prepare('SELECT count(*), count(DISTINCT value) FROM indicator').raw(true).get(), [4000, 4000]);
+          assert.deepEqual(db.prepare('SELECT gen, count(*) FROM indicator_ref GROUP BY gen ORDER BY gen').raw(true).all(), [[1, 2000], [2, 3000]]);
+        } finally {
+          db.close();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});

@@ -207,13 +207,38 @@ export interface EvidenceWriter {
   rollback(): Promise<void>;
 }
 
+/**
+ * Stages one imported file's indicators and campaigns outside the case's
+ * write lock (a temporary table, spilling to a temporary file), and merges
+ * them in one short transaction at commit(): one import generation for the
+ * whole file, nothing visible before, nothing left behind by a process
+ * killed before it. Several writers (connections, processes) may stage at
+ * once; their commits take turns. One open writer per connection.
+ */
+export interface IndicatorWriter {
+  /** Stages indicators (in memory, then a temporary file; the case is not touched). */
+  add(batch: readonly IndicatorInput[]): Promise<void>;
+  /** Stages campaigns with aliases; they are created first at commit, so indicators naming an alias land on its campaign. */
+  addCampaigns(campaigns: readonly CampaignInfo[]): Promise<void>;
+  /**
+   * Merges what was staged in one transaction. Every reference it adds gets
+   * one new import generation, above every existing one; references the case
+   * already had keep theirs. Counts are of distinct (type, value) keys.
+   */
+  commit(): Promise<ImportCounts>;
+  /** Drops what was staged. */
+  rollback(): Promise<void>;
+}
+
 export interface Store {
   /** Where the case lives (file path or URL without password). */
   readonly location: string;
   /** Creates campaigns, merging aliases into existing ones (names compare case-insensitively). */
   addCampaigns(campaigns: readonly CampaignInfo[]): Promise<void>;
-  /** Merges a batch of indicators in one transaction. */
+  /** Merges a batch of indicators in one transaction (one import generation): beginImport, add, commit. */
   addIndicators(batch: readonly IndicatorInput[]): Promise<ImportCounts>;
+  /** Starts staging one imported file's indicators. */
+  beginImport(): Promise<IndicatorWriter>;
   /** The canonical name of a campaign given its name or an alias (case-insensitive), or null. */
   resolveCampaign(nameOrAlias: string): Promise<string | null>;
   listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator>;

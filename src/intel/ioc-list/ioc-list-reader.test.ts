@@ -6,7 +6,7 @@ import type { IntelItem } from '../../core/model.js';
 import { formatDiagnostic, type Diagnostic } from '../../core/diagnostic.js';
 import { inferIndicator } from '../../core/normalize.js';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
-import { readIocList } from './ioc-list-reader.js';
+import { readIocList, IocListReader } from './ioc-list-reader.js';
 import { inferIndicatorFast } from './fast-infer.js';
 import { readCsvRecord } from './csv-record.js';
 
@@ -163,4 +163,51 @@ test('fuzz: mutated real lists never throw, and every line is accounted for', { 
     for (const i of c.items) assert.ok(i.line !== undefined && i.line >= 1 && i.value.length > 0);
     for (const d of c.diagnostics) assert.ok(d.line !== undefined && d.line >= 1);
   }), { seed: 1234, numRuns: 2000 });
+});
+
+/** Reads `data` pushed in pieces cut at `cuts` (offsets, any order). */
+function collectChunked(data: Buffer, cuts: number[], path = 'list.txt'): { items: IntelItem[]; diagnostics: Diagnostic[] } {
+  const out = { items: [] as IntelItem[], diagnostics: [] as Diagnostic[] };
+  const r = new IocListReader(path, { item: (i) => out.items.push(i), campaign: () => assert.fail('IOC lists name no campaign'), diagnostic: (d) => out.diagnostics.push(d) });
+  let at = 0;
+  for (const c of [...new Set(cuts.map((x) => x % (data.length + 1)))].sort((a, b) => a - b)) {
+    r.push(data.subarray(at, c));
+    at = c;
+  }
+  r.push(data.subarray(at));
+  r.end();
+  return out;
+}
+
+test('streamed in chunks cut anywhere, a list reads as it does whole: CSV header, quoted line breaks, BOM, CRLF, no final newline', () => {
+  const inputs = [
+    '\ufeff# c\r\nevil.example.com\r\n  10.1.2.3 ;C2 server, old\r\nhttp://a.example.net/x?y=1,second\r\n#done',
+    'Indicator type,Indicator,Description\nFileHash-SHA256,E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,"two\nlines"\nIPv4,198.51.100.7,\n"CIDR",198.51.100.0/24,"a ""q"""\nURL,hxxp://bad[.]example/p,\nFileHash-MD5,nothex,',
+    'uuid,type,value,comment\n1,domain,"a.com",x\n2,domain,"open never closed\n3,ip-dst,10.0.0.1,\n',
+  ].map((s) => Buffer.from(s));
+  for (const data of inputs) {
+    const whole = collect(data);
+    // Every single cut, then random sets of cuts.
+    for (let c = 0; c <= data.length; c++) assert.deepEqual(collectChunked(data, [c]), whole, `cut at ${c}`);
+    fc.assert(fc.property(fc.array(fc.nat(), { maxLength: 20 }), (cuts) => {
+      assert.deepEqual(collectChunked(data, cuts), whole);
+    }), { seed: 7, numRuns: 500 });
+  }
+});
+
+test('streamed: a line longer than the limit is reported once with its number, and the next line reads', () => {
+  const long = 'a'.repeat(3 * 1024 * 1024);
+  const data = Buffer.from(`first.example.com\n${long}\nnext.example.com\n`);
+  const c = collectChunked(data, Array.from({ length: 60 }, (_, i) => i * 64 * 1024 + 5));
+  assert.deepEqual(c.items.map((i) => [i.line, i.value]), [[1, 'first.example.com'], [3, 'next.example.com']]);
+  assert.deepEqual(c.diagnostics.map(formatDiagnostic), ['list.txt:2: line longer than 1048576 bytes']);
+  assert.deepEqual(collect(data).diagnostics.map(formatDiagnostic), c.diagnostics.map(formatDiagnostic));
+});
+
+test('real: signature-base lists streamed in 4 KiB chunks read as they do whole', { skip: skipUnlessShared('iocs/signature-base/c2-iocs.txt') }, () => {
+  for (const f of ['signature-base/c2-iocs.txt', 'signature-base/hash-iocs.txt', 'signature-base/filename-iocs.txt']) {
+    const data = readFileSync(sharedData('iocs', f)!);
+    const cuts = Array.from({ length: Math.ceil(data.length / 4096) }, (_, i) => i * 4096 + 4093);
+    assert.deepEqual(collectChunked(data, cuts, f), collect(data, f), f);
+  }
 });

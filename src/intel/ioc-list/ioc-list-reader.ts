@@ -10,7 +10,7 @@ import { refang } from '../../core/normalize.js';
 import type { IntelSink } from '../intel-sink.js';
 import { quoteValue } from '../quote-value.js';
 import { mapSourceType, normalizeTypedValue } from '../typed-value.js';
-import { readCsvRecord } from './csv-record.js';
+import { readCsvRecord, MAX_CSV_RECORD_BYTES, type CsvRecord } from './csv-record.js';
 import { inferIndicatorFast } from './fast-infer.js';
 
 /** Header names of the value column (lower-case). */
@@ -23,46 +23,137 @@ const COMMENT_HEADERS: ReadonlySet<string> = new Set(['comment', 'description', 
 /** Column positions named by a CSV header. */
 interface CsvColumns { value: number; type: number; comment: number }
 
+/**
+ * Raw bytes of an unfinished line kept between chunks before the line is
+ * reported as too long and skipped: twice MAX_LINE_BYTES, so a line of
+ * MAX_LINE_BYTES padded with blanks still reads as it does whole.
+ */
+const MAX_PENDING_LINE_BYTES = 2 * MAX_LINE_BYTES;
+
 /** Reads one IOC list into the sink; campaigns are left empty (the importer names them). */
 export function readIocList(data: Buffer, path: string, sink: IntelSink): void {
-  let pos = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
-  let line = 0;
-  const end = data.length;
-  let columns: CsvColumns | null | undefined; // undefined: header not looked for yet
-  while (pos < end) {
-    line++;
-    let eol = data.indexOf(0x0a, pos);
-    if (eol < 0) eol = end;
-    let s = pos;
-    let e = eol;
-    while (s < e && (data[s] === 0x20 || data[s] === 0x09)) s++;
-    while (e > s && (data[e - 1] === 0x20 || data[e - 1] === 0x09 || data[e - 1] === 0x0d)) e--;
-    if (s === e || data[s] === 0x23) { pos = eol + 1; continue; }
-    if (e - s > MAX_LINE_BYTES) {
-      sink.diagnostic(diag('too-large', path, `line longer than ${MAX_LINE_BYTES} bytes`, { line }));
+  const r = new IocListReader(path, sink);
+  r.push(data);
+  r.end();
+}
+
+/**
+ * Reads an IOC list pushed in chunks of any size (a file read piece by
+ * piece; a chunk's memory may be reused once push returns): what the whole-buffer reader gives, with a line or CSV record
+ * split across chunks kept until its end arrives, and the CSV header found
+ * in the first chunk kept for the rest.
+ */
+export class IocListReader {
+  /** 1-based number of the last line begun. */
+  private line = 0;
+  /** undefined: header not looked for yet; null: not CSV. */
+  private columns: CsvColumns | null | undefined;
+  /** The start of an unfinished line or record, waiting for more bytes. */
+  private pending: Buffer | null = null;
+  private atStart = true;
+  /** Skipping the rest of a line already reported as too long. */
+  private skipping = false;
+
+  constructor(private readonly path: string, private readonly sink: IntelSink) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.read(this.pending ? Buffer.concat([this.pending, chunk]) : chunk, false);
+  }
+
+  /** Reads what is left: the last line need not end with a line break. */
+  end(): void {
+    const rest = this.pending;
+    this.pending = null;
+    if (rest) this.read(rest, true);
+  }
+
+  private read(data: Buffer, final: boolean): void {
+    this.pending = null;
+    const { path, sink } = this;
+    const end = data.length;
+    let pos = 0;
+    if (this.skipping) {
+      const nl = data.indexOf(0x0a);
+      if (nl < 0) return;
+      this.skipping = false;
+      pos = nl + 1;
+    }
+    if (this.atStart) {
+      if (end < 3 && !final) { this.pending = Buffer.from(data); return; }
+      this.atStart = false;
+      if (end >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) pos = 3;
+    }
+    while (pos < end) {
+      let eol = data.indexOf(0x0a, pos);
+      if (eol < 0) {
+        if (!final) {
+          if (end - pos > MAX_PENDING_LINE_BYTES) {
+            sink.diagnostic(diag('too-large', path, `line longer than ${MAX_LINE_BYTES} bytes`, { line: this.line + 1 }));
+            this.line++;
+            this.skipping = true;
+          } else {
+            // A copy: the caller may reuse its chunk's memory once push returns.
+            this.pending = Buffer.from(data.subarray(pos));
+          }
+          return;
+        }
+        eol = end;
+      }
+      this.line++;
+      const line = this.line;
+      let s = pos;
+      let e = eol;
+      while (s < e && (data[s] === 0x20 || data[s] === 0x09)) s++;
+      while (e > s && (data[e - 1] === 0x20 || data[e - 1] === 0x09 || data[e - 1] === 0x0d)) e--;
+      if (s === e || data[s] === 0x23) { pos = eol + 1; continue; }
+      if (e - s > MAX_LINE_BYTES) {
+        sink.diagnostic(diag('too-large', path, `line longer than ${MAX_LINE_BYTES} bytes`, { line }));
+        pos = eol + 1;
+        continue;
+      }
+      if (this.columns !== null) {
+        const rec = readCsvRecord(data, s);
+        if (!final && this.needsMore(data, s, rec)) {
+          this.line--;
+          this.pending = Buffer.from(data.subarray(pos));
+          return;
+        }
+        if (this.columns === undefined) {
+          this.columns = findCsvColumns(rec);
+          if (this.columns !== null) {
+            this.line += rec.newlines;
+            pos = this.next(data, rec, final);
+            continue;
+          }
+        } else {
+          readCsvRow(rec.fields, this.columns, path, line, sink);
+          if (rec.unterminated) sink.diagnostic(diag('truncated', path, 'quoted field never closed', { line }));
+          this.line += rec.newlines;
+          pos = this.next(data, rec, final);
+          continue;
+        }
+      }
+      readPlainLine(data, s, e, path, line, sink);
       pos = eol + 1;
-      continue;
     }
-    if (columns === undefined) {
-      columns = findCsvColumns(data, s);
-      if (columns !== null) { pos = readCsvRecord(data, s).next; continue; }
-    }
-    if (columns !== null) {
-      const rec = readCsvRecord(data, s);
-      readCsvRow(rec.fields, columns, path, line, sink);
-      if (rec.unterminated) sink.diagnostic(diag('truncated', path, 'quoted field never closed', { line }));
-      line += rec.newlines;
-      pos = rec.next;
-      continue;
-    }
-    readPlainLine(data, s, e, path, line, sink);
-    pos = eol + 1;
+  }
+
+  /** Whether a CSV record ran into the end of the bytes so far (more may complete it). */
+  private needsMore(data: Buffer, start: number, rec: CsvRecord): boolean {
+    if (rec.unterminated) return data.length - start < MAX_CSV_RECORD_BYTES;
+    return rec.next >= data.length && data[data.length - 1] !== 0x0a;
+  }
+
+  /** Where reading goes on after a record; a record cut at the size limit skips the rest of its line in later chunks. */
+  private next(data: Buffer, rec: CsvRecord, final: boolean): number {
+    if (!final && rec.next >= data.length && data[data.length - 1] !== 0x0a) this.skipping = true;
+    return rec.next;
   }
 }
 
-/** The columns a header line names, or null when the line is no header. */
-function findCsvColumns(data: Buffer, start: number): CsvColumns | null {
-  const rec = readCsvRecord(data, start);
+/** The columns a header record names, or null when it is no header. */
+function findCsvColumns(rec: CsvRecord): CsvColumns | null {
   if (rec.fields.length < 2) return null;
   const cols: CsvColumns = { value: -1, type: -1, comment: -1 };
   rec.fields.forEach((f, i) => {
