@@ -2,10 +2,13 @@
  * Reproducible data for bench/hunt-logs: an intel list of domains and IPv4
  * addresses, and a Zeek dns.log with a known number of planted hits.
  *
- * Noise names end in .com/.org/.info and never contain ".net"; every intel
- * domain ends in ".net". So a fixed-string search for the intel domains
- * (ripgrep, grep) counts exactly the planted lines, and the three tools can
- * be checked against the same number.
+ * Intel domains look like a real feed's (DGA-ish and throw-away C2 names):
+ * one random second-level label of 7–16 letters and digits, holding at least
+ * one digit and one letter, under one of many TLDs, drawn from a seeded PRNG.
+ * Noise queries use the same TLDs, but their labels are letters only, so no
+ * noise line contains an intel domain, even as a substring: a fixed-string
+ * search for the intel domains (ripgrep, grep) counts exactly the planted
+ * lines, and every tool can be checked against the same number.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -13,8 +16,12 @@ import { prng, randomHex } from '../prng.js';
 
 export interface Planted { domainLines: number; ipLines: number }
 
-const NOISE_TLDS = ['com', 'org', 'info'];
+/** TLDs of both intel and noise names (as in real feeds: the common ones and the cheap ones). */
+const TLDS = ['com', 'net', 'org', 'info', 'ru', 'cn', 'top', 'xyz', 'biz', 'online', 'site', 'club', 'io', 'de', 'kz', 'mn', 'su', 'pw'];
 const WORDS = ['mail', 'www', 'cdn', 'api', 'static', 'img', 'login', 'update', 'news', 'shop', 'portal', 'm', 'ads', 'video', 'auth'];
+const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** Seed of the intel list (the log has its own). */
+const INTEL_SEED = 20130601;
 
 function label(r: () => number, n: number): string {
   let s = '';
@@ -22,8 +29,32 @@ function label(r: () => number, n: number): string {
   return s;
 }
 
-export function intelDomain(i: number): string {
-  return `c2${i.toString(36)}${'xq'[i % 2]}.net`;
+/** A random label of letters and digits with at least one of each (so never a noise label). */
+function intelLabel(r: () => number): string {
+  const n = 7 + Math.floor(r() * 10);
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < n; i++) s += ALNUM[Math.floor(r() * ALNUM.length)];
+    if (/[0-9]/.test(s) && /[a-z]/.test(s)) return s;
+  }
+}
+
+let intelCache: string[] = [];
+
+/** The first `n` intel domains: distinct, random-looking, the same on every run. */
+export function intelDomains(n: number): string[] {
+  if (intelCache.length >= n) return intelCache.slice(0, n);
+  const r = prng(INTEL_SEED);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  while (out.length < n) {
+    const d = `${intelLabel(r)}.${TLDS[Math.floor(r() * TLDS.length)]}`;
+    if (seen.has(d)) continue;
+    seen.add(d);
+    out.push(d);
+  }
+  intelCache = out;
+  return out.slice();
 }
 
 export function intelIPv4(i: number): string {
@@ -31,19 +62,21 @@ export function intelIPv4(i: number): string {
   return `100.${64 + ((i >>> 16) & 63)}.${(i >>> 8) & 255}.${i & 255}`;
 }
 
-export async function writeIntel(path: string, domains: number, ips: number): Promise<void> {
+async function writeLines(path: string, lines: string[]): Promise<void> {
   const out = createWriteStream(path);
-  for (let i = 0; i < domains; i++) if (!out.write(intelDomain(i) + '\n')) await once(out, 'drain');
-  for (let i = 0; i < ips; i++) if (!out.write(intelIPv4(i) + '\n')) await once(out, 'drain');
+  for (const l of lines) if (!out.write(l + '\n')) await once(out, 'drain');
   out.end();
   await once(out, 'finish');
 }
 
+export async function writeIntel(path: string, domains: number, ips: number): Promise<void> {
+  const ipLines: string[] = [];
+  for (let i = 0; i < ips; i++) ipLines.push(intelIPv4(i));
+  await writeLines(path, [...intelDomains(domains), ...ipLines]);
+}
+
 export async function writeDomainsOnly(path: string, domains: number): Promise<void> {
-  const out = createWriteStream(path);
-  for (let i = 0; i < domains; i++) if (!out.write(intelDomain(i) + '\n')) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
+  await writeLines(path, intelDomains(domains));
 }
 
 const HEADER = [
@@ -58,6 +91,7 @@ const HEADER = [
  * in its answers.
  */
 export async function writeDnsLog(path: string, lines: number, domains: number, ips: number, every: number): Promise<Planted> {
+  const intel = intelDomains(domains);
   const r = prng(11);
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   out.write(HEADER);
@@ -70,10 +104,10 @@ export async function writeDnsLog(path: string, lines: number, domains: number, 
     let query: string;
     let answer = `198.${18 + Math.floor(r() * 2)}.${Math.floor(r() * 256)}.${1 + Math.floor(r() * 254)}`;
     if (i % every === 0) {
-      query = `${WORDS[i % WORDS.length]}.${intelDomain(Math.floor(r() * domains))}`;
+      query = `${WORDS[i % WORDS.length]}.${intel[Math.floor(r() * domains)]}`;
       planted.domainLines++;
     } else {
-      query = `${WORDS[Math.floor(r() * WORDS.length)]}.${label(r, 4 + Math.floor(r() * 8))}.${NOISE_TLDS[Math.floor(r() * 3)]}`;
+      query = `${WORDS[Math.floor(r() * WORDS.length)]}.${label(r, 4 + Math.floor(r() * 8))}.${TLDS[Math.floor(r() * TLDS.length)]}`;
       if (i % every === Math.floor(every / 2)) {
         answer = intelIPv4(Math.floor(r() * ips));
         planted.ipLines++;

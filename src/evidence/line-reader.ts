@@ -17,6 +17,18 @@ export interface ObservationSink {
   diagnostic(d: Diagnostic): void;
 }
 
+/**
+ * Tells a reader which values can match before it builds them (the indicator
+ * index, seen from below: evidence does not import matching).
+ */
+export interface ObservationFilter {
+  /**
+   * False only when no observation of `kind` whose value is the UTF-8 text
+   * `b[s, e)` can match; true when it may (or the filter cannot tell).
+   */
+  mayMatchBytes(kind: ObservedKind, b: Uint8Array, s: number, e: number): boolean;
+}
+
 /** A reader for one text log file, fed one physical line at a time. */
 export interface LineReader {
   /** Evidence format as stored and shown in sightings (`zeek-dns`, `suricata-eve`, `squid`…). May change after a Zeek header. */
@@ -29,6 +41,12 @@ export interface LineReader {
   readonly skipped: number;
   /** JSON-serialisable state to resume mid-file in another worker (Zeek TSV: the header in force); null when stateless. */
   snapshot(): unknown;
+  /**
+   * Readers that can test values as bytes take a filter and then leave out
+   * observations it says cannot match (records, skips and diagnostics are
+   * unchanged). Only for a caller that matches observations and nothing else.
+   */
+  setFilter?(filter: ObservationFilter | null): void;
 }
 
 /**

@@ -57,6 +57,8 @@ export class LineHunter {
     displayPath: string,
     onSighting?: (s: RawSighting) => void,
   ) {
+    // The index tells the reader which values can match, so it builds observations only for those.
+    reader.setFilter?.(index);
     const sink = {
       observe: (o: Observation) => {
         matchObservation(index, o, this.ids, (s) => {

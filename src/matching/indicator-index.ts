@@ -18,7 +18,7 @@ import { normalizeEmail, normalizeUrl, parseIPv6 } from '../core/normalize.js';
 import { AddressSet, AddressSetBuilder, type SharedAddressSet } from './address-index.js';
 import { DigestSet, DigestSetBuilder, type SharedDigestSet } from './digest-index.js';
 import {
-  normalizeObserved, parseDigestWords, parseIPv4At, writeDomain, writeFilename, writeUtf8,
+  hasFfffBytes, normalizeObserved, parseDigestWords, parseIPv4At, parseIPv4Bytes, writeDomain, writeFilename, writeUtf8,
 } from './observed-values.js';
 import {
   HASH_SEED, StringTable, StringTableBuilder, hashBytesReverse, type SharedStringTable,
@@ -41,6 +41,8 @@ const SHARED_FORMAT = 'sightline-index/1';
  * almost nothing per lookup.
  */
 const SHAPE_BYTES = 128 * 256;
+/** Longest domain name (RFC 1035): a longer one is never normalised, so never matches. */
+const MAX_DOMAIN_BYTES = 253;
 
 /** One indicator to index: `value` normalised as stored; `yara` entries are ignored. */
 export interface IndexEntry {
@@ -92,6 +94,8 @@ interface Parts {
 export class IndicatorIndex {
   private readonly bytes = new Uint8Array(MAX_OBSERVED_BYTES);
   private readonly words = new Uint32Array(8);
+  /** Scratch ids for mayMatchBytes (emptied after every use). */
+  private readonly probeIds: number[] = [];
 
   private constructor(
     private readonly parts: Parts,
@@ -190,6 +194,78 @@ export class IndicatorIndex {
       }
       default: return 0;
     }
+  }
+
+  /**
+   * Whether an observation of `kind` whose value is the UTF-8 text b[s, e)
+   * may match: false only when `match` would find nothing for it. Plain
+   * ASCII domain names and dotted-quad IPv4 addresses are decided exactly,
+   * on the bytes, with the same tables `match` uses (nothing extra to build
+   * or share); anything it cannot rule out cheaply (non-ASCII, white space,
+   * IPv6 when IPv6 indicators exist, other kinds when their table has
+   * entries) is "maybe". Lets a reader build strings and observations only
+   * for values that can match.
+   */
+  mayMatchBytes(kind: ObservedKind, b: Uint8Array, s: number, e: number): boolean {
+    const p = this.parts;
+    switch (kind) {
+      case 'domain': return this.mayMatchDomainBytes(b, s, e);
+      case 'ip': return this.mayMatchIpBytes(b, s, e);
+      case 'url': return p.urlExact.count !== 0 || p.urlPrefix.count !== 0;
+      case 'hash': return p.md5.count !== 0 || p.sha1.count !== 0 || p.sha256.count !== 0;
+      case 'filename': return p.filename.count !== 0;
+      case 'email': return p.email.count !== 0;
+      default: return true;
+    }
+  }
+
+  /** The name's suffixes looked up as matchDomain does, lower-casing the bytes on the way; any byte the fast normaliser would not keep as it is means "maybe". */
+  private mayMatchDomainBytes(b: Uint8Array, s: number, e: number): boolean {
+    const table = this.parts.domain;
+    if (table.count === 0) return false;
+    if (e > s && b[e - 1] === 0x2e) e--;
+    const len = e - s;
+    if (len <= 0) return false;
+    if (len > MAX_DOMAIN_BYTES) return true; // never a valid name, but leave that to match
+    const bytes = this.bytes;
+    const shapes = this.parts.domainShapes.bytes;
+    const ids = this.probeIds;
+    let h = HASH_SEED;
+    let labels = 1;
+    for (let i = len - 1; i >= 0; i--) {
+      let c = b[s + i]!;
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f)) return true;
+      bytes[i] = c;
+      h = Math.imul(h ^ c, 0x01000193); // reverseHashStep, inlined
+      if (i === 0 || b[s + i - 1] === 0x2e) {
+        if (shapes[(labels << 8) | (len - i)] !== 0 && table.lookup(bytes, i, len, h, ids) !== 0) {
+          ids.length = 0;
+          return true;
+        }
+        labels++;
+      }
+    }
+    return false;
+  }
+
+  /** Dotted-quad IPv4 exactly; other text "maybe", except IPv6 when only IPv4 indicators exist and it cannot be IPv4-mapped. */
+  private mayMatchIpBytes(b: Uint8Array, s: number, e: number): boolean {
+    const { v4, v6 } = this.parts;
+    if (v4.count === 0 && v6.count === 0) return false;
+    const n = parseIPv4Bytes(b, s, e);
+    if (n >= 0) {
+      if (v4.count === 0) return false;
+      const ids = this.probeIds;
+      if (v4.lookupV4(n, ids) === 0) return false;
+      ids.length = 0;
+      return true;
+    }
+    if (v6.count !== 0) return true;
+    let colon = false;
+    for (let i = s; i < e && !colon; i++) colon = b[i] === 0x3a;
+    // No colon: IPv4 text with white space around it (match trims); let match decide.
+    return !colon || hasFfffBytes(b, s, e);
   }
 
   /** The normalised form of the observed value (for the sighting's `matched`: e.g. 'www.example.net'), or the raw value when it has none. */

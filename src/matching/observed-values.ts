@@ -149,6 +149,40 @@ export function parseIPv4At(value: string, start: number, end: number): number {
   return i === end ? n : -1;
 }
 
+/**
+ * Parses a dotted-quad IPv4 address from the bytes b[s, e) by the same rules
+ * as parseIPv4At (no leading zeros, each part 0–255), without a string; -1
+ * if the bytes are no such address.
+ */
+export function parseIPv4Bytes(b: Uint8Array, s: number, e: number): number {
+  const n = e - s;
+  if (n < 7 || n > 15) return -1;
+  let addr = 0, parts = 0, digits = 0, v = 0, first = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits === 0) first = c;
+      else if (first === 0x30) return -1;
+      v = v * 10 + (c - 0x30);
+      if (++digits > 3 || v > 255) return -1;
+    } else if (c === 0x2e) {
+      if (digits === 0 || ++parts > 3) return -1;
+      addr = addr * 256 + v;
+      digits = 0; v = 0;
+    } else return -1;
+  }
+  return parts === 3 && digits > 0 ? addr * 256 + v : -1;
+}
+
+/** True when b[s, e) holds `ffff` in any case: an IPv6 address that is IPv4-mapped (`::ffff:…`) must. */
+export function hasFfffBytes(b: Uint8Array, s: number, e: number): boolean {
+  let run = 0;
+  for (let i = s; i < e; i++) {
+    if ((b[i]! | 0x20) === 0x66) { if (++run === 4) return true; } else run = 0;
+  }
+  return false;
+}
+
 /** Reads a hex digit's value, or -1. */
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;

@@ -180,3 +180,57 @@ test('fuzz: mutated real dns.log lines never throw; diagnostics carry the line n
   const lines = readFileSync(sharedData(WRCCDC, 'dns.log')!).toString('latin1').split('\n').slice(0, 40).map((l) => Buffer.from(l, 'latin1'));
   fuzzLines(lines, () => new ZeekTsvReader('f.log'), { seed: 20261127, numRuns: 300, maxOffset: 400, maxEdits: 30, maxInsert: 8 });
 });
+
+/** A filter that lets through exactly the listed `kind value` pairs (by their raw bytes) and records what it was asked. */
+function listFilter(wanted: string[]) {
+  const asked: string[] = [];
+  return {
+    asked,
+    mayMatchBytes(kind: string, b: Uint8Array, s: number, e: number): boolean {
+      const key = `${kind} ${Buffer.from(b.subarray(s, e)).toString('utf8')}`;
+      asked.push(key);
+      return wanted.includes(key);
+    },
+  };
+}
+
+const FILTER_LOG = `${DNS_HEADER}
+1.5\tC1\t10.0.0.1\t5353\t10.0.0.53\t53\tWWW.Evil.NET.\t192.0.2.7,cdn.evil.net,2001:db8::7
+1.6\tC2\t10.0.0.2\t5353\t10.0.0.53\t53\tquiet.example.org\t198.51.100.1
+1.7\tC3\t10.0.0.3\t5353\t10.0.0.53\t53\tq\\x41.example.org\t-
+1.8\tC4\t10.0.0.4\t5353\t10.0.0.53\t53\t-\t(empty)
+1.9\tC5\t10.0.0.5\t5353\tonly-three-fields
+`;
+
+test('dns.log with a filter: only values it lets through (and escaped ones) are observed, with the same ts and ends', () => {
+  const all = readText(FILTER_LOG);
+  const f = listFilter(['domain WWW.Evil.NET.', 'ip 2001:db8::7', 'ip 198.51.100.1']);
+  const reader = new ZeekTsvReader('t.log');
+  reader.setFilter(f);
+  const r = readText(FILTER_LOG, reader);
+  assert.deepEqual(r.observations, [
+    { field: 'dns.query', kind: 'domain', value: 'WWW.Evil.NET.', ts: 1500, src: '10.0.0.1', dst: '10.0.0.53', line: 8 },
+    { field: 'dns.answer', kind: 'ip', value: '2001:db8::7', ts: 1500, src: '10.0.0.1', dst: '10.0.0.53', line: 8 },
+    { field: 'dns.answer', kind: 'ip', value: '198.51.100.1', ts: 1600, src: '10.0.0.2', dst: '10.0.0.53', line: 9 },
+    // Escaped bytes are not the value: the filter is not asked, match decides on the decoded text.
+    { field: 'dns.query', kind: 'domain', value: 'qA.example.org', ts: 1700, src: '10.0.0.3', dst: '10.0.0.53', line: 10 },
+  ]);
+  // Each is one of the unfiltered reader's observations, unchanged.
+  for (const o of r.observations) assert.ok(all.observations.some((a) => JSON.stringify(a) === JSON.stringify(o)));
+  assert.deepEqual(f.asked, [
+    'domain WWW.Evil.NET.', 'ip 192.0.2.7', 'domain cdn.evil.net', 'ip 2001:db8::7', 'domain quiet.example.org', 'ip 198.51.100.1',
+  ]);
+  assert.deepEqual([r.reader.records, r.reader.skipped, r.diagnostics], [all.reader.records, all.reader.skipped, all.diagnostics]);
+  assert.deepEqual([r.reader.records, r.reader.skipped, r.diagnostics.length], [4, 1, 1]);
+});
+
+test('dns.log with a filter that lets everything through reads as without one', () => {
+  const all = readText(FILTER_LOG);
+  const reader = new ZeekTsvReader('t.log');
+  reader.setFilter({ mayMatchBytes: () => true });
+  const r = readText(FILTER_LOG, reader);
+  assert.deepEqual(r.observations, all.observations);
+  assert.equal(r.observations.length, 7);
+  reader.setFilter(null);
+  assert.deepEqual(readText(FILTER_LOG, reader).observations, all.observations);
+});

@@ -4,8 +4,14 @@
  * mid-file, as in concatenated rotated logs), then one record per line.
  * Hot path: the separator offsets are found with one byte scan and only the
  * columns needed are decoded; dns.log has its own allocation-light path.
+ * Given a filter (the indicator index), that path first asks it about the
+ * query's and answers' bytes, and builds strings, the timestamp, the ends
+ * and observations only for values that may match.
  */
-import { BaseLineReader, emitDnsAnswer, isIPv4Bytes, makeObservation, parseEpochBytes, canonicalAddr, type ObservationSink } from '../line-reader.js';
+import {
+  BaseLineReader, emitDnsAnswer, isIPv4Bytes, makeObservation, parseEpochBytes, canonicalAddr,
+  type ObservationFilter, type ObservationSink,
+} from '../line-reader.js';
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import { ZEEK_KINDS, emitZeekRecord, formatForZeekPath, inferZeekKind, type ZeekRecordAccess } from './zeek-record.js';
 
@@ -96,6 +102,12 @@ function sameBytes(a: Uint8Array, s: number, b: Uint8Array, n: number): boolean 
   return true;
 }
 
+/** True when `b[s, e)` holds the byte `c`. */
+function hasByte(b: Uint8Array, c: number, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] === c) return true;
+  return false;
+}
+
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
@@ -122,6 +134,9 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
   // Last decoded src/dst, reused while the bytes repeat (they mostly do).
   private lastOrig = ''; private lastOrigBytes = Buffer.alloc(64); private lastOrigLen = -1;
   private lastResp = ''; private lastRespBytes = Buffer.alloc(64); private lastRespLen = -1;
+  private filter: ObservationFilter | null = null;
+  // The current dns record's time and ends, read once its first candidate value is found.
+  private ctxLine = -1; private ctxTs: number | null = null; private ctxSrc: string | null = null; private ctxDst: string | null = null;
 
   constructor(path: string, state?: unknown) {
     super(path, 'zeek');
@@ -132,6 +147,11 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
   /** The header in force. */
   override snapshot(): ZeekTsvState {
     return { ...this.st, fields: this.st.fields ? this.st.fields.slice() : null };
+  }
+
+  /** See LineReader.setFilter: dns.log records then yield only observations the filter may match. */
+  setFilter(filter: ObservationFilter | null): void {
+    this.filter = filter;
   }
 
   /** Recomputes everything derived from the header. */
@@ -182,18 +202,40 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
     if (control) { this.reject(sink, lineNo, 'raw control bytes in a record (Zeek escapes them): damaged line'); return; }
     this.cur = line;
     this.records++;
+    if (this.kind === 'dns') { this.emitDns(line, lineNo, sink); return; }
     const ts = this.cTs >= 0 ? parseEpochBytes(line, starts[this.cTs]!, ends[this.cTs]!) : null;
-    if (this.kind === 'dns') this.emitDns(line, ts, lineNo, sink);
-    else emitZeekRecord(this.kind, this, ts, lineNo, sink);
+    emitZeekRecord(this.kind, this, ts, lineNo, sink);
+  }
+
+  /** Reads the current record's time and ends into ctxTs/ctxSrc/ctxDst, once per record. */
+  private readContext(line: Buffer, lineNo: number): void {
+    if (this.ctxLine === lineNo) return;
+    this.ctxLine = lineNo;
+    this.ctxTs = this.cTs >= 0 ? parseEpochBytes(line, this.starts[this.cTs]!, this.ends[this.cTs]!) : null;
+    this.ctxSrc = this.cOrig >= 0 ? this.origAddr(line) : null;
+    this.ctxDst = this.cResp >= 0 ? this.respAddr(line) : null;
+  }
+
+  /** Whether the filter (if any) lets the value in `[s, e)` through as `kind`; escaped bytes always pass (they are tested decoded, by match). */
+  private wants(kind: 'domain' | 'ip', line: Buffer, s: number, e: number): boolean {
+    const f = this.filter;
+    if (f === null) return true;
+    if (this.escapes) {
+      const bs = line.indexOf(0x5c, s);
+      if (bs >= 0 && bs < e) return true;
+    }
+    return f.mayMatchBytes(kind, line, s, e);
   }
 
   /** dns.log: query and answers, without the generic accessor. */
-  private emitDns(line: Buffer, ts: number | null, lineNo: number, sink: ObservationSink): void {
-    const src = this.cOrig >= 0 ? this.origAddr(line) : null;
-    const dst = this.cResp >= 0 ? this.respAddr(line) : null;
+  private emitDns(line: Buffer, lineNo: number, sink: ObservationSink): void {
+    this.ctxLine = -1;
     if (this.cQuery >= 0) {
-      const q = this.strAt(this.cQuery);
-      if (q !== null) sink.observe(makeObservation('dns.query', 'domain', q, ts, src, dst, lineNo));
+      const s = this.starts[this.cQuery]!, e = this.ends[this.cQuery]!;
+      if (s < e && !this.isMark(s, e, this.unsetMark) && !this.isMark(s, e, this.emptyMark) && this.wants('domain', line, s, e)) {
+        this.readContext(line, lineNo);
+        sink.observe(makeObservation('dns.query', 'domain', this.decode(s, e), this.ctxTs, this.ctxSrc, this.ctxDst, lineNo));
+      }
     }
     if (this.cAnswers < 0) return;
     const s = this.starts[this.cAnswers]!, e = this.ends[this.cAnswers]!;
@@ -206,8 +248,16 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
       let b = single >= 0 ? line.indexOf(single, a) : line.indexOf(ss, a);
       if (b < 0 || b > e) b = e;
       if (b > a) {
-        if (isIPv4Bytes(line, a, b)) sink.observe(makeObservation('dns.answer', 'ip', latin1Slice(line, a, b), ts, src, dst, lineNo));
-        else emitDnsAnswer(this.decode(a, b), ts, src, dst, lineNo, sink);
+        if (isIPv4Bytes(line, a, b)) {
+          if (this.wants('ip', line, a, b)) {
+            this.readContext(line, lineNo);
+            sink.observe(makeObservation('dns.answer', 'ip', latin1Slice(line, a, b), this.ctxTs, this.ctxSrc, this.ctxDst, lineNo));
+          }
+        } else if (this.wants(hasByte(line, 0x3a, a, b) ? 'ip' : 'domain', line, a, b)) {
+          // A colon: IPv6 (emitDnsAnswer takes nothing else with one); otherwise a name, or nothing.
+          this.readContext(line, lineNo);
+          emitDnsAnswer(this.decode(a, b), this.ctxTs, this.ctxSrc, this.ctxDst, lineNo, sink);
+        }
       }
       count++;
       a = b + ss.length;
