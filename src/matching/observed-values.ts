@@ -5,9 +5,12 @@
  * unusual (non-ASCII, surrounding white space).
  */
 import type { ObservedKind } from '../core/model.js';
-import {
-  formatIPv4, formatIPv6, normalizeDomain, normalizeEmail, normalizeFilename, normalizeUrl, parseIPv6,
-} from '../core/normalize.js';
+import { normalizeDomain, normalizeEmail, normalizeFilename, normalizeUrl } from '../core/normalize.js';
+import { normalizeIp } from '../core/ip.js';
+
+// The index's hot path reads addresses with core's allocation-free parser;
+// kept importable from here so indicator-index.ts need not change.
+export { parseIPv4At } from '../core/ip.js';
 
 /** Longest domain name (RFC 1035). */
 const MAX_DOMAIN_BYTES = 253;
@@ -122,33 +125,6 @@ export function writeUtf8(s: string, out: Uint8Array): number {
   return r.read === s.length ? r.written : -r.written - 1;
 }
 
-/** Parses dotted-quad IPv4 exactly as core parseIPv4 does, from value[start, end), without allocating; -1 if none. */
-export function parseIPv4At(value: string, start: number, end: number): number {
-  let n = 0;
-  let parts = 0;
-  let i = start;
-  while (parts < 4) {
-    let v = 0;
-    let digits = 0;
-    const first = i;
-    while (i < end) {
-      const c = value.charCodeAt(i);
-      if (c < 0x30 || c > 0x39) break;
-      v = v * 10 + (c - 0x30);
-      digits++;
-      i++;
-    }
-    if (digits === 0 || digits > 3 || v > 255 || (digits > 1 && value.charCodeAt(first) === 0x30)) return -1;
-    n = n * 256 + v;
-    parts++;
-    if (parts < 4) {
-      if (i >= end || value.charCodeAt(i) !== 0x2e) return -1;
-      i++;
-    }
-  }
-  return i === end ? n : -1;
-}
-
 /** Reads a hex digit's value, or -1. */
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -181,15 +157,7 @@ export function parseDigestWords(value: string, out: Uint32Array): number {
 export function normalizeObserved(kind: ObservedKind, value: string): string | null {
   switch (kind) {
     case 'domain': return normalizeDomain(value);
-    case 'ip': {
-      const t = value.trim();
-      if (t.indexOf(':') < 0) {
-        const n = parseIPv4At(t, 0, t.length);
-        return n < 0 ? null : formatIPv4(n);
-      }
-      const g = parseIPv6(t);
-      return g ? formatIPv6(g) : null;
-    }
+    case 'ip': return normalizeIp(value)?.value ?? null;
     case 'url': return normalizeUrl(value);
     case 'hash': return /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(value) ? value.toLowerCase() : null;
     case 'filename': return normalizeFilename(value);
