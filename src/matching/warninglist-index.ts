@@ -66,6 +66,7 @@ export class WarninglistIndex {
     if (lists.length > MAX_WARNINGLISTS) throw new RangeError(`more than ${MAX_WARNINGLISTS} warninglists`);
     const names: string[] = [];
     const hosts: IndexEntry[] = [];
+    const hostSeen = new Set<string>();
     const strings = new Map<string, number>();
     const v4 = new AddressSetBuilder(1);
     const v6 = new AddressSetBuilder(4);
@@ -76,12 +77,12 @@ export class WarninglistIndex {
       names.push(l.name);
       switch (l.type) {
         case 'hostname':
-          for (const e of l.list) addHost(hosts, e, list);
+          for (const e of l.list) addHost(hosts, hostSeen, e, list);
           break;
         case 'string':
           for (const e of l.list) {
             const t = e.trim().toLowerCase();
-            if (t.startsWith('.')) { addHost(hosts, t, list); continue; }
+            if (t.startsWith('.')) { addHost(hosts, hostSeen, t, list); continue; }
             const key = t.endsWith('.') ? t.slice(0, -1) : t;
             if (key !== '' && !strings.has(key)) strings.set(key, list);
           }
@@ -173,13 +174,19 @@ export class WarninglistIndex {
   }
 }
 
-/** Adds a hostname entry (`*.example.com.` → `example.com`). */
-function addHost(hosts: IndexEntry[], entry: string, list: number): void {
+/**
+ * Adds a hostname entry (`*.example.com.` → `example.com`) unless an earlier
+ * list has it: the first list wins anyway, and the popular-sites lists
+ * overlap, so duplicates would only lengthen the index's probe runs.
+ */
+function addHost(hosts: IndexEntry[], seen: Set<string>, entry: string, list: number): void {
   let t = entry.trim().toLowerCase();
   if (t.startsWith('*.')) t = t.slice(2);
   while (t.startsWith('.')) t = t.slice(1);
   if (t.endsWith('.')) t = t.slice(0, -1);
-  if (t !== '') hosts.push({ id: list, type: 'domain', value: t });
+  if (t === '' || seen.has(t)) return;
+  seen.add(t);
+  hosts.push({ id: list, type: 'domain', value: t });
 }
 
 /** Adds a cidr entry: an address, or a network (host bits cleared). */
