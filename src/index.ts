@@ -14,6 +14,7 @@ export type {
 } from './core/model.js';
 export { INDICATOR_TYPES, isIndicatorType } from './core/model.js';
 export type { Diagnostic, DiagnosticCode } from './core/diagnostic.js';
+export type { Warninglist, WarninglistType } from './core/warninglist.js';
 export { formatDiagnostic } from './core/diagnostic.js';
 export {
   refang, normalizeDomain, normalizeUrl, normalizeIp, normalizeCidr, normalizeFilename, normalizeEmail,
@@ -21,11 +22,11 @@ export {
 } from './core/normalize.js';
 
 // Intel
-export { INTEL_FORMATS, detectIntelFormat, readIntel, Warninglists } from './intel/index.js';
+export { INTEL_FORMATS, detectIntelFormat, readIntel, readWarninglist } from './intel/index.js';
 export type { IntelFormat, IntelSink } from './intel/index.js';
 
 // Matching
-export { IndicatorIndex } from './matching/index.js';
+export { IndicatorIndex, WarninglistIndex } from './matching/index.js';
 
 // The case
 export { openStore, DEFAULT_CASE } from './store/index.js';

@@ -8,11 +8,14 @@ import { domainToASCII } from 'node:url';
 import { createRequire } from 'node:module';
 import type { IndicatorType } from './model.js';
 import { MAX_INDICATOR_LENGTH } from './limits.js';
+import { canonicalIPv6, formatIPv4, formatIPv6, normalizeIp, parseIPv4, parseIPv6 } from './ip.js';
+
+// Address parsing lives in ip.ts; these names stay importable from here.
+export { canonicalIPv6, formatIPv4, formatIPv6, normalizeIp, parseIPv4, parseIPv6 } from './ip.js';
 
 const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
 
-/** Default ports dropped from URLs. */
 /**
  * The Public Suffix List (tldts), loaded on first use: it is a large table
  * that only type inference needs, and a hunt should not pay to load it.
@@ -23,6 +26,7 @@ function parseDomain(name: string, opts: { allowPrivateDomains: boolean }): { is
   return tldts.parse(name, opts);
 }
 
+/** Default ports dropped from URLs. */
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ftp: '21', ws: '80', wss: '443' };
 
 /**
@@ -64,99 +68,6 @@ export function normalizeDomain(input: string): string | null {
     if (l.length === 0 || l.length > MAX_LABEL_LENGTH || !LABEL_RE.test(l)) return null;
   }
   return s;
-}
-
-/** Parses dotted-quad IPv4 (no leading zeros beyond a single 0, no octal) into an unsigned 32-bit number. */
-export function parseIPv4(s: string): number | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p)) return null;
-    if (p.length > 1 && p[0] === '0') return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-export function formatIPv4(n: number): string {
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
-/** Parses an IPv6 address (with optional embedded IPv4, optional zone dropped) into 8 16-bit groups. */
-export function parseIPv6(input: string): number[] | null {
-  let s = input;
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
-  const pct = s.indexOf('%');
-  if (pct >= 0) s = s.slice(0, pct);
-  if (s.length < 2 || s.length > 45 || !/^[0-9a-fA-F:.]+$/.test(s)) return null;
-  if (s.indexOf('.') >= 0) {
-    // Embedded IPv4 (`::ffff:192.0.2.1`): rewrite its last part as two hex groups.
-    const lastColon = s.lastIndexOf(':');
-    const v4 = parseIPv4(s.slice(lastColon + 1));
-    if (v4 === null || lastColon < 0) return null;
-    s = `${s.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
-  }
-  const dbl = s.indexOf('::');
-  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return null;
-  const parseGroups = (part: string): number[] | null => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const g of part.split(':')) {
-      if (g.length === 0 || g.length > 4 || !/^[0-9a-fA-F]+$/.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const want = 8;
-  let groups: number[];
-  if (dbl >= 0) {
-    const head = parseGroups(s.slice(0, dbl));
-    const rest = parseGroups(s.slice(dbl + 2));
-    if (!head || !rest || head.length + rest.length >= want) return null;
-    groups = [...head, ...new Array<number>(want - head.length - rest.length).fill(0), ...rest];
-  } else {
-    const all = parseGroups(s);
-    if (!all || all.length !== want) return null;
-    groups = all;
-  }
-  return groups;
-}
-
-/** RFC 5952 text form: lower-case, no leading zeros, longest run (≥2) of zero groups as `::`, IPv4-mapped as `::ffff:a.b.c.d`. */
-export function formatIPv6(g: readonly number[]): string {
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${formatIPv4(((g[6]! << 16) | g[7]!) >>> 0)}`;
-  }
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  return hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLen).join(':');
-}
-
-export function canonicalIPv6(s: string): string | null {
-  const g = parseIPv6(s);
-  return g ? formatIPv6(g) : null;
-}
-
-/** An address in canonical text form with its family, or null. */
-export function normalizeIp(s: string): { family: 4 | 6; value: string } | null {
-  const t = s.trim();
-  if (t.indexOf(':') < 0) {
-    const n = parseIPv4(t);
-    return n === null ? null : { family: 4, value: formatIPv4(n) };
-  }
-  const v6 = canonicalIPv6(t);
-  return v6 === null ? null : { family: 6, value: v6 };
 }
 
 /**

@@ -6,7 +6,9 @@
 import type { Observation, ObservedKind } from '../core/model.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { MAX_LINE_BYTES } from '../core/limits.js';
-import { canonicalIPv6, parseIPv4, parseIPv6 } from '../core/normalize.js';
+import { canonicalIPv6, parseIPv4, parseIPv6 } from '../core/ip.js';
+
+// Readers that scan bytes check addresses with core's parser; kept importable from here.
 
 /** Longest host name or address taken from a record (longer ones are not hosts). */
 const MAX_HOST_CHARS = 1024;
@@ -369,27 +371,6 @@ export function hasControlBytes(b: Uint8Array, s: number, e: number): boolean {
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
   }
   return false;
-}
-
-/** True when `b[s, e)` is a dotted-quad IPv4 address (0-255, no leading zeros), checked without allocating. */
-export function isIPv4Bytes(b: Uint8Array, s: number, e: number): boolean {
-  const n = e - s;
-  if (n < 7 || n > 15) return false;
-  let parts = 0, digits = 0, v = 0, first = 0;
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (c >= 0x30 && c <= 0x39) {
-      if (digits === 0) first = c;
-      else if (first === 0x30) return false;
-      v = v * 10 + (c - 0x30);
-      digits++;
-      if (digits > 3 || v > 255) return false;
-    } else if (c === 0x2e) {
-      if (digits === 0) return false;
-      parts++; digits = 0; v = 0;
-    } else return false;
-  }
-  return parts === 3 && digits > 0;
 }
 
 /** Emits one DNS answer entry: an address as `ip`, a name (CNAME/PTR/MX target) as `domain`, TXT and others nothing. */

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { CampaignInfo, IntelItem } from '../core/model.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
-import { detectIntelFormat, readIntel, streamIntel, INTEL_FORMATS, Warninglists, type IntelFormat, type IntelSink } from '../intel/index.js';
+import { detectIntelFormat, readIntel, streamIntel, INTEL_FORMATS, readWarninglist, type IntelFormat, type IntelSink } from '../intel/index.js';
+import { WarninglistIndex } from '../matching/index.js';
+import type { Warninglist } from '../core/warninglist.js';
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
 import { walkPaths } from '../samples/index.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
@@ -28,7 +30,7 @@ export interface IntelImportOptions {
   campaign?: string;
   format?: IntelFormat | 'auto';
   /** Warninglists to flag with; default: the ones shipped in data/warninglists. */
-  warninglists?: Warninglists;
+  warninglists?: WarninglistIndex;
   onDiagnostic(d: Diagnostic): void;
   /** Told the bytes to read and the indicators merged as the import goes. */
   progress?: ProgressListener;
@@ -49,23 +51,23 @@ export function defaultWarninglistDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'warninglists');
 }
 
-/** Loads every `<name>/list.json` under a folder of MISP warninglists. */
-export function loadWarninglists(dir: string = defaultWarninglistDir()): Warninglists {
-  const lists: unknown[] = [];
+/** Loads every `<name>/list.json` under a folder of MISP warninglists and indexes them (matching/warninglist-index.ts). */
+export function loadWarninglists(dir: string = defaultWarninglistDir()): WarninglistIndex {
+  const lists: Warninglist[] = [];
   if (existsSync(dir)) {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name, 'list.json');
       if (!existsSync(p)) continue;
       try {
-        const l = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
         // Named by its folder (public-dns-v4), the name analysts know it by.
-        lists.push({ ...l, name });
+        const l = readWarninglist(JSON.parse(readFileSync(p, 'utf8')) as unknown, name);
+        if (l !== null) lists.push(l);
       } catch {
         // a broken shipped list is a packaging bug; the others still apply
       }
     }
   }
-  return Warninglists.fromJson(lists);
+  return WarninglistIndex.build(lists);
 }
 
 /** The campaign an un-named source's indicators go to: the file's base name without extension. */

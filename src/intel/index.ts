@@ -1,8 +1,8 @@
-/** The public API of src/intel: detect an intel file's format, read it, check warninglists. */
+/** The public API of src/intel: detect an intel file's format, read it, read warninglists. */
 export { INTEL_FORMATS, type IntelFormat, type IntelSink } from './intel-sink.js';
 export { detectIntelFormat } from './detect.js';
 export { readIntel, streamIntel } from './read-intel.js';
-export { Warninglists, type WarninglistFile } from './warninglists/warninglists.js';
+export { readWarninglist, MAX_WARNINGLIST_ENTRIES } from './warninglists/warninglists.js';
 export { parseStixPattern, type StixPattern, type StixComparison, type StixLiteral, type StixObjectPath, type StixPathStep, type StixOperator, type StixQualifier } from './stix/pattern-parser.js';
 export { StixPatternError } from './stix/pattern-lexer.js';
 export { formatStixPattern } from './stix/pattern-format.js';

@@ -18,8 +18,9 @@ import { normalizeEmail, normalizeUrl, parseIPv6 } from '../core/normalize.js';
 import { AddressSet, AddressSetBuilder, type SharedAddressSet } from './address-index.js';
 import { DigestSet, DigestSetBuilder, type SharedDigestSet } from './digest-index.js';
 import {
-  hasFfffBytes, normalizeObserved, parseDigestWords, parseIPv4At, parseIPv4Bytes, writeDomain, writeFilename, writeUtf8,
+  hasFfffBytes, normalizeObserved, parseDigestWords, writeDomain, writeFilename, writeUtf8,
 } from './observed-values.js';
+import { parseIPv4At, parseIPv4Bytes } from '../core/ip.js';
 import {
   HASH_SEED, StringTable, StringTableBuilder, hashBytesReverse, type SharedStringTable,
 } from './string-table.js';

@@ -5,9 +5,11 @@
  * unusual (non-ASCII, surrounding white space).
  */
 import type { ObservedKind } from '../core/model.js';
-import {
-  formatIPv4, formatIPv6, normalizeDomain, normalizeEmail, normalizeFilename, normalizeUrl, parseIPv6,
-} from '../core/normalize.js';
+import { normalizeDomain, normalizeEmail, normalizeFilename, normalizeUrl } from '../core/normalize.js';
+import { normalizeIp } from '../core/ip.js';
+
+// The index's hot path reads addresses with core's allocation-free parser;
+// kept importable from here so indicator-index.ts need not change.
 
 /** Longest domain name (RFC 1035). */
 const MAX_DOMAIN_BYTES = 253;
@@ -122,58 +124,6 @@ export function writeUtf8(s: string, out: Uint8Array): number {
   return r.read === s.length ? r.written : -r.written - 1;
 }
 
-/** Parses dotted-quad IPv4 exactly as core parseIPv4 does, from value[start, end), without allocating; -1 if none. */
-export function parseIPv4At(value: string, start: number, end: number): number {
-  let n = 0;
-  let parts = 0;
-  let i = start;
-  while (parts < 4) {
-    let v = 0;
-    let digits = 0;
-    const first = i;
-    while (i < end) {
-      const c = value.charCodeAt(i);
-      if (c < 0x30 || c > 0x39) break;
-      v = v * 10 + (c - 0x30);
-      digits++;
-      i++;
-    }
-    if (digits === 0 || digits > 3 || v > 255 || (digits > 1 && value.charCodeAt(first) === 0x30)) return -1;
-    n = n * 256 + v;
-    parts++;
-    if (parts < 4) {
-      if (i >= end || value.charCodeAt(i) !== 0x2e) return -1;
-      i++;
-    }
-  }
-  return i === end ? n : -1;
-}
-
-/**
- * Parses a dotted-quad IPv4 address from the bytes b[s, e) by the same rules
- * as parseIPv4At (no leading zeros, each part 0–255), without a string; -1
- * if the bytes are no such address.
- */
-export function parseIPv4Bytes(b: Uint8Array, s: number, e: number): number {
-  const n = e - s;
-  if (n < 7 || n > 15) return -1;
-  let addr = 0, parts = 0, digits = 0, v = 0, first = 0;
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (c >= 0x30 && c <= 0x39) {
-      if (digits === 0) first = c;
-      else if (first === 0x30) return -1;
-      v = v * 10 + (c - 0x30);
-      if (++digits > 3 || v > 255) return -1;
-    } else if (c === 0x2e) {
-      if (digits === 0 || ++parts > 3) return -1;
-      addr = addr * 256 + v;
-      digits = 0; v = 0;
-    } else return -1;
-  }
-  return parts === 3 && digits > 0 ? addr * 256 + v : -1;
-}
-
 /** True when b[s, e) holds `ffff` in any case: an IPv6 address that is IPv4-mapped (`::ffff:…`) must. */
 export function hasFfffBytes(b: Uint8Array, s: number, e: number): boolean {
   let run = 0;
@@ -215,15 +165,7 @@ export function parseDigestWords(value: string, out: Uint32Array): number {
 export function normalizeObserved(kind: ObservedKind, value: string): string | null {
   switch (kind) {
     case 'domain': return normalizeDomain(value);
-    case 'ip': {
-      const t = value.trim();
-      if (t.indexOf(':') < 0) {
-        const n = parseIPv4At(t, 0, t.length);
-        return n < 0 ? null : formatIPv4(n);
-      }
-      const g = parseIPv6(t);
-      return g ? formatIPv6(g) : null;
-    }
+    case 'ip': return normalizeIp(value)?.value ?? null;
     case 'url': return normalizeUrl(value);
     case 'hash': return /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(value) ? value.toLowerCase() : null;
     case 'filename': return normalizeFilename(value);

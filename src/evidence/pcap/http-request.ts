@@ -3,6 +3,7 @@
  * needed to skip the body to the next pipelined request; and the status line
  * of a reply (§4), enough to tell whether a proxy opened a CONNECT tunnel.
  */
+import { parseIPv4 } from '../../core/ip.js';
 
 /** Longest request method token accepted when sniffing. */
 export const MAX_METHOD_LENGTH = 20;
@@ -79,7 +80,11 @@ export function parseHttpRequestHead(buf: Buffer, off: number, headEnd: number):
   return head;
 }
 
-/** Host without its port (IPv6 brackets dropped), and whether it is an address. */
+/**
+ * Host without its port (IPv6 brackets dropped), and whether it is an address:
+ * bracketed or with two colons (IPv6), or an IPv4 address as core/ip.ts reads
+ * one (`999.1.1.1` is not; it is reported as a name, as splitHost does).
+ */
 export function splitHostPort(host: string): { host: string; isIp: boolean } {
   if (host.startsWith('[')) {
     const close = host.indexOf(']');
@@ -88,7 +93,7 @@ export function splitHostPort(host: string): { host: string; isIp: boolean } {
   const colons = host.split(':').length - 1;
   if (colons > 1) return { host, isIp: true };
   const h = colons === 1 ? host.slice(0, host.indexOf(':')) : host;
-  return { host: h, isIp: /^\d{1,3}(\.\d{1,3}){3}$/.test(h) };
+  return { host: h, isIp: parseIPv4(h) !== null };
 }
 
 /** The authority of an absolute-form target (`http://host:port/path` → `host:port`), or null. */

@@ -23,8 +23,9 @@
  * punctuation cannot glue themselves onto a name.
  */
 import type { ObservedKind } from '../../core/model.js';
-import { inferIndicator, normalizeUrl, parseIPv6 } from '../../core/normalize.js';
-import { isIPv4Bytes, splitHost } from '../line-reader.js';
+import { inferIndicator, normalizeUrl } from '../../core/normalize.js';
+import { isIPv4Bytes, parseIPv6 } from '../../core/ip.js';
+import { splitHost } from '../line-reader.js';
 
 /** Most distinct values taken from one line, per kind of scan and in all; the rest are reported as cut. */
 export const MAX_VALUES_PER_LINE = 512;

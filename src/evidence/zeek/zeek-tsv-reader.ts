@@ -9,9 +9,10 @@
  * and observations only for values that may match.
  */
 import {
-  BaseLineReader, emitDnsAnswer, isIPv4Bytes, makeObservation, parseEpochBytes, canonicalAddr,
+  BaseLineReader, emitDnsAnswer, makeObservation, parseEpochBytes, canonicalAddr,
   type ObservationFilter, type ObservationSink,
 } from '../line-reader.js';
+import { isIPv4Bytes } from '../../core/ip.js';
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import { ZEEK_KINDS, emitZeekRecord, formatForZeekPath, inferZeekKind, type ZeekRecordAccess } from './zeek-record.js';
 

@@ -5,6 +5,7 @@
  */
 import type { IndicatorType } from '../../core/model.js';
 import { inferIndicator } from '../../core/normalize.js';
+import { parseIPv4At } from '../../core/ip.js';
 
 /** Most distinct top-level labels remembered (a hostile list cannot grow the cache without bound). */
 export const MAX_TLD_CACHE = 4096;
@@ -34,8 +35,8 @@ export function inferIndicatorFast(v: string): { type: IndicatorType; value: str
     return inferIndicator(v);
   }
   if (dots === 3 && digits === n - 3) {
-    const ip = parseDottedQuad(v);
-    return ip === null ? inferIndicator(v) : { type: 'ipv4', value: ip };
+    // Digits and dots only: an address is already in its normal form.
+    return parseIPv4At(v, 0, n) < 0 ? inferIndicator(v) : { type: 'ipv4', value: v };
   }
   if (dots === 0 || upper > 0 || digits + dots === n) return inferIndicator(v);
   // Lower-case letters, digits, hyphens and dots: check the labels as normalizeDomain does.
@@ -55,23 +56,4 @@ export function inferIndicatorFast(v: string): { type: IndicatorType; value: str
     return r;
   }
   return { type: isDomain ? 'domain' : 'filename', value: v };
-}
-
-/** A dotted quad of digits and dots only, checked as core parseIPv4 does (no leading zeros); its text or null. */
-function parseDottedQuad(v: string): string | null {
-  let part = 0, len = 0, value = 0;
-  for (let i = 0; i <= v.length; i++) {
-    const c = i < v.length ? v.charCodeAt(i) : 46;
-    if (c === 46) {
-      if (len === 0 || value > 255) return null;
-      part++;
-      len = 0;
-      value = 0;
-      continue;
-    }
-    if (len > 0 && value === 0) return null; // leading zero
-    value = value * 10 + (c - 48);
-    if (++len > 3) return null;
-  }
-  return part === 4 ? v : null;
 }
