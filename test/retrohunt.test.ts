@@ -133,3 +133,19 @@ test('a mistyped case is refused by commands that read one; hunt with nothing to
     c.done();
   }
 });
+
+test("hunting the case's own folder leaves the case's files out, saying so", () => {
+  const c = tempCase();
+  try {
+    setUp(c.dir);
+    ok(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'A', join(c.dir, 'a.txt')]));
+    ok(sightline(['--db', c.db, 'hunt', join(c.dir, 'evidence')]));
+    const r = sightline(['--db', c.db, 'hunt', '--json', c.dir]);
+    ok(r);
+    assert.match(r.stderr, /case\.db: part of this case .*; not hunted/);
+    assert.match(r.stderr, /case\.db-index\/[^:]+\.idx: part of this case/);
+    assert.doesNotMatch(r.stderr, /case\.db[^:\n]*: no log format recognised/);
+  } finally {
+    c.done();
+  }
+});

@@ -6,6 +6,7 @@
  * transaction, and its stored sightings reported.
  */
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import type { IndicatorType, Sighting } from '../core/model.js';
@@ -128,8 +129,23 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
   const selection = await selectionFor(store, opts);
   const report = counting(opts);
   const files: FoundFile[] = [];
-  for await (const f of walkPaths(paths, { onDiagnostic: report.diagnostic, followSymlinks: opts.followSymlinks ?? false })) files.push(f);
+  const own = caseFiles(store);
+  for await (const f of walkPaths(paths, { onDiagnostic: report.diagnostic, followSymlinks: opts.followSymlinks ?? false })) {
+    // `hunt .` in the case's folder must not hunt the case itself (its database, journal and kept index).
+    if (own(f.path)) opts.onNotice?.(`${f.path}: part of this case (${store.location}); not hunted`);
+    else files.push(f);
+  }
   return runHunt(store, selection, files.map((f) => ({ f })), opts, report);
+}
+
+/** Whether a path is one of the case's own files: the database, its -wal/-shm/-journal, the kept index folder. */
+function caseFiles(store: Store): (path: string) => boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(store.location)) return () => false;
+  const base = resolve(store.location);
+  return (path) => {
+    const p = resolve(path);
+    return p === base || (p.startsWith(`${base}-`) && /^-(wal|shm|journal|index)(\/|$)/.test(p.slice(base.length)));
+  };
 }
 
 export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks'>;
