@@ -148,8 +148,9 @@ class SqliteStore implements Store {
     // rule files are the writer's own numbers (`local`), given case ids at commit, inside the lock.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
       rule INTEGER, campaign INTEGER NOT NULL, source INTEGER NOT NULL)`);
-    // The staged rows folded to one per (type, value), in the order the file first names them: new indicators take ids in
-    // file order (what `intel list` shows), and their references are appended in id order.
+    // The staged rows folded to one per (type, value), in key order: new indicators take ids in (type, value) order within
+    // each imported file (what `intel list` shows), so the (type, value) index and the references are appended to, not
+    // split all over (measured: 0.52–0.59× `sqlite3 .import` against 0.32–0.36× in file order, and ~70 MB less memory).
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_key(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
       rule INTEGER)`);
     // Distinct (type, value, campaign, source), in key order: only for a file naming more than one campaign or source.
@@ -200,7 +201,7 @@ class SqliteStore implements Store {
       sortStagedKeys: p(`INSERT INTO temp.stage_key(type, value, warninglist, description, rule)
         SELECT type, value, max(warninglist), substr(min(CASE WHEN description IS NOT NULL THEN printf('%010d', rowid) || description END), 11),
           max(rule)
-        FROM temp.stage GROUP BY type, value ORDER BY min(rowid)`),
+        FROM temp.stage GROUP BY type, value ORDER BY type, value`),
       sortStagedRefs: p(`INSERT INTO temp.stage_ref(type, value, campaign, source)
         SELECT DISTINCT type, value, campaign, source FROM temp.stage ORDER BY type, value, campaign, source`),
       stagedKeyCount: p('SELECT count(*) AS n FROM temp.stage_key'),
@@ -221,7 +222,7 @@ class SqliteStore implements Store {
         FROM temp.stage_key k WHERE indicator.type = k.type AND indicator.value = k.value
           AND (k.warninglist IS NOT NULL AND k.warninglist IS NOT indicator.warninglist
             OR k.description IS NOT NULL AND indicator.description IS NULL OR k.rule IS NOT NULL)`),
-      // In file order; changes() counts the new ones.
+      // In key order; changes() counts the new ones.
       // "WHERE true" lets SQLite parse ON CONFLICT after INSERT … SELECT.
       insertNew: p(`INSERT INTO indicator(type, value, warninglist, description, rule_source_id)
         SELECT k.type, k.value, k.warninglist, k.description, (SELECT r.id FROM temp.stage_rule r WHERE r.local = k.rule)
