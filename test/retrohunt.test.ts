@@ -149,3 +149,24 @@ test("hunting the case's own folder leaves the case's files out, saying so", () 
     c.done();
   }
 });
+
+test('a file hunted before in another format is hunted again in the new one; the old one is not repeated', () => {
+  const c = tempCase();
+  try {
+    const ev = setUp(c.dir);
+    ok(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'A', join(c.dir, 'a.txt')]));
+    const log = join(ev, 'access.log');
+    const asFile = sightline(['--db', c.db, 'hunt', '--json', '--format', 'files', log]);
+    ok(asFile);
+    assert.equal(asFile.stdout, '');
+    const asSquid = sightline(['--db', c.db, 'hunt', '--json', log]);
+    ok(asSquid);
+    assert.deepEqual(jsonLines(asSquid.stdout).map((s) => [(s as { matched: string }).matched, (s as { evidence: { format: string } }).evidence.format]),
+      [['www.evil-a.example', 'squid']]);
+    const again = sightline(['--db', c.db, 'hunt', '--json', '--format', 'files', log]);
+    assert.equal(again.stdout, '');
+    assert.match(again.stderr, /already hunted/);
+  } finally {
+    c.done();
+  }
+});

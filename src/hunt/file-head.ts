@@ -1,7 +1,7 @@
 /** Reading the first bytes of a file: format detection, gzip magic. */
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 
 /** Up to `bytes` bytes from the start of the file. */
 export async function readFileHead(path: string, bytes: number): Promise<Buffer> {
@@ -42,11 +42,13 @@ export class GzipBombError extends Error {
  * Pipes `raw` through gunzip, failing the output stream with GzipBombError
  * once it has expanded more than `maxRatio` times the compressed bytes read.
  */
-export function gunzipBounded(raw: Readable, maxRatio = MAX_GZIP_RATIO, floor = GZIP_RATIO_FLOOR_BYTES): Readable {
+export function gunzipBounded(
+  raw: Readable, zlibOptions: ZlibOptions = {}, maxRatio = MAX_GZIP_RATIO, floor = GZIP_RATIO_FLOOR_BYTES,
+): Readable {
   let compressed = 0;
   let inflated = 0;
   raw.on('data', (c: Buffer) => { compressed += c.length; });
-  const gunzip = createGunzip();
+  const gunzip = createGunzip(zlibOptions);
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       inflated += chunk.length;

@@ -1,8 +1,8 @@
 /** A capture file's bytes as chunks: plain files into reused buffers, gzip through a gunzip stream. */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { gunzipBounded } from '../file-head.js';
 
 /** Bytes read per chunk. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -17,7 +17,8 @@ export interface CaptureChunks {
 export function openCaptureChunks(path: string, gzip: boolean): CaptureChunks {
   if (gzip) {
     const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-    const gunzip: Readable = stream.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES }));
+    // Bounded as every gzip in a hunt is: a decompression bomb is reported, not followed.
+    const gunzip: Readable = gunzipBounded(stream, { chunkSize: READ_CHUNK_BYTES });
     stream.on('error', (e) => gunzip.destroy(e));
     return { file: stream, input: gunzip };
   }
