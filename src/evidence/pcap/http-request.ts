@@ -60,22 +60,9 @@ export function parseHttpRequestHead(buf: Buffer, off: number, headEnd: number):
     method: first.slice(0, sp1), target: first.slice(sp1 + 1, sp2).trim(), host: null,
     contentLength: 0, unfollowable: false, headLength: headEnd - off,
   };
-  for (let i = 1; i < lines.length && i <= MAX_HTTP_HEADERS; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'host') {
-      if (head.host === null) head.host = value;
-    } else if (name === 'content-length') {
-      const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-      if (Number.isNaN(n)) head.unfollowable = true;
-      else head.contentLength = n;
-    } else if (name === 'transfer-encoding') {
-      head.unfollowable = true;
-    }
-  }
+  readHeaders(lines, head, (name, value) => {
+    if (name === 'host' && head.host === null) head.host = value;
+  });
   if (head.method === 'CONNECT') head.unfollowable = true;
   return head;
 }
@@ -121,6 +108,16 @@ export function parseHttpResponseHead(buf: Buffer, off: number, headEnd: number)
   const m = /^HTTP\/1\.\d (\d{3})(?: |\r?$)/.exec(lines[0] ?? '');
   if (!m) return null;
   const head: HttpResponseHead = { status: Number(m[1]), contentLength: 0, unfollowable: false };
+  readHeaders(lines, head, () => undefined);
+  return head;
+}
+
+/**
+ * Reads the header lines after a start line (at most MAX_HTTP_HEADERS): the
+ * body's framing (Content-Length, or unfollowable for chunked or a bad
+ * length) into `head`, every header (name lower-cased, value trimmed) to `each`.
+ */
+function readHeaders(lines: readonly string[], head: { contentLength: number; unfollowable: boolean }, each: (name: string, value: string) => void): void {
   for (let i = 1; i < lines.length && i <= MAX_HTTP_HEADERS; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
@@ -133,8 +130,8 @@ export function parseHttpResponseHead(buf: Buffer, off: number, headEnd: number)
     } else if (name === 'transfer-encoding') {
       head.unfollowable = true;
     }
+    each(name, value);
   }
-  return head;
 }
 
 /** The host of an authority-form target (`host:port`, RFC 9112 §3.2.3, CONNECT only), or null when it is not one. */

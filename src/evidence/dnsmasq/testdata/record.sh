@@ -16,11 +16,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ZONE=nettraveler-test.example
 FWD=fwd.$ZONE
 
-free_port() { # first port from $1 up that nothing listens on (TCP or UDP)
-  local p=$1
-  while [ -n "$(ss -ltnuH "sport = :$p")" ]; do p=$((p + 1)); done
-  echo "$p"
-}
+# shellcheck source=../../testing/record-lib.sh
+. "$HERE/../../testing/record-lib.sh"
 
 QUESTIONS=(
   "127.0.0.1 www.$ZONE A"

@@ -11,11 +11,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ZONE=nettraveler-test.example
 
-free_port() { # first port from $1 up that nothing listens on (TCP or UDP)
-  local p=$1
-  while [ -n "$(ss -ltnuH "sport = :$p")" ]; do p=$((p + 1)); done
-  echo "$p"
-}
+# shellcheck source=../../testing/record-lib.sh
+. "$HERE/../../testing/record-lib.sh"
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
