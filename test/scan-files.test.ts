@@ -90,3 +90,27 @@ test('files and archive members are scanned: YARA, hashes, file names; samples a
     c.done();
   }
 });
+
+test('a YARA rule name used by two rule files is two indicators: a match is the matching file\'s campaign only', () => {
+  const c = tempCase();
+  try {
+    writeFileSync(join(c.dir, 'x.yar'), 'rule APT_Generic { strings: $a = "X-ONLY-MARKER" condition: $a }\n');
+    writeFileSync(join(c.dir, 'y.yar'), 'rule APT_Generic { strings: $a = "Y-ONLY-MARKER" condition: $a }\n');
+    assert.equal(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'Xcamp', join(c.dir, 'x.yar')]).status, 0);
+    assert.equal(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'Ycamp', join(c.dir, 'y.yar')]).status, 0);
+    const rules = jsonLines(sightline(['--db', c.db, 'intel', 'list', '--type', 'yara', '--json']).stdout);
+    assert.deepEqual(rules, [
+      { type: 'yara', value: 'APT_Generic', campaigns: ['Xcamp'], sources: ['x.yar'], warninglist: null },
+      { type: 'yara', value: 'APT_Generic', campaigns: ['Ycamp'], sources: ['y.yar'], warninglist: null },
+    ]);
+    const ev = join(c.dir, 'ev');
+    mkdirSync(ev);
+    writeFileSync(join(ev, 'a.bin'), Buffer.concat([Buffer.from([0, 1, 2, 3]), Buffer.from('..Y-ONLY-MARKER..'), Buffer.alloc(64)]));
+    const r = sightline(['--db', c.db, 'hunt', '--json', ev]);
+    assert.equal(r.status, 0, r.stderr);
+    const got = jsonLines(r.stdout) as Array<{ indicator: { value: string; campaigns: string[] }; yara: { namespace: string } }>;
+    assert.deepEqual(got.map((s) => [s.indicator.value, s.indicator.campaigns, s.yara.namespace]), [['APT_Generic', ['Ycamp'], 'y.yar']]);
+  } finally {
+    c.done();
+  }
+});

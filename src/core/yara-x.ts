@@ -260,3 +260,29 @@ function countNewlines(s: string, from: number, to: number): number {
   for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) k++;
   return k;
 }
+
+/**
+ * A `yara` indicator is one rule of one rule file: two files may both define
+ * a rule `APT_Generic`, for different campaigns. The case keys it as
+ * `namespace:rule` (the namespace is the file's name, as the scanner compiles
+ * each file in a namespace of its own); what users see is the rule's name
+ * (yaraRuleName). A YARA identifier has no `:`, so the last one splits them.
+ * Rules imported before namespaces were kept have no namespace part.
+ */
+export function yaraIndicatorValue(namespace: string, rule: string): string {
+  return `${namespace}:${rule}`;
+}
+
+/** The rule's name in a `yara` indicator's stored value (see yaraIndicatorValue). */
+export function yaraRuleName(value: string): string {
+  return value.slice(value.lastIndexOf(':') + 1);
+}
+
+/**
+ * The stored values a scanner match may stand for, most specific first: the
+ * match's namespace without the `#2` a repeated file name gets at compile time,
+ * then the bare rule name (rules imported before namespaces were kept).
+ */
+export function yaraMatchKeys(namespace: string, rule: string): [string, string] {
+  return [yaraIndicatorValue(namespace.replace(/#\d+$/, ''), rule), rule];
+}

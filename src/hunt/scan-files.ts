@@ -5,6 +5,7 @@
  * way. Nothing is executed or written: the bytes are only read.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
+import { yaraMatchKeys } from '../core/yara-x.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import {
   analyzeFile, expandArchive, fileObservations, readRegularFile, DEFAULT_ARCHIVE_LIMITS, FactsBudget, type ArchiveLimits, type YaraScanner,
@@ -50,7 +51,8 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
     }
     if (ctx.yara) {
       for (const m of ctx.yara.scan(bytes, inside === undefined ? path : `${path}!${inside}`)) {
-        const id = ctx.yaraIds.get(m.rule);
+        const [qualified, bare] = yaraMatchKeys(m.namespace, m.rule);
+        const id = ctx.yaraIds.get(qualified) ?? ctx.yaraIds.get(bare);
         if (id === undefined) continue;
         const s: RawSighting = {
           indicatorId: id, matched: m.rule, field: 'yara', ts: null, src: null, dst: null, sample: facts.sha256,

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { IntelItem } from '../../core/model.js';
 import { formatDiagnostic, type Diagnostic } from '../../core/diagnostic.js';
 import { sharedData, skipUnlessShared } from '../../core/test-data.js';
+import { yaraRuleName } from '../../core/yara-x.js';
 import { readYaraRules } from './yara-reader.js';
 import { compileYara, lineOf } from './yara-compiler.js';
 import { listYaraRules } from './rule-lexer.js';
@@ -54,8 +55,8 @@ test('lexer: rule names, private/global, lines, meta description; comments and s
 test('reader: public rules become yara items carrying the whole source', () => {
   const c = collect(RULES);
   assert.deepEqual(c.items, [
-    { type: 'yara', value: 'Public_1', campaigns: [], ruleSource: RULES, line: 15, description: 'Finds "things"' },
-    { type: 'yara', value: 'Public_2', campaigns: [], ruleSource: RULES, line: 22 },
+    { type: 'yara', value: 'r.yar:Public_1', campaigns: [], ruleSource: RULES, line: 15, description: 'Finds "things"' },
+    { type: 'yara', value: 'r.yar:Public_2', campaigns: [], ruleSource: RULES, line: 22 },
   ]);
   assert.deepEqual(c.diagnostics, []);
 });
@@ -103,11 +104,12 @@ test('real: every shared YARA file compiles; rule counts', { skip: skipUnlessSha
   assert.equal(total, 103);
   const apt15 = collect(readFileSync(sharedData('iocs/yara/signature-base/apt_apt15.yar')!));
   assert.equal(apt15.items.length, 11);
-  assert.ok(!apt15.items.some((i) => i.value === 'malware_apt15_bs2005'));
+  assert.ok(!apt15.items.some((i) => i.value === 'r.yar:malware_apt15_bs2005'));
   const nt = collect(readFileSync(sharedData('iocs/yara/citizenlab/nettraveler.yara')!));
-  assert.deepEqual(nt.items.map((i) => [i.value, i.line]), [['NetTraveler', 70], ['NetPass', 81]]);
+  // Keyed by file and rule: the same rule name in another file is another indicator.
+  assert.deepEqual(nt.items.map((i) => [i.value, i.line]), [['r.yar:NetTraveler', 70], ['r.yar:NetPass', 81]]);
   const nt2 = collect(readFileSync(sharedData('iocs/yara/yara-rules/MALW_NetTraveler.yar')!));
-  assert.deepEqual(nt2.items.map((i) => i.value), ['NetpassStrings', 'NetPass', 'NetTravStrings', 'NetTravExports', 'NetTraveler']);
+  assert.deepEqual(nt2.items.map((i) => yaraRuleName(i.value)), ['NetpassStrings', 'NetPass', 'NetTravStrings', 'NetTravExports', 'NetTraveler']);
 });
 
 test('fuzz: the lexer never throws and finds only identifiers', { skip: skipUnlessShared('iocs/yara/citizenlab/plugx.yara') }, () => {

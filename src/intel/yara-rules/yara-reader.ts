@@ -4,7 +4,8 @@
  * rules as `yara` indicators carrying the whole file's source.
  */
 import { diag, quoteForDiagnostic } from '../../core/diagnostic.js';
-import { YARA_INCLUDE_REFUSED } from '../../core/yara-x.js';
+import { basename } from 'node:path';
+import { YARA_INCLUDE_REFUSED, yaraIndicatorValue } from '../../core/yara-x.js';
 import type { IntelItem } from '../../core/model.js';
 import type { IntelSink } from '../intel-sink.js';
 import { compileYara } from './yara-compiler.js';
@@ -38,7 +39,8 @@ export function readYaraRules(data: Buffer, path: string, sink: IntelSink): void
   }
   for (const r of listYaraRules(source)) {
     if (r.isPrivate) continue;
-    const item: IntelItem = { type: 'yara', value: r.name, campaigns: [], ruleSource: source, line: r.line };
+    // One indicator per rule of this file: the same name in another file is another rule (core/yara-x.ts).
+    const item: IntelItem = { type: 'yara', value: yaraIndicatorValue(basename(path), r.name), campaigns: [], ruleSource: source, line: r.line };
     if (r.description !== undefined) item.description = r.description;
     sink.item(item);
   }

@@ -14,6 +14,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { yaraRuleName } from '../../core/yara-x.js';
 import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
@@ -60,6 +61,11 @@ function processAlive(pid: number): boolean {
  * measured alone). Put back to TEMP_CACHE_KIB once sorted.
  */
 const IMPORT_SORT_CACHE_KIB = 64 * 1024;
+
+/** An indicator's value as users see it: a `yara` rule by its name, whatever file it came from (core/yara-x.ts). */
+function shownValue(type: string, value: string): string {
+  return type === 'yara' ? yaraRuleName(value) : value;
+}
 
 function parseJsonArray(s: unknown): string[] {
   if (typeof s !== 'string') return [];
@@ -460,7 +466,7 @@ class SqliteStore implements Store {
     for await (const r of this.paged<{ id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string }>(q, params)) {
       yield {
         type: r.type as IndicatorType,
-        value: r.value,
+        value: shownValue(r.type, r.value),
         campaigns: parseJsonArray(r.campaigns),
         sources: parseJsonArray(r.sources),
         warninglist: r.warninglist,
@@ -778,7 +784,7 @@ class SqliteStore implements Store {
       if (r.packet !== null) evidence.packet = r.packet;
       if (r.inside !== null) evidence.inside = r.inside;
       const sighting: Sighting = {
-        indicator: { type: r.type as IndicatorType, value: r.value, campaigns: parseJsonArray(r.campaigns) },
+        indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: parseJsonArray(r.campaigns) },
         matched: r.matched,
         field: r.field,
         ts: r.ts === null ? null : new Date(r.ts).toISOString(),
@@ -813,7 +819,7 @@ class SqliteStore implements Store {
     for await (const r of this.paged<Row>(q, params, 'x.rowid')) {
       yield {
         sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
-        paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: parseJsonArray(r.yara),
+        paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
         pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
       };
     }
