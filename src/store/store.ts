@@ -175,7 +175,7 @@ export interface CommitOutcome {
   alreadyKnown: number;
   /** Samples new to the case. */
   samples: number;
-  /** The stored sightings have ids above this (list them with SightingFilter.afterId). */
+  /** The stored sightings are this evidence's sightings with ids above this (list them with SightingFilter evidenceId and afterId). */
   afterId: number;
 }
 

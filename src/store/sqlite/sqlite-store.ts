@@ -178,7 +178,9 @@ class SqliteStore implements Store {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
       insertEvidenceHunt: p(`INSERT INTO evidence_hunt(evidence_id, family, format, max_gen, campaign_id, include_warninglisted,
         lines, records, skipped, hunted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      maxSightingId: p('SELECT coalesce(max(id), 0) AS m FROM sighting'),
+      // The newest sighting of one evidence file: what a commit adds to it lies above (scoped to the evidence, so
+      // another writer's sightings, whatever ids they take, never fall in the range).
+      maxSightingId: p('SELECT coalesce(max(id), 0) AS m FROM sighting WHERE evidence_id = ?'),
       // A staged sighting is stored unless an earlier hunt of the same evidence in the same family covered its indicator.
       storeStaged: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail, format)
         SELECT :e, s.indicator_id, s.matched, s.field, s.ts, s.src, s.dst, s.line, s.packet, s.inside, s.sample_sha256, s.detail, s.format
@@ -705,7 +707,7 @@ class SqliteStore implements Store {
         ? known.id
         : Number((st['insertEvidence']!.get(info.path, info.sha256, first.format, info.size, Math.trunc(info.mtimeMs),
           first.lines, first.records, first.skipped, now) as { id: number }).id);
-      const afterId = Number((st['maxSightingId']!.get() as { m: number }).m);
+      const afterId = Number((st['maxSightingId']!.get(evidenceId) as { m: number }).m);
       const staged = Number((st['stagedCount']!.get(at) as { n: number }).n);
       const stored = staged === 0 ? 0 : Number(st['storeStaged']!.run({ e: evidenceId, slot: at }).changes);
       for (const p of info.passes) {
