@@ -1,4 +1,5 @@
 /** Reading the first bytes of a file: format detection, gzip magic. */
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
@@ -12,6 +13,23 @@ export async function readFileHead(path: string, bytes: number): Promise<Buffer>
     return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Up to `bytes` bytes from the start of the file, read with blocking calls:
+ * planning reads one head per file, and with many small files the round
+ * trips through libuv's thread pool cost more than the reads.
+ */
+export function readFileHeadSync(path: string, bytes: number): Buffer {
+  // Non-blocking, as the walk opens files: a FIFO swapped in after the walk looked must not hang the hunt.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const buf = Buffer.allocUnsafe(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
   }
 }
 

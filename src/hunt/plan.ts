@@ -8,7 +8,7 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, TEXT_FORMAT } from '../evidence/index.js';
 import type { FoundFile } from '../samples/index.js';
 import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
-import { gunzipBounded, readFileHead } from './file-head.js';
+import { gunzipBounded, readFileHeadSync } from './file-head.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
@@ -56,7 +56,7 @@ export async function planFile(
   let passes: string[];
   try {
     // One read serves the gzip check and, for a plain file, detection.
-    const raw = await readFileHead(f.path, DETECT_HEAD_BYTES);
+    const raw = readFileHeadSync(f.path, DETECT_HEAD_BYTES);
     gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
     if (forced !== undefined) passes = [forced];
     else if (prior && prior.families.length > 0) passes = [...prior.families];

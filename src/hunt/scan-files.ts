@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { yaraMatchKeys } from '../core/yara-x.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import {
-  analyzeFile, expandArchive, fileObservations, readRegularFile, DEFAULT_ARCHIVE_LIMITS, FactsBudget, type ArchiveLimits, type YaraScanner,
+  analyzeFile, expandArchive, fileObservations, readRegularFileSync, DEFAULT_ARCHIVE_LIMITS, FactsBudget, type ArchiveLimits, type YaraScanner,
 } from '../samples/index.js';
 import type { SampleInput } from '../store/store.js';
 import { matchObservation, type RawSighting } from './match.js';
@@ -90,7 +90,8 @@ export async function scanFileAt(
 ): Promise<ScanResult> {
   const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
   const report = (d: Diagnostic) => { result.diagnostics.push(d); };
-  const file = await readRegularFile(path, { maxFileSize, onDiagnostic: report });
+  // Blocking reads: a worker reads one file at a time, and round trips through libuv's pool cost more than small files do.
+  const file = readRegularFileSync(path, { maxFileSize, onDiagnostic: report });
   if (!file) return result;
   result.sha256 = scanFile(path, file.data, {
     ...ctx, report,
