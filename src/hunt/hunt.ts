@@ -284,15 +284,19 @@ async function runHunt(
         writer = null;
         batch = [];
         batchBytes = 0;
+        let outcomes: CommitOutcome[];
         try {
-          const outcomes = w.files > 0 ? await w.commit() : (await w.rollback(), []);
-          for (let i = 0; i < outcomes.length; i++) await reportOutcome(store, files[i]!, outcomes[i]!, opts, result);
+          // A commit gives back the claims of the files it stores.
+          outcomes = w.files > 0 ? await w.commit() : (await w.rollback(), []);
         } catch (e) {
           await w.rollback();
-          for (const entry of files) report.diagnostic(diag('unreadable', entry.f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
-        } finally {
-          for (const entry of files) await store.releaseFile(entry.f);
+          for (const entry of files) {
+            report.diagnostic(diag('unreadable', entry.f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+            await store.releaseFile(entry.f);
+          }
+          return;
         }
+        for (let i = 0; i < outcomes.length; i++) await reportOutcome(store, files[i]!, outcomes[i]!, opts, result);
       };
       for (const { entry, scanned } of plan.splice(0)) {
         const small = entry.f.size < BATCH_FILE_MAX_BYTES;

@@ -39,6 +39,8 @@ const HUNT_PAGE_IDS = 50_000;
 const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
 /** Pages of temporary tables (staged sightings) kept in memory before they spill to a temporary file: 16 MiB. */
 const TEMP_CACHE_KIB = 16 * 1024;
+/** This host's name, as claims record it (asked once: os.hostname() is a system call). */
+const HOST = hostname();
 /** A claim older than this is stale, whoever holds it (a hunt on another host that died). */
 const CLAIM_STALE_MS = 24 * 3600 * 1000;
 
@@ -168,8 +170,11 @@ class SqliteStore implements Store {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sighting(slot INTEGER NOT NULL, family TEXT NOT NULL, format TEXT NOT NULL, indicator_id INTEGER NOT NULL,
       matched TEXT NOT NULL, field TEXT NOT NULL, ts INTEGER, src TEXT, dst TEXT, line INTEGER, packet INTEGER, inside TEXT,
       sample_sha256 TEXT, detail TEXT)`);
+    // Indexed by slot: a batch of many small files reads each file's rows back at commit.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sample(slot INTEGER NOT NULL, sha256 TEXT NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL, size INTEGER NOT NULL,
       type TEXT NOT NULL, facts TEXT, path TEXT NOT NULL)`);
+    db.exec('CREATE INDEX IF NOT EXISTS temp.stage_sighting_slot ON stage_sighting(slot)');
+    db.exec('CREATE INDEX IF NOT EXISTS temp.stage_sample_slot ON stage_sample(slot)');
     this.st = {
       evidenceByFile: p(`SELECT e.*, (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = e.id) AS families
         FROM evidence e WHERE e.path = ? AND e.size = ? AND e.mtime_ms = ? ORDER BY e.id LIMIT 1`),
@@ -645,7 +650,7 @@ class SqliteStore implements Store {
   }
 
   async claimFiles(files: readonly { path: string; size: number; mtimeMs: number }[]): Promise<({ host: string; pid: number } | null)[]> {
-    const me = hostname();
+    const me = HOST;
     const get = this.db.prepare('SELECT host, pid, claimed_at FROM hunt_claim WHERE path = ? AND size = ? AND mtime_ms = ?');
     const put = this.db.prepare(`INSERT INTO hunt_claim(path, size, mtime_ms, host, pid, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT(path, size, mtime_ms) DO UPDATE SET host = excluded.host, pid = excluded.pid, claimed_at = excluded.claimed_at`);
@@ -664,7 +669,7 @@ class SqliteStore implements Store {
   }
 
   async releaseFile(file: { path: string; size: number; mtimeMs: number }): Promise<void> {
-    this.st['releaseClaim']!.run(file.path, file.size, Math.trunc(file.mtimeMs), hostname(), process.pid);
+    this.st['releaseClaim']!.run(file.path, file.size, Math.trunc(file.mtimeMs), HOST, process.pid);
   }
 
   async beginEvidence(sel: HuntSelection): Promise<EvidenceWriter> {
@@ -716,7 +721,7 @@ class SqliteStore implements Store {
       }
       const samples = Number(st['storeStagedSamples']!.run(now, at).changes);
       st['storeStagedSamplePaths']!.run(at);
-      st['releaseClaim']!.run(info.path, info.size, Math.trunc(info.mtimeMs), hostname(), process.pid);
+      st['releaseClaim']!.run(info.path, info.size, Math.trunc(info.mtimeMs), HOST, process.pid);
       return {
         evidenceId, status: known ? 'known' : 'new', path: known ? known.path : info.path, sha256: info.sha256, format: first.format,
         sightings: stored, alreadyKnown: staged - stored, afterId, samples,
