@@ -3,7 +3,7 @@
  * hashing, typing, PE facts (pe/), YARA scanning, and the observations a
  * file yields. Only walk.ts touches the file system, read-only.
  */
-export { walkFiles, walkPaths, readRegularFile, readRegularFileSync, type WalkOptions, type WalkedFile, type FoundFile } from './walk.js';
+export { walkFiles, walkPaths, readRegularFileSync, type WalkOptions, type WalkedFile, type FoundFile } from './walk.js';
 export { expandArchive, detectArchiveKind, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type ArchiveEntry } from './archive.js';
 export { hashBytes, type FileHashes } from './hash-bytes.js';
 export { detectFileType, type FileType } from './file-type.js';

@@ -5,7 +5,7 @@
  * never writes, never changes modes, never executes.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Dirent, type Stats } from 'node:fs';
-import { open, opendir, realpath, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 
@@ -89,7 +89,7 @@ function isInsideRoots(target: string, roots: readonly string[]): boolean {
  */
 export async function* walkFiles(paths: string[], opts: WalkOptions): AsyncGenerator<WalkedFile> {
   for await (const found of walkPaths(paths, opts)) {
-    const f = await readRegularFile(found.path, opts);
+    const f = readRegularFileSync(found.path, opts);
     if (f) yield f;
   }
 }
@@ -178,13 +178,11 @@ async function* walkDir(dir: string, st: Stats, depth: number, visited: Set<stri
 }
 
 /**
- * Opens, checks (fstat on the open handle: still a regular file, not over the
- * size cap) and reads one file; null (reported) when it cannot.
- */
-/**
- * readRegularFile with blocking calls, for a worker thread that reads one file
- * at a time: four system calls and no round trips through libuv's thread pool
- * (with many small files those cost more than the reading). Same checks.
+ * Reads a whole regular file read-only (`O_NONBLOCK`, fstat on the open
+ * descriptor: a FIFO or device swapped in after the walk looked is reported,
+ * never read), up to the size limit. Blocking calls, for a worker thread that
+ * reads one file at a time: four system calls and no round trips through
+ * libuv's thread pool (with many small files those cost more than the reading).
  */
 export function readRegularFileSync(path: string, opts: Pick<WalkOptions, 'maxFileSize' | 'onDiagnostic'>): WalkedFile | null {
   let fd: number;
@@ -221,38 +219,3 @@ export function readRegularFileSync(path: string, opts: Pick<WalkOptions, 'maxFi
   }
 }
 
-export async function readRegularFile(path: string, opts: Pick<WalkOptions, 'maxFileSize' | 'onDiagnostic'>): Promise<WalkedFile | null> {
-  let handle;
-  try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (err) {
-    opts.onDiagnostic(diag('unreadable', path, `cannot open: ${describeError(err)}`));
-    return null;
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      opts.onDiagnostic(diag('skipped', path, `${describeSpecial(st)}: not read`));
-      return null;
-    }
-    const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    if (st.size > maxFileSize) {
-      opts.onDiagnostic(diag('too-large', path, `file of ${st.size} bytes over the limit of ${maxFileSize}: not read`));
-      return null;
-    }
-    const data = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const { bytesRead } = await handle.read(data, got, st.size - got, got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    const bytes = got === st.size ? data : data.subarray(0, got);
-    return { path, size: got, data: bytes };
-  } catch (err) {
-    opts.onDiagnostic(diag('unreadable', path, `cannot read: ${describeError(err)}`));
-    return null;
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
