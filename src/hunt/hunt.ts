@@ -9,12 +9,12 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
-import type { IndicatorType, Sighting } from '../core/model.js';
+import type { Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
-import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store } from '../store/store.js';
+import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { loadHuntIndex } from './index-cache.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
@@ -86,25 +86,6 @@ export interface HuntResult {
 /** Thrown when there is nothing to hunt for: no evidence is read. */
 export class NothingToHuntError extends Error {}
 
-interface IndicatorInfo { type: IndicatorType; value: string; campaigns: string[] }
-
-/**
- * The hunt's index, loaded from the case's index folder or built (and kept
- * there) by hunt/index-cache.ts. `info` is what the hunt reads of its
- * indicators: their count, and the YARA rules by id (the only entries it
- * iterates), without holding every indicator.
- */
-async function loadIndex(store: Store, sel: HuntSelection) {
-  const { index, count, yaraIds } = await loadHuntIndex(store, sel);
-  const info = {
-    size: count,
-    *[Symbol.iterator](): Generator<[number, Pick<IndicatorInfo, 'type' | 'value'>]> {
-      for (const [name, id] of yaraIds) yield [id, { type: 'yara', value: name }];
-    },
-  };
-  return { info, index };
-}
-
 /** The selection a hunt with these options makes; throws when the case holds nothing to hunt for. */
 async function selectionFor(store: Store, opts: Pick<HuntOptions, 'campaign' | 'includeWarninglisted'>): Promise<HuntSelection> {
   const includeWarninglisted = opts.includeWarninglisted ?? false;
@@ -170,13 +151,13 @@ export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntRes
       opts.onNotice?.(`${e.path}: changed since it was hunted (${st.isFile() ? `${st.size} bytes, was ${e.size}` : 'no longer a file'}); not hunted again — hunt it as new evidence`);
       continue;
     }
-    const families = e.families.filter((fam) => fam !== '*');
-    todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: e.families.includes('*') ? [] : families } });
+    // Evidence hunted before families were recorded ('*') is detected afresh.
+    todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: e.families.includes('*') ? [] : e.families } });
   }
   return runHunt(store, selection, todo, opts, report);
 }
 
-interface Planned { f: FoundFile; prior?: { evidence: import('../store/store.js').StoredEvidence; families: string[] } }
+interface Planned { f: FoundFile; prior?: { evidence: StoredEvidence; families: string[] } }
 
 /** Counts error diagnostics on their way to the caller. */
 function counting(opts: Pick<HuntOptions, 'onDiagnostic'>) {
@@ -208,11 +189,10 @@ async function runHunt(
     ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, {})
     : null;
   try {
-    const { info, index } = await loadIndex(store, selection);
-    result.indicators = info.size;
+    // The index is loaded from the case's index folder, or built (and kept there): hunt/index-cache.ts.
+    const { index, count, yaraIds } = await loadHuntIndex(store, selection);
+    result.indicators = count;
     pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
-    const yaraIds = new Map<string, number>();
-    for (const [id, i] of info) if (i.type === 'yara') yaraIds.set(i.value, id);
     // YARA rules are compiled here once, before the first file to scan (their
     // diagnostics reported once), and once in each worker.
     let yara: YaraScanner | null | undefined;

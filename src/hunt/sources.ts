@@ -33,8 +33,6 @@ export interface PassStats {
   skipped: number;
   /** sha256 of the whole file; null when it could not be read (the diagnostics say why). */
   sha256: string | null;
-  /** Samples handed to the sink (scanned files and archive members). */
-  samples: number;
 }
 
 /** Where a source puts what it finds. */
@@ -83,13 +81,12 @@ export function evidenceSource(
 /** A sink over an evidence writer: rows are buffered per format and written in batches. */
 export function writerSink(
   writer: EvidenceWriter, family: string, onDiagnostic: (d: Diagnostic) => void, onProgress: (bytes: number, sightings: number) => void,
-): PassSink & { staged: number } {
+): PassSink {
   let rows: RawSighting[] = [];
   let rowsFormat = '';
   let samples: SampleInput[] = [];
   const pending: Promise<void>[] = [];
   const sink = {
-    staged: 0,
     sighting(s: RawSighting, format: string) {
       if (format !== rowsFormat && rows.length > 0) {
         pending.push(writer.addSightings({ family, format: rowsFormat }, rows));
@@ -97,7 +94,6 @@ export function writerSink(
       }
       rowsFormat = format;
       rows.push(s);
-      sink.staged++;
       onProgress(0, 1);
     },
     samples(r: readonly SampleInput[]) { samples.push(...r); },
@@ -153,14 +149,14 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
     if (gz) for await (const c of raw) hash.update(c as Buffer);
     sha256 = hash.digest('hex');
   }
-  return { format: reader.format, lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256, samples: 0 };
+  return { format: reader.format, lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256 };
 }
 
 /** A large plain log split at line boundaries into ranges for the worker pool. */
 async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
   const r = await huntRanges(f, family, ctx.pool!, ctx.index, sink.diagnostic, (s, fmt) => sink.sighting(s, fmt),
     { advance: (bytes: number) => sink.progress(bytes) }, ctx.rangeBytes, () => sink.drain());
-  return { ...r, samples: 0 };
+  return r;
 }
 
 /** A packet capture (pcap, pcapng, gzip of either). */
@@ -181,7 +177,7 @@ async function captureSource(f: FoundFile, family: string, ctx: SourceContext, s
     drain: () => sink.drain(),
   });
   if (cap.format !== 'unknown') format = cap.format;
-  return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing, samples: 0 };
+  return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing };
 }
 
 /** A file scanned as a sample (and its archive members), in the pool when there is one. */
@@ -189,8 +185,8 @@ async function scanSource(f: FoundFile, ctx: SourceContext, sink: PassSink, scan
   const r = (scanned ? await scanned : await scanFileAt(f.path, ctx.maxFileSize, { index: ctx.index, yara: ctx.yara, yaraIds: ctx.yaraIds })) as ScanResult;
   for (const d of r.diagnostics) sink.diagnostic(d);
   sink.progress(f.size);
-  if (r.sha256 === null) return { format: FILES_FORMAT, lines: 0, records: 0, skipped: 0, sha256: null, samples: 0 };
+  if (r.sha256 === null) return { format: FILES_FORMAT, lines: 0, records: 0, skipped: 0, sha256: null };
   for (const s of r.sightings) sink.sighting(s, FILES_FORMAT);
   sink.samples(r.samples);
-  return { format: FILES_FORMAT, lines: 0, records: r.samples.length, skipped: 0, sha256: r.sha256, samples: r.samples.length };
+  return { format: FILES_FORMAT, lines: 0, records: r.samples.length, skipped: 0, sha256: r.sha256 };
 }

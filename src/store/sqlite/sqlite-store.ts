@@ -206,6 +206,9 @@ class SqliteStore implements Store {
       discardSlotSightings: p('DELETE FROM temp.stage_sighting WHERE slot = ?'),
       discardSlotSamples: p('DELETE FROM temp.stage_sample WHERE slot = ?'),
       currentGen: p('SELECT coalesce(max(gen), 0) AS g FROM indicator_ref'),
+      // Every hunt of one evidence file in one family (a retro-hunt asks once per file it plans).
+      evidenceHunts: p(`SELECT max_gen, campaign_id, include_warninglisted FROM evidence_hunt
+        WHERE evidence_id = ? AND (family = ? OR family = '*')`),
       releaseClaim: p('DELETE FROM hunt_claim WHERE path = ? AND size = ? AND mtime_ms = ? AND host = ? AND pid = ?'),
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
       stageIndicator: p('INSERT INTO temp.stage(type, value, warninglist, description, rule, campaign, source) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -618,8 +621,7 @@ class SqliteStore implements Store {
   async isCovered(evidenceId: number, family: string, sel: HuntSelection): Promise<boolean> {
     const campaignId = sel.campaign === undefined ? null : await this.resolvedCampaignId(sel.campaign);
     if (sel.campaign !== undefined && campaignId === null) return true;
-    const hunts = this.db.prepare(`SELECT max_gen, campaign_id, include_warninglisted FROM evidence_hunt
-      WHERE evidence_id = ? AND (family = ? OR family = '*')`).all(evidenceId, family) as
+    const hunts = this.st['evidenceHunts']!.all(evidenceId, family) as
       { max_gen: number; campaign_id: number | null; include_warninglisted: number }[];
     if (hunts.length === 0) return false;
     // Hunts of every campaign that included at least what this one includes cover every reference up to their generation.
