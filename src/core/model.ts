@@ -102,6 +102,8 @@ export interface Sighting {
   evidence: SightingEvidence;
   /** For `field: "yara"`: what the rule matched (absent otherwise). */
   yara?: YaraHit;
+  /** The implant's own host identifier the record carried (a beacon's `hostid=…`), when it did. */
+  hostId?: string;
 }
 
 /** A YARA rule's match in a scanned file: its namespace (the rule file), tags, metadata and matched strings. */

@@ -1,7 +1,7 @@
 /** Table types for Kysely, shared by every store implementation. */
 import type { Generated } from 'kysely';
 
-export interface CampaignTable { id: Generated<number>; name: string }
+export interface CampaignTable { id: Generated<number>; name: string; host_id_params: string | null }
 export interface CampaignAliasTable { campaign_id: number; alias: string }
 export interface SourceTable { id: Generated<number>; name: string }
 export interface RuleSourceTable { id: Generated<number>; sha256: string; name: string; text: string }
@@ -41,6 +41,7 @@ export interface SightingTable {
   sample_sha256: string | null;
   detail: string | null;
   format: string | null;
+  host_id: string | null;
 }
 
 export interface EvidenceHuntTable {
@@ -77,6 +78,19 @@ export interface SampleTable {
 }
 export interface SamplePathTable { sha256: string; path: string }
 
+/** Roll-ups kept by every evidence commit (migration 0007). */
+export interface RollupSrcTable { indicator_id: number; src: string; kind: string; first_ts: number | null; last_ts: number | null; sightings: number }
+export interface RollupDayTable { indicator_id: number; day: number; sightings: number }
+export interface RollupHostTable { indicator_id: number; host_id: string; src: string; sightings: number }
+export interface AssetTable {
+  id: Generated<number>;
+  address: string;
+  kind: string;
+  organisation: string | null;
+  sector: string | null;
+  country: string | null;
+}
+
 export interface Database {
   sample: SampleTable;
   sample_path: SamplePathTable;
@@ -90,4 +104,8 @@ export interface Database {
   evidence_hunt: EvidenceHuntTable;
   hunt_claim: HuntClaimTable;
   sighting: SightingTable;
+  rollup_src: RollupSrcTable;
+  rollup_day: RollupDayTable;
+  rollup_host: RollupHostTable;
+  asset: AssetTable;
 }

@@ -97,6 +97,8 @@ export interface SightingInput {
   sample?: string;
   /** For YARA sightings: what the rule matched. */
   yara?: YaraHit;
+  /** The implant's own host identifier the record carried (a beacon's `hostid=…`). */
+  hostId?: string;
 }
 
 /** A scanned file's facts, as a hunt records them. */
@@ -230,6 +232,65 @@ export interface IndicatorWriter {
   rollback(): Promise<void>;
 }
 
+/** An entry of the asset directory (`assets import`): an address, CIDR or host name and who owns it. */
+export interface AssetRecord {
+  address: string;
+  kind: 'ip' | 'cidr' | 'host';
+  organisation: string | null;
+  /** Lower-case, as written otherwise; null when the directory does not say. */
+  sector: string | null;
+  /** ISO 3166-1 alpha-2, upper-case, or null. */
+  country: string | null;
+}
+
+/** One source host's activity behind a campaign's sightings, from the roll-ups. */
+export interface SourceActivity {
+  /** The source host ('' for sightings without one, such as a scanned file's). */
+  src: string;
+  /** '' for a victim; 'crawler' or 'scanner' for a sinkhole's clients counted apart. */
+  kind: string;
+  firstTs: number | null;
+  lastTs: number | null;
+  sightings: number;
+  /** The campaign's indicators it hit (ids, ascending). */
+  indicatorIds: number[];
+}
+
+/** A campaign's indicator with how often it was sighted. */
+export interface IndicatorActivity {
+  id: number;
+  type: IndicatorType;
+  value: string;
+  sightings: number;
+  /** Distinct source hosts (victims and excluded clients alike; '' not counted). */
+  sources: number;
+}
+
+/** What a campaign's statistics are computed from (docs/design.md, campaign analytics). */
+export interface CampaignActivity {
+  campaign: string;
+  aliases: string[];
+  /** One row per (source host, kind) over the campaign's indicators. */
+  sources: SourceActivity[];
+  /** Sightings per UTC day (days since 1970-01-01), ascending; sightings without a time are not in it. */
+  days: { day: number; sightings: number }[];
+  /** How many indicators the campaign holds, by type (sighted or not). */
+  indicatorsByType: Partial<Record<IndicatorType, number>>;
+  /** The campaign's sighted indicators, in id order. */
+  indicators: IndicatorActivity[];
+  /** Distinct (host identifier, source host) pairs of the campaign's sightings. */
+  hostIds: { hostId: string; src: string }[];
+}
+
+/** Another campaign sharing victims or indicators with one campaign. */
+export interface CampaignOverlap {
+  campaign: string;
+  /** Victim addresses (kind '') both campaigns' sightings came from, sorted. */
+  sharedVictims: string[];
+  /** Indicators both campaigns hold, as `type:value` (a rule by its name), sorted. */
+  sharedIndicators: string[];
+}
+
 export interface Store {
   /** Where the case lives (file path or URL without password). */
   readonly location: string;
@@ -273,5 +334,16 @@ export interface Store {
   beginEvidence(selection: HuntSelection): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;
+  /** The roll-ups of one campaign (name or alias), or null when the case has no such campaign. */
+  campaignActivity(campaign: string): Promise<CampaignActivity | null>;
+  /** Every other campaign sharing victims or indicators with `campaign`, by name. */
+  campaignOverlap(campaign: string): Promise<CampaignOverlap[]>;
+  /** Sets the URL parameters naming a campaign's implant host identifier (beside `hostid`, always recognised). */
+  setHostIdParams(campaign: string, params: readonly string[]): Promise<void>;
+  /** Every campaign's host-identifier parameters, `hostid` first, lower-cased, distinct. */
+  hostIdParams(): Promise<string[]>;
+  /** Adds asset directory entries (an entry for an address already listed replaces it), in one transaction. */
+  addAssets(rows: readonly AssetRecord[]): Promise<{ added: number; replaced: number }>;
+  listAssets(): Promise<AssetRecord[]>;
   close(): Promise<void>;
 }

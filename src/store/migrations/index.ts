@@ -11,6 +11,7 @@ import * as m0003 from './0003-sighting-detail.js';
 import * as m0004 from './0004-hunt-coverage.js';
 import * as m0005 from './0005-hunt-claim.js';
 import * as m0006 from './0006-folded-names.js';
+import * as m0007 from './0007-victims.js';
 import type { MigrationContext } from './context.js';
 import { MIGRATION_NAMES } from './names.js';
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0004-hunt-coverage': m0004,
   '0005-hunt-claim': m0005,
   '0006-folded-names': m0006,
+  '0007-victims': m0007,
 };
 
 class StaticProvider implements MigrationProvider {

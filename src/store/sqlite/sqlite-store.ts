@@ -18,9 +18,10 @@ import { yaraRuleName } from '../../core/yara-x.js';
 import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
+import { DAY_SQL, ROLLUP_KIND_SQL } from '../rollup.js';
 import type {
-  CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter,
-  IndicatorInput, IndicatorWriter, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, Store, StoredEvidence,
+  AssetRecord, CampaignActivity, CampaignOverlap, CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter,
+  IndicatorInput, IndicatorWriter, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, SourceActivity, Store, StoredEvidence,
 } from '../store.js';
 
 type Db = BetterSqlite3.Database;
@@ -169,7 +170,7 @@ class SqliteStore implements Store {
     // One evidence file's sightings and samples, staged outside the case's write lock.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sighting(slot INTEGER NOT NULL, family TEXT NOT NULL, format TEXT NOT NULL, indicator_id INTEGER NOT NULL,
       matched TEXT NOT NULL, field TEXT NOT NULL, ts INTEGER, src TEXT, dst TEXT, line INTEGER, packet INTEGER, inside TEXT,
-      sample_sha256 TEXT, detail TEXT)`);
+      sample_sha256 TEXT, detail TEXT, host_id TEXT)`);
     // Indexed by slot: a batch of many small files reads each file's rows back at commit.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_sample(slot INTEGER NOT NULL, sha256 TEXT NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL, size INTEGER NOT NULL,
       type TEXT NOT NULL, facts TEXT, path TEXT NOT NULL)`);
@@ -187,16 +188,36 @@ class SqliteStore implements Store {
       // another writer's sightings, whatever ids they take, never fall in the range).
       maxSightingId: p('SELECT coalesce(max(id), 0) AS m FROM sighting WHERE evidence_id = ?'),
       // A staged sighting is stored unless an earlier hunt of the same evidence in the same family covered its indicator.
-      storeStaged: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail, format)
-        SELECT :e, s.indicator_id, s.matched, s.field, s.ts, s.src, s.dst, s.line, s.packet, s.inside, s.sample_sha256, s.detail, s.format
+      storeStaged: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail, format,
+          host_id)
+        SELECT :e, s.indicator_id, s.matched, s.field, s.ts, s.src, s.dst, s.line, s.packet, s.inside, s.sample_sha256, s.detail, s.format,
+          s.host_id
         FROM temp.stage_sighting s WHERE s.slot = :slot AND NOT EXISTS (
           SELECT 1 FROM evidence_hunt h JOIN indicator_ref r ON r.indicator_id = s.indicator_id JOIN indicator i ON i.id = s.indicator_id
           WHERE h.evidence_id = :e AND (h.family = s.family OR h.family = '*') AND r.gen <= h.max_gen
             AND (h.campaign_id IS NULL OR h.campaign_id = r.campaign_id) AND (h.include_warninglisted = 1 OR i.warninglist IS NULL))
         ORDER BY s.rowid`),
       stagedCount: p('SELECT count(*) AS n FROM temp.stage_sighting WHERE slot = ?'),
+      // The roll-ups campaign analytics reads, brought up to date with what one commit stored (migration 0007).
+      rollupSrc: p(`INSERT INTO rollup_src(indicator_id, src, kind, first_ts, last_ts, sightings)
+        SELECT indicator_id, coalesce(src, ''), ${ROLLUP_KIND_SQL}, min(ts), max(ts), count(*) FROM sighting
+        WHERE evidence_id = :e AND id > :after GROUP BY 1, 2, 3
+        ON CONFLICT(indicator_id, src, kind) DO UPDATE SET
+          first_ts = CASE WHEN excluded.first_ts IS NULL OR (rollup_src.first_ts IS NOT NULL AND rollup_src.first_ts <= excluded.first_ts)
+            THEN rollup_src.first_ts ELSE excluded.first_ts END,
+          last_ts = CASE WHEN excluded.last_ts IS NULL OR (rollup_src.last_ts IS NOT NULL AND rollup_src.last_ts >= excluded.last_ts)
+            THEN rollup_src.last_ts ELSE excluded.last_ts END,
+          sightings = rollup_src.sightings + excluded.sightings`),
+      rollupDay: p(`INSERT INTO rollup_day(indicator_id, day, sightings)
+        SELECT indicator_id, ${DAY_SQL}, count(*) FROM sighting
+        WHERE evidence_id = :e AND id > :after AND ts IS NOT NULL AND ts >= 0 GROUP BY 1, 2
+        ON CONFLICT(indicator_id, day) DO UPDATE SET sightings = rollup_day.sightings + excluded.sightings`),
+      rollupHost: p(`INSERT INTO rollup_host(indicator_id, host_id, src, sightings)
+        SELECT indicator_id, host_id, coalesce(src, ''), count(*) FROM sighting
+        WHERE evidence_id = :e AND id > :after AND host_id IS NOT NULL GROUP BY 1, 2, 3
+        ON CONFLICT(indicator_id, host_id, src) DO UPDATE SET sightings = rollup_host.sightings + excluded.sightings`),
       stageSighting: p(`INSERT INTO temp.stage_sighting(slot, family, format, indicator_id, matched, field, ts, src, dst, line, packet, inside,
-        sample_sha256, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        sample_sha256, detail, host_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       stageSample: p('INSERT INTO temp.stage_sample(slot, sha256, md5, sha1, size, type, facts, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       storeStagedSamples: p(`INSERT INTO sample(sha256, md5, sha1, size, type, facts, first_seen)
         SELECT sha256, md5, sha1, size, type, facts, ? FROM temp.stage_sample WHERE slot = ? ORDER BY rowid ON CONFLICT(sha256) DO NOTHING`),
@@ -700,7 +721,7 @@ class SqliteStore implements Store {
     const stageRows = db.transaction((pass: { family: string; format: string }, rows: readonly SightingInput[]) => {
       for (const s of rows) {
         stageSighting.run(slot, pass.family, pass.format, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null,
-          s.packet ?? null, s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null);
+          s.packet ?? null, s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null, s.hostId ?? null);
       }
     });
     const stageSamples = db.transaction((rows: readonly SampleInput[]) => {
@@ -717,6 +738,11 @@ class SqliteStore implements Store {
       const afterId = Number((st['maxSightingId']!.get(evidenceId) as { m: number }).m);
       const staged = Number((st['stagedCount']!.get(at) as { n: number }).n);
       const stored = staged === 0 ? 0 : Number(st['storeStaged']!.run({ e: evidenceId, slot: at }).changes);
+      if (stored > 0) {
+        st['rollupSrc']!.run({ e: evidenceId, after: afterId });
+        st['rollupDay']!.run({ e: evidenceId, after: afterId });
+        st['rollupHost']!.run({ e: evidenceId, after: afterId });
+      }
       for (const p of info.passes) {
         st['insertEvidenceHunt']!.run(evidenceId, p.family, p.format, sel.gen, campaignId, sel.includeWarninglisted ? 1 : 0,
           p.lines, p.records, p.skipped, now);
@@ -780,12 +806,13 @@ class SqliteStore implements Store {
     if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
     if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
+    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
         i.type, i.value, e.path, coalesce(x.format, e.format) AS format,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
       FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
     type Row = { id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
-      line: number | null; packet: number | null; inside: string | null; detail: string | null; type: string; value: string; path: string;
+      line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null; type: string;
+      value: string; path: string;
       format: string; campaigns: string };
     for await (const r of this.paged<Row>(q, params)) {
       const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
@@ -802,6 +829,7 @@ class SqliteStore implements Store {
         evidence,
       };
       if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
+      if (r.host_id !== null) sighting.hostId = r.host_id;
       yield sighting;
     }
   }
@@ -832,6 +860,96 @@ class SqliteStore implements Store {
         pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
       };
     }
+  }
+
+  async campaignActivity(campaign: string): Promise<CampaignActivity | null> {
+    const name = await this.resolveCampaign(campaign);
+    if (name === null) return null;
+    const c = this.campaignId(name);
+    const db = this.db;
+    const mine = 'SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?';
+    const aliases = (db.prepare('SELECT alias FROM campaign_alias WHERE campaign_id = ? ORDER BY alias').pluck().all(c) as string[]);
+    // Raw rows: a sinkhole's campaign has a hundred thousand source hosts.
+    const sourceRows = db.prepare(`SELECT src, kind, min(first_ts), max(last_ts), sum(sightings), group_concat(indicator_id)
+      FROM rollup_src WHERE indicator_id IN (${mine}) GROUP BY src, kind ORDER BY src, kind`).raw().all(c) as
+      [string, string, number | null, number | null, number, string][];
+    const sources: SourceActivity[] = sourceRows.map(([src, kind, first, last, n, ids]) => ({
+      src, kind, firstTs: first === null ? null : Number(first), lastTs: last === null ? null : Number(last), sightings: Number(n),
+      indicatorIds: ids.split(',').map(Number).sort((a, b) => a - b),
+    }));
+    const days = (db.prepare(`SELECT day, sum(sightings) FROM rollup_day WHERE indicator_id IN (${mine}) GROUP BY day ORDER BY day`)
+      .raw().all(c) as [number, number][]).map(([day, n]) => ({ day: Number(day), sightings: Number(n) }));
+    const byType: Partial<Record<IndicatorType, number>> = {};
+    for (const [type, n] of db.prepare(`SELECT i.type, count(*) FROM indicator i WHERE i.id IN (${mine}) GROUP BY i.type ORDER BY i.type`)
+      .raw().all(c) as [IndicatorType, number][]) byType[type] = Number(n);
+    const indicators = (db.prepare(`SELECT i.id, i.type, i.value, sum(s.sightings), count(DISTINCT nullif(s.src, ''))
+      FROM rollup_src s JOIN indicator i ON i.id = s.indicator_id WHERE s.indicator_id IN (${mine}) GROUP BY i.id ORDER BY i.id`)
+      .raw().all(c) as [number, IndicatorType, string, number, number][])
+      .map(([id, type, value, n, srcs]) => ({ id: Number(id), type, value: shownValue(type, value), sightings: Number(n), sources: Number(srcs) }));
+    const hostIds = (db.prepare(`SELECT DISTINCT host_id, src FROM rollup_host WHERE indicator_id IN (${mine}) ORDER BY host_id, src`)
+      .raw().all(c) as [string, string][]).map(([hostId, src]) => ({ hostId, src }));
+    return { campaign: name, aliases, sources, days, indicatorsByType: byType, indicators, hostIds };
+  }
+
+  async campaignOverlap(campaign: string): Promise<CampaignOverlap[]> {
+    const name = await this.resolveCampaign(campaign);
+    if (name === null) return [];
+    const c = this.campaignId(name);
+    const out = new Map<string, CampaignOverlap>();
+    const entry = (other: string): CampaignOverlap => {
+      let e = out.get(other);
+      if (!e) { e = { campaign: other, sharedVictims: [], sharedIndicators: [] }; out.set(other, e); }
+      return e;
+    };
+    const victims = this.db.prepare(`WITH mine AS (SELECT DISTINCT s.src FROM rollup_src s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
+        WHERE r.campaign_id = :c AND s.kind = '' AND s.src <> '')
+      SELECT DISTINCT k.name, s.src FROM indicator_ref r JOIN rollup_src s ON s.indicator_id = r.indicator_id JOIN campaign k ON k.id = r.campaign_id
+      WHERE r.campaign_id <> :c AND s.kind = '' AND s.src IN (SELECT src FROM mine) ORDER BY k.name, s.src`).raw().all({ c }) as [string, string][];
+    for (const [other, src] of victims) entry(other).sharedVictims.push(src);
+    const shared = this.db.prepare(`SELECT DISTINCT k.name, i.type, i.value FROM indicator_ref a
+        JOIN indicator_ref b ON b.indicator_id = a.indicator_id AND b.campaign_id <> a.campaign_id
+        JOIN campaign k ON k.id = b.campaign_id JOIN indicator i ON i.id = a.indicator_id
+      WHERE a.campaign_id = ? ORDER BY k.name, i.type, i.value`).raw().all(c) as [string, string, string][];
+    for (const [other, type, value] of shared) entry(other).sharedIndicators.push(`${type}:${shownValue(type, value)}`);
+    for (const e of out.values()) e.sharedIndicators = [...new Set(e.sharedIndicators)].sort();
+    return [...out.values()].sort((a, b) => b.sharedVictims.length - a.sharedVictims.length
+      || b.sharedIndicators.length - a.sharedIndicators.length || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : 0));
+  }
+
+  async setHostIdParams(campaign: string, params: readonly string[]): Promise<void> {
+    const name = await this.resolveCampaign(campaign);
+    if (name === null) throw new Error(`no campaign named ${campaign} in the case`);
+    const list = [...new Set(params.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
+    this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, this.campaignId(name));
+  }
+
+  async hostIdParams(): Promise<string[]> {
+    const out = new Set<string>(['hostid']);
+    for (const v of this.db.prepare('SELECT host_id_params FROM campaign WHERE host_id_params IS NOT NULL ORDER BY id').pluck().all() as string[]) {
+      for (const p of parseJsonArray(v)) out.add(p.toLowerCase());
+    }
+    return [...out];
+  }
+
+  async addAssets(rows: readonly AssetRecord[]): Promise<{ added: number; replaced: number }> {
+    const exists = this.db.prepare('SELECT 1 FROM asset WHERE address = ?').pluck();
+    const upsert = this.db.prepare(`INSERT INTO asset(address, kind, organisation, sector, country) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(address) DO UPDATE SET kind = excluded.kind, organisation = excluded.organisation, sector = excluded.sector,
+        country = excluded.country`);
+    let added = 0;
+    let replaced = 0;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (exists.get(r.address) === undefined) added++; else replaced++;
+        upsert.run(r.address, r.kind, r.organisation, r.sector, r.country);
+      }
+    }).immediate();
+    return { added, replaced };
+  }
+
+  async listAssets(): Promise<AssetRecord[]> {
+    return (this.db.prepare('SELECT address, kind, organisation, sector, country FROM asset ORDER BY id').all() as AssetRecord[])
+      .map((r) => ({ address: r.address, kind: r.kind, organisation: r.organisation, sector: r.sector, country: r.country }));
   }
 
   async close(): Promise<void> {
