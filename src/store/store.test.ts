@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
-import type { CommitOutcome, EvidenceCommit, EvidenceWriter, Store } from './store.js';
+import type { CommitOutcome, EvidenceCommit, EvidenceWriter, SightingInput, Store } from './store.js';
 
 /** Ends the one file a writer staged and stores it. */
 async function commitOne(w: EvidenceWriter, info: EvidenceCommit): Promise<CommitOutcome> {
@@ -325,6 +325,93 @@ for (const backend of BACKENDS) {
         await store.addIndicators([{ type: 'domain', value: 'b.example', campaign: 'A', source: 's', warninglist: null }]);
         others.push(await store.indexKey({ ...sel, gen: await store.currentGeneration() }));
         assert.equal(new Set([k.key, ...others.map((o) => o?.key)]).size, 4);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('analytics roll-ups: per source host, day and host id, kept by every commit; overlap; assets; host-id parameters', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addCampaigns([{ name: 'NetTraveler', aliases: ['TravNet'] }, { name: 'Red October', aliases: [] }]);
+        await store.addIndicators([
+          { type: 'domain', value: 'nt.example', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+          { type: 'domain', value: 'shared.example', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+          { type: 'domain', value: 'shared.example', campaign: 'Red October', source: 'ro.txt', warninglist: null },
+          { type: 'domain', value: 'ro.example', campaign: 'Red October', source: 'ro.txt', warninglist: null },
+          { type: 'ipv4', value: '192.0.2.9', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+        ]);
+        const ids = new Map((await collect(store.huntIndicators({ includeWarninglisted: true }))).flat().map((h) => [h.value, h.id]));
+        const id = (v: string) => ids.get(v)!;
+        const day = 86_400_000;
+        const t0 = Date.UTC(2013, 5, 1, 10);
+        const row = (v: string, ts: number | null, src: string | null, extra: Partial<SightingInput> = {}): SightingInput =>
+          ({ indicatorId: id(v), matched: v, field: 'dns.query', ts, src, dst: null, line: 1, ...extra });
+        const pass = { family: 'zeek', format: 'zeek-dns' };
+        const w1 = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        await w1.addSightings(pass, [
+          row('nt.example', t0, '10.0.0.1', { hostId: 'H1' }),
+          row('nt.example', t0 + day, '10.0.0.1', { hostId: 'H1' }),
+          row('nt.example', t0 + 2 * day, '10.0.0.2', { hostId: 'H2' }),
+          row('ro.example', t0, '10.0.0.2'),
+          row('192.0.2.9', null, null),
+        ]);
+        await commitOne(w1, { path: 'a.log', sha256: 'a'.repeat(64), size: 1, mtimeMs: 1, passes: [{ ...pass, lines: 5, records: 5, skipped: 0 }] });
+        const w2 = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        await w2.addSightings(pass, [
+          row('nt.example', t0 - day, '10.0.0.1', { hostId: 'H1' }),
+          row('shared.example', t0 + 3 * day, '10.0.0.3'),
+          row('nt.example', t0, '198.51.100.7', { field: 'sinkhole.crawler' }),
+        ]);
+        await commitOne(w2, { path: 'b.log', sha256: 'b'.repeat(64), size: 1, mtimeMs: 1, passes: [{ ...pass, lines: 3, records: 3, skipped: 0 }] });
+
+        assert.equal(await store.campaignActivity('nobody'), null);
+        const a = await store.campaignActivity('travnet');
+        assert.ok(a);
+        assert.equal(a.campaign, 'NetTraveler');
+        assert.deepEqual(a.aliases, ['TravNet']);
+        assert.deepEqual(a.sources, [
+          { src: '', kind: '', firstTs: null, lastTs: null, sightings: 1, indicatorIds: [id('192.0.2.9')] },
+          { src: '10.0.0.1', kind: '', firstTs: t0 - day, lastTs: t0 + day, sightings: 3, indicatorIds: [id('nt.example')] },
+          { src: '10.0.0.2', kind: '', firstTs: t0 + 2 * day, lastTs: t0 + 2 * day, sightings: 1, indicatorIds: [id('nt.example')] },
+          { src: '10.0.0.3', kind: '', firstTs: t0 + 3 * day, lastTs: t0 + 3 * day, sightings: 1, indicatorIds: [id('shared.example')] },
+          { src: '198.51.100.7', kind: 'crawler', firstTs: t0, lastTs: t0, sightings: 1, indicatorIds: [id('nt.example')] },
+        ]);
+        const d0 = Math.floor(t0 / day);
+        assert.deepEqual(a.days, [
+          { day: d0 - 1, sightings: 1 }, { day: d0, sightings: 2 }, { day: d0 + 1, sightings: 1 }, { day: d0 + 2, sightings: 1 },
+          { day: d0 + 3, sightings: 1 },
+        ]);
+        assert.deepEqual(a.indicatorsByType, { domain: 2, ipv4: 1 });
+        assert.deepEqual(a.indicators.map((i) => [i.type, i.value, i.sightings, i.sources]).sort(), [
+          ['domain', 'nt.example', 5, 3], ['domain', 'shared.example', 1, 1], ['ipv4', '192.0.2.9', 1, 0],
+        ]);
+        assert.deepEqual(a.hostIds, [{ hostId: 'H1', src: '10.0.0.1' }, { hostId: 'H2', src: '10.0.0.2' }]);
+        const listed = await collect(store.listSightings({ src: '10.0.0.2' }));
+        assert.deepEqual(listed.map((s) => s.hostId ?? null), ['H2', null]);
+
+        // Red October reached 10.0.0.2 through its own indicator and 10.0.0.3 through the shared one.
+        assert.deepEqual(await store.campaignOverlap('NetTraveler'), [
+          { campaign: 'Red October', sharedVictims: ['10.0.0.2', '10.0.0.3'], sharedIndicators: ['domain:shared.example'] },
+        ]);
+
+        assert.deepEqual(await store.hostIdParams(), ['hostid']);
+        await store.setHostIdParams('travnet', ['UID', 'hostid', ' uid ']);
+        assert.deepEqual(await store.hostIdParams(), ['hostid', 'uid']);
+        await assert.rejects(store.setHostIdParams('nobody', ['x']), /no campaign named nobody/);
+
+        assert.deepEqual(await store.addAssets([
+          { address: '10.0.0.0/24', kind: 'cidr', organisation: 'MFA', sector: 'diplomatic', country: 'MN' },
+          { address: 'pc1.corp', kind: 'host', organisation: null, sector: null, country: null },
+        ]), { added: 2, replaced: 0 });
+        assert.deepEqual(await store.addAssets([
+          { address: '10.0.0.0/24', kind: 'cidr', organisation: 'Ministry of Foreign Affairs', sector: 'diplomatic', country: 'MN' },
+        ]), { added: 0, replaced: 1 });
+        assert.deepEqual(await store.listAssets(), [
+          { address: '10.0.0.0/24', kind: 'cidr', organisation: 'Ministry of Foreign Affairs', sector: 'diplomatic', country: 'MN' },
+          { address: 'pc1.corp', kind: 'host', organisation: null, sector: null, country: null },
+        ]);
       } finally {
         await store.close();
         done();
