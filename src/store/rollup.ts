@@ -12,3 +12,6 @@ export const ROLLUP_KIND_SQL = `CASE field ${Object.entries(EXCLUDED_FIELDS).map
 
 /** A UTC day number (days since 1970-01-01) from epoch milliseconds, as SQL over `ts`. */
 export const DAY_SQL = 'ts / 86400000';
+
+/** SQL: true for a sighting of a victim (not a client counted apart). */
+export const VICTIM_FIELD_SQL = `field NOT IN (${Object.keys(EXCLUDED_FIELDS).map((f) => `'${f}'`).join(', ')})`;

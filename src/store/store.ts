@@ -272,11 +272,11 @@ export interface CampaignActivity {
   aliases: string[];
   /** One row per (source host, kind) over the campaign's indicators. */
   sources: SourceActivity[];
-  /** Sightings per UTC day (days since 1970-01-01), ascending; sightings without a time are not in it. */
+  /** Sightings per UTC day (days since 1970-01-01), ascending; sightings without a time, and of clients counted apart, are not in it. */
   days: { day: number; sightings: number }[];
   /** How many indicators the campaign holds, by type (sighted or not). */
   indicatorsByType: Partial<Record<IndicatorType, number>>;
-  /** The campaign's sighted indicators, in id order. */
+  /** The campaign's indicators sighted (clients counted apart aside), in id order. */
   indicators: IndicatorActivity[];
   /** Distinct (host identifier, source host) pairs of the campaign's sightings. */
   hostIds: { hostId: string; src: string }[];

@@ -9,7 +9,7 @@
  *   (indicator, day) instead of every sighting: rollup_src (kind '' for a
  *   victim, 'crawler' or 'scanner' for a sinkhole's clients counted apart;
  *   src '' for sightings without a source host), rollup_day (UTC days
- *   since 1970), rollup_host (host identifiers with the address they came
+ *   since 1970; clients counted apart left out), rollup_host (host identifiers with the address they came
  *   from);
  * - asset: the user's asset directory (an address, CIDR or host name →
  *   organisation, sector, country), the only owner internal addresses get.
@@ -17,7 +17,7 @@
  * another campaign later needs no rewrite.
  */
 import { sql, type Kysely } from 'kysely';
-import { DAY_SQL, ROLLUP_KIND_SQL } from '../rollup.js';
+import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import type { MigrationContext } from './context.js';
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
@@ -68,5 +68,5 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     SELECT indicator_id, coalesce(src, ''), ${sql.raw(ROLLUP_KIND_SQL)}, min(ts), max(ts), count(*) FROM sighting
     GROUP BY indicator_id, coalesce(src, ''), ${sql.raw(ROLLUP_KIND_SQL)}`.execute(db);
   await sql`INSERT INTO rollup_day(indicator_id, day, sightings)
-    SELECT indicator_id, ${sql.raw(DAY_SQL)}, count(*) FROM sighting WHERE ts IS NOT NULL AND ts >= 0 GROUP BY indicator_id, ${sql.raw(DAY_SQL)}`.execute(db);
+    SELECT indicator_id, ${sql.raw(DAY_SQL)}, count(*) FROM sighting WHERE ts IS NOT NULL AND ts >= 0 AND ${sql.raw(VICTIM_FIELD_SQL)} GROUP BY indicator_id, ${sql.raw(DAY_SQL)}`.execute(db);
 }

@@ -18,7 +18,7 @@ import { yaraRuleName } from '../../core/yara-x.js';
 import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
-import { DAY_SQL, ROLLUP_KIND_SQL } from '../rollup.js';
+import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import type {
   AssetRecord, CampaignActivity, CampaignOverlap, CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter,
   IndicatorInput, IndicatorWriter, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, SourceActivity, Store, StoredEvidence,
@@ -210,7 +210,7 @@ class SqliteStore implements Store {
           sightings = rollup_src.sightings + excluded.sightings`),
       rollupDay: p(`INSERT INTO rollup_day(indicator_id, day, sightings)
         SELECT indicator_id, ${DAY_SQL}, count(*) FROM sighting
-        WHERE evidence_id = :e AND id > :after AND ts IS NOT NULL AND ts >= 0 GROUP BY 1, 2
+        WHERE evidence_id = :e AND id > :after AND ts IS NOT NULL AND ts >= 0 AND ${VICTIM_FIELD_SQL} GROUP BY 1, 2
         ON CONFLICT(indicator_id, day) DO UPDATE SET sightings = rollup_day.sightings + excluded.sightings`),
       rollupHost: p(`INSERT INTO rollup_host(indicator_id, host_id, src, sightings)
         SELECT indicator_id, host_id, coalesce(src, ''), count(*) FROM sighting
@@ -883,7 +883,7 @@ class SqliteStore implements Store {
     for (const [type, n] of db.prepare(`SELECT i.type, count(*) FROM indicator i WHERE i.id IN (${mine}) GROUP BY i.type ORDER BY i.type`)
       .raw().all(c) as [IndicatorType, number][]) byType[type] = Number(n);
     const indicators = (db.prepare(`SELECT i.id, i.type, i.value, sum(s.sightings), count(DISTINCT nullif(s.src, ''))
-      FROM rollup_src s JOIN indicator i ON i.id = s.indicator_id WHERE s.indicator_id IN (${mine}) GROUP BY i.id ORDER BY i.id`)
+      FROM rollup_src s JOIN indicator i ON i.id = s.indicator_id WHERE s.indicator_id IN (${mine}) AND s.kind = '' GROUP BY i.id ORDER BY i.id`)
       .raw().all(c) as [number, IndicatorType, string, number, number][])
       .map(([id, type, value, n, srcs]) => ({ id: Number(id), type, value: shownValue(type, value), sightings: Number(n), sources: Number(srcs) }));
     const hostIds = (db.prepare(`SELECT DISTINCT host_id, src FROM rollup_host WHERE indicator_id IN (${mine}) ORDER BY host_id, src`)
