@@ -83,8 +83,9 @@ export const MIN_MARGIN_LLR = 2;
 export const BOOTSTRAP_RESAMPLES = 200;
 /** The bootstrap's fixed seed: the same builds give the same interval. */
 export const BOOTSTRAP_SEED = 0x5eed1234;
-/** Candidate offsets, in half hours east of UTC. */
+/** The westernmost candidate offset, in half hours east of UTC (UTC−12:00). */
 export const MIN_OFFSET_HALF_HOURS = -24;
+/** The easternmost candidate offset, in half hours east of UTC (UTC+14:00). */
 export const MAX_OFFSET_HALF_HOURS = 28;
 /** Offsets this close (h) to the chosen one count as the same answer. */
 const SAME_ANSWER_HOURS = 1;
