@@ -12,12 +12,12 @@
  * NAT64). `isPublicAddress` says no for them, so a private source host is
  * never counted in a country.
  */
-import { formatIPv6, parseIPv4, parseIPv6At } from '../core/ip.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6At } from '../core/ip.js';
 
-/** A parsed address: `v4` for IPv4 (and IPv4-mapped IPv6), `v6` (4 words) otherwise. */
+/** A parsed address: `v4` for IPv4 (and IPv4-mapped IPv6), `v6` (4 big-endian words) otherwise. */
 export type ParsedAddress =
   | { family: 4; v4: number }
-  | { family: 6; v6: Uint32Array; text: string };
+  | { family: 6; v6: Uint32Array };
 
 const groups = new Uint16Array(8);
 
@@ -38,7 +38,15 @@ export function parseAddress(s: string): ParsedAddress | null {
   }
   const v6 = new Uint32Array(4);
   for (let w = 0; w < 4; w++) v6[w] = ((groups[2 * w]! << 16) | groups[2 * w + 1]!) >>> 0;
-  return { family: 6, v6, text: formatIPv6(groups) };
+  return { family: 6, v6 };
+}
+
+/** The canonical text of a parsed address (dotted IPv4; RFC 5952 IPv6). */
+export function addressText(a: ParsedAddress): string {
+  if (a.family === 4) return formatIPv4(a.v4);
+  const g = new Uint16Array(8);
+  for (let w = 0; w < 4; w++) { g[2 * w] = a.v6[w]! >>> 16; g[2 * w + 1] = a.v6[w]! & 0xffff; }
+  return formatIPv6(g);
 }
 
 /** IPv4 networks in no country: [network, prefix length]. */

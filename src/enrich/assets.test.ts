@@ -144,6 +144,8 @@ test('AssetDirectory: exact address, then the longest CIDR, then host name', () 
   assert.equal(org('x.mail.example.org'), null, 'no subdomains: a host name is one host');
   assert.equal(org('10.20.30.40.example'), null);
   assert.equal(org(''), null);
+  assert.equal(dir.lookupHost('ws-042.'), dir.lookup('ws-042'));
+  assert.equal(dir.lookupHost('10.20.30.40'), null, 'lookupHost reads names only');
   assert.throws(() => new AssetDirectory([asset('10.0.0.0/8', 'ip', 'x')]), TypeError);
   assert.throws(() => new AssetDirectory([asset('not an address', 'cidr', 'x')]), TypeError);
   assert.throws(() => new AssetDirectory([asset('bad name!', 'host', 'x')]), TypeError);

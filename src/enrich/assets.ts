@@ -13,7 +13,7 @@ import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js
 import { normalizeCidr, normalizeDomain, normalizeIp } from '../core/normalize.js';
 import { readCsvRecord } from '../intel/ioc-list/csv-record.js';
 import { AddressSetBuilder, type AddressSet } from '../matching/address-index.js';
-import { parseAddress } from './address.js';
+import { addressText, parseAddress, type ParsedAddress } from './address.js';
 import { canonicalRegion, isCountryCode } from './countries.js';
 
 /** Longest field kept (characters); a longer one makes its row bad. */
@@ -176,7 +176,7 @@ export class AssetDirectory {
       const p = parseAddress(slash < 0 ? a.address : a.address.slice(0, slash)) ?? bad();
       if (a.kind === 'ip') {
         if (p.family === 4) { if (!this.exact4.has(p.v4)) this.exact4.set(p.v4, a); }
-        else if (!this.exact6.has(p.text)) this.exact6.set(p.text, a);
+        else { const k = addressText(p); if (!this.exact6.has(k)) this.exact6.set(k, a); }
         continue;
       }
       if (slash < 0) bad();
@@ -202,16 +202,24 @@ export class AssetDirectory {
   /** The asset for a host (an address or a name), or null. */
   lookup(host: string): Asset | null {
     const p = parseAddress(host);
-    if (p !== null) {
-      const exact = p.family === 4 ? this.exact4.get(p.v4) : this.exact6.get(p.text);
-      if (exact !== undefined) return exact;
-      const found = this.found;
-      found.length = 0;
-      // Pushed longest prefix first; among equal networks, the first given.
-      if (p.family === 4) this.cidr4.lookupV4(p.v4, found); else this.cidr6.lookupV6(p.v6, found);
-      return found.length > 0 ? this.nets[found[0]!]! : null;
-    }
-    const name = normalizeDomain(host);
-    return name === null ? null : this.hosts.get(name) ?? null;
+    return p !== null ? this.lookupAddress(p) : this.lookupHost(host);
+  }
+
+  /** The asset for an address already parsed (parseAddress): exact, else the longest CIDR holding it. */
+  lookupAddress(p: ParsedAddress): Asset | null {
+    const exact = p.family === 4 ? this.exact4.get(p.v4) : this.exact6.size > 0 ? this.exact6.get(addressText(p)) : undefined;
+    if (exact !== undefined) return exact;
+    const found = this.found;
+    found.length = 0;
+    // Pushed longest prefix first; among equal networks, the first given.
+    if (p.family === 4) this.cidr4.lookupV4(p.v4, found); else this.cidr6.lookupV6(p.v6, found);
+    return found.length > 0 ? this.nets[found[0]!]! : null;
+  }
+
+  /** The asset for a host name (case-insensitive, trailing dot ignored, IDN as punycode), or null. */
+  lookupHost(name: string): Asset | null {
+    if (this.hosts.size === 0) return null;
+    const h = normalizeDomain(name);
+    return h === null ? null : this.hosts.get(h) ?? null;
   }
 }

