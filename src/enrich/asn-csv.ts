@@ -26,6 +26,8 @@ import { parseIPv6At } from '../core/ip.js';
 export const MAX_ORG_BYTES = 1024;
 /** Largest AS number (32-bit AS numbers, RFC 6793). */
 const MAX_ASN = 0xffffffff;
+/** AS numbers below this are indexed directly (all but a handful of those in use are). */
+const SMALL_ASNS = 1 << 20;
 
 /** Sorted, non-overlapping address ranges with their AS numbers and organisations. */
 export interface AsnTable {
@@ -76,6 +78,8 @@ class TableBuilder {
   readonly orgs: U32;
   readonly asns = new U32(1024);
   readonly names: string[] = [];
+  /** Organisation index + 1 per AS number below SMALL_ASNS (0: not met yet); a Map for the few larger ones. */
+  readonly bySmallAsn = new Int32Array(SMALL_ASNS);
   readonly byAsn = new Map<number, number>();
   skipped = 0;
 
@@ -87,14 +91,14 @@ class TableBuilder {
 
   /** The organisation index of `asn`, decoding its name from `data[from, to)` only when it is new. */
   org(asn: number, data: Buffer, from: number, to: number, quoted: boolean): number {
-    const known = this.byAsn.get(asn);
-    if (known !== undefined) return known;
+    const known = asn < SMALL_ASNS ? this.bySmallAsn[asn]! - 1 : this.byAsn.get(asn) ?? -1;
+    if (known >= 0) return known;
     let name = data.toString('utf8', from, to);
     if (quoted) name = name.replace(/""/g, '"');
     const idx = this.names.length;
     this.names.push(name.trim());
     this.asns.push(asn);
-    this.byAsn.set(asn, idx);
+    if (asn < SMALL_ASNS) this.bySmallAsn[asn] = idx + 1; else this.byAsn.set(asn, idx);
     return idx;
   }
 

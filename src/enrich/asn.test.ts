@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ASN_CREDITS, defaultCacheDir, openAsn } from './asn.js';
 import { MAX_ORG_BYTES, parseAsnCsvV4, parseAsnCsvV6, type AsnTable } from './asn-csv.js';
 import { decodeAsnCache, encodeAsnCache } from './asn-cache.js';
+import { parseAddress } from './address.js';
 
 function tmp(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-asn-'));
@@ -130,6 +131,29 @@ function dataDir(root: string): string {
   writeFileSync(join(d, 'asn-ipv6.csv'), '2400:7480::,2400:7480:ffff:ffff:ffff:ffff:ffff:ffff,9934,Mongolia Telecom\n');
   return d;
 }
+
+test('ranges across the first-level index buckets (top 16 bits); lookupAddress takes a parsed address', async (t) => {
+  const root = tmp(t);
+  const d = join(root, 'data');
+  mkdirSync(d);
+  writeFileSync(join(d, 'asn-ipv4-num.csv'), [
+    '16842496,16843007,1,Spans 1.0.255.0-1.1.0.255',
+    '33554432,33554432,2,Exactly 2.0.0.0',
+    '3758096128,3758096383,3,The last /24 before 224/4',
+  ].join('\n'));
+  writeFileSync(join(d, 'asn-ipv6.csv'), [
+    '2400::,240f:ffff:ffff:ffff:ffff:ffff:ffff:ffff,4,Spans 2400::/12',
+    '2410::,2410::,5,One address',
+  ].join('\n'));
+  const asn = await openAsn({ dataDir: d, cacheDir: null });
+  const n = (ip: string) => asn.lookup(ip)?.asn ?? null;
+  assert.deepEqual(['1.0.254.255', '1.0.255.0', '1.0.255.255', '1.1.0.0', '1.1.0.255', '1.1.1.0'].map(n), [null, 1, 1, 1, 1, null]);
+  assert.deepEqual(['1.255.255.255', '2.0.0.0', '2.0.0.1'].map(n), [null, 2, null]);
+  assert.deepEqual(['223.255.254.255', '223.255.255.0', '223.255.255.255'].map(n), [null, 3, 3]);
+  assert.deepEqual(['23ff:ffff::1', '2400::', '2405::1', '240f:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2410::', '2410::1'].map(n), [null, 4, 4, 4, 5, null]);
+  assert.deepEqual(asn.lookupAddress(parseAddress('2405::1')!), { asn: 4, organisation: 'Spans 2400::/12' });
+  assert.deepEqual(asn.lookupAddress(parseAddress('::ffff:2.0.0.0')!), { asn: 2, organisation: 'Exactly 2.0.0.0' });
+});
 
 test('cache: written atomically on first open, read on the next, refused and rebuilt when damaged', async (t) => {
   const root = tmp(t);

@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAsnCsvV4, parseAsnCsvV6, type AsnTable } from './asn-csv.js';
 import { readAsnCache, writeAsnCache, type CachedTable } from './asn-cache.js';
-import { isPublicIPv4, isPublicIPv6, parseAddress } from './address.js';
+import { isPublicIPv4, isPublicIPv6, parseAddress, type ParsedAddress } from './address.js';
 
 /** Largest ASN CSV read (the IPv4 one is some 21 MB). */
 export const MAX_ASN_CSV_BYTES = 512 * 1024 * 1024;
@@ -59,6 +59,8 @@ export interface AsnTableInfo {
 export interface AsnDb {
   /** The AS of a public address; null for no address, a special-purpose one, or one in no range. */
   lookup(ip: string): AsnRecord | null;
+  /** The same for an address already parsed (parseAddress). */
+  lookupAddress(a: ParsedAddress): AsnRecord | null;
   /** How each family's table was loaded; null for one not loaded yet. */
   info(): { ipv4: AsnTableInfo | null; ipv6: AsnTableInfo | null };
   /** The attribution to show with results. */
@@ -104,9 +106,20 @@ interface Source {
   cacheDir: string | null;
 }
 
+/** Buckets of the first-level index: one per value of an address's top 16 bits. */
+const BUCKETS = 65536;
+
 /** One family's loaded table. */
 class Loaded {
   private readonly records: (AsnRecord | undefined)[];
+  /**
+   * `first[h]`: how many ranges start below the address whose top 16 bits
+   * are h (and the rest zero). The range holding an address with top bits h
+   * is then among ranges [first[h] - 1, first[h + 1]): a binary search over
+   * a few entries instead of 19 steps across the whole table, most of them
+   * cache misses.
+   */
+  private readonly first = new Uint32Array(BUCKETS + 1);
 
   /**
    * `names` holds the organisation names already split (from the CSV), or is
@@ -121,6 +134,12 @@ class Loaded {
     readonly info: AsnTableInfo,
   ) {
     this.records = new Array<AsnRecord | undefined>(t.asns.length);
+    const { starts, count, words } = t;
+    let i = 0;
+    for (let h = 0; h <= BUCKETS; h++) {
+      while (i < count && h < BUCKETS && starts[i * words]! >>> 16 < h) i++;
+      this.first[h] = h < BUCKETS ? i : count;
+    }
   }
 
   /** The record of organisation index i, built once. */
@@ -136,9 +155,10 @@ class Loaded {
 
   /** The range holding the IPv4 address n, as a record, or null. */
   lookupV4(n: number): AsnRecord | null {
-    const { starts, ends, orgs, count } = this.t;
+    const { starts, ends, orgs } = this.t;
+    const h = n >>> 16;
     // The last range starting at or before n.
-    let lo = 0, hi = count;
+    let lo = this.first[h]!, hi = this.first[h + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (starts[mid]! <= n) lo = mid + 1; else hi = mid;
@@ -149,8 +169,9 @@ class Loaded {
 
   /** The range holding the IPv6 address w (4 words), as a record, or null. */
   lookupV6(w: Uint32Array): AsnRecord | null {
-    const { starts, ends, orgs, count } = this.t;
-    let lo = 0, hi = count;
+    const { starts, ends, orgs } = this.t;
+    const h = w[0]! >>> 16;
+    let lo = this.first[h]!, hi = this.first[h + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cmp4(starts, mid * 4, w) <= 0) lo = mid + 1; else hi = mid;
@@ -223,7 +244,10 @@ class CsvAsnDb implements AsnDb {
 
   lookup(ip: string): AsnRecord | null {
     const a = parseAddress(ip);
-    if (a === null) return null;
+    return a === null ? null : this.lookupAddress(a);
+  }
+
+  lookupAddress(a: ParsedAddress): AsnRecord | null {
     if (a.family === 4) {
       if (!isPublicIPv4(a.v4)) return null;
       this.v4 ??= load(this.src4);
