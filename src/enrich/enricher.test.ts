@@ -61,6 +61,7 @@ test('Enricher: the asset directory first, then geolocation and ASN data, sector
     country: null, countryName: null, asn: null, organisation: null, sector: 'unknown', source: 'none',
   });
   assert.equal(e.enrich('103.242.45.1'), e.enrich('103.242.45.1'), 'remembered per host');
+  assert.equal(e.enrich('103.242.46.7'), e.enrich('103.242.45.1'), 'one object per (country, AS) from the data');
   assert.deepEqual(e.credits, [GEO_CREDITS, ASN_CREDITS]);
 });
 

@@ -5,10 +5,10 @@
  * from the organisation's name.
  */
 import { AssetDirectory, type Asset } from './assets.js';
-import { openAsn, type AsnDb, type AsnOptions } from './asn.js';
+import { openAsn, type AsnDb, type AsnOptions, type AsnRecord } from './asn.js';
 import { parseAddress } from './address.js';
 import { countryName } from './countries.js';
-import { openGeo, type Geo } from './geo.js';
+import { openGeo, type Country, type Geo } from './geo.js';
 import { loadSectorRules, type SectorRules } from './sectors.js';
 
 /** Hosts remembered per Enricher before the memo is emptied. */
@@ -45,6 +45,8 @@ const NOTHING: Enrichment = Object.freeze({ country: null, countryName: null, as
 
 export class Enricher {
   private readonly memo = new Map<string, Enrichment>();
+  /** Answers from the data alone, by AS record and then Country object (both shared by their databases). */
+  private readonly shared = new Map<AsnRecord | null, Map<Country | null, Enrichment>>();
 
   private constructor(
     private readonly directory: AssetDirectory,
@@ -78,25 +80,48 @@ export class Enricher {
   }
 
   private compute(host: string): Enrichment {
-    const asset = this.directory.lookup(host);
-    const isAddress = parseAddress(host) !== null;
-    if (asset === null && !isAddress) return NOTHING;
-    const needGeo = asset === null || asset.country === null;
-    const geo = isAddress && needGeo ? this.geo.country(host) : null;
-    const needAsn = asset === null || asset.organisation === null;
-    const as = isAddress && needAsn ? this.asn.lookup(host) : null;
-    const country = asset?.country ?? geo?.code ?? null;
-    const organisation = asset?.organisation ?? as?.organisation ?? null;
-    const sector = asset?.sector ?? (organisation === null ? 'unknown' : this.sectors.sectorOf(organisation));
-    const source = asset !== null ? 'assets' : geo !== null || as !== null ? 'geoip' : 'none';
-    if (source === 'none') return NOTHING;
+    // Parsed once; the directory, geolocation and ASN look-ups take the parsed address.
+    const a = parseAddress(host);
+    const asset = a !== null ? this.directory.lookupAddress(a) : this.directory.lookupHost(host);
+    if (asset === null) {
+      if (a === null) return NOTHING;
+      return this.fromData(this.geo.countryOf(a), this.asn.lookupAddress(a));
+    }
+    const geo = a !== null && asset.country === null ? this.geo.countryOf(a) : null;
+    const as = a !== null && asset.organisation === null ? this.asn.lookupAddress(a) : null;
+    const country = asset.country ?? geo?.code ?? null;
+    const organisation = asset.organisation ?? as?.organisation ?? null;
     return Object.freeze({
       country,
       countryName: country === null ? null : geo?.name ?? countryName(country),
-      asn: asset !== null && asset.organisation !== null ? null : as?.asn ?? null,
+      asn: asset.organisation !== null ? null : as?.asn ?? null,
       organisation,
-      sector,
-      source,
+      sector: asset.sector ?? (organisation === null ? 'unknown' : this.sectors.sectorOf(organisation)),
+      source: 'assets',
     });
+  }
+
+  /**
+   * An answer from the data alone: one shared object per (country, AS)
+   * pair, since many addresses share one (and a million distinct hosts
+   * should not cost a million objects).
+   */
+  private fromData(geo: Country | null, as: AsnRecord | null): Enrichment {
+    if (geo === null && as === null) return NOTHING;
+    let byCountry = this.shared.get(as);
+    if (byCountry === undefined) { byCountry = new Map(); this.shared.set(as, byCountry); }
+    let e = byCountry.get(geo);
+    if (e === undefined) {
+      e = Object.freeze({
+        country: geo?.code ?? null,
+        countryName: geo?.name ?? null,
+        asn: as?.asn ?? null,
+        organisation: as?.organisation ?? null,
+        sector: as === null ? 'unknown' : this.sectors.sectorOf(as.organisation),
+        source: 'geoip',
+      });
+      byCountry.set(geo, e);
+    }
+    return e;
   }
 }
