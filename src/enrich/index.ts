@@ -12,4 +12,4 @@ export {
 } from './sectors.js';
 export { parseAssetCsv, readAssetAddress, AssetDirectory, MAX_ASSET_FIELD_CHARS, type Asset } from './assets.js';
 export { countryName, isCountryCode } from './countries.js';
-export { isPublicAddress, parseAddress, type ParsedAddress } from './address.js';
+export { addressText, isPublicAddress, parseAddress, type ParsedAddress } from './address.js';
