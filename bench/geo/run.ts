@@ -62,7 +62,8 @@ const ms = (t0: number): number => Math.round((performance.now() - t0) * 10) / 1
 
 /** One measured phase, in this (fresh) process; prints one JSON line. */
 async function phase(name: string): Promise<void> {
-  const cacheDir = arg('--cache', '');
+  // The cache folder the parent made; by default (a phase run by hand) the user's own.
+  const cacheDir = arg('--cache', '') === '' ? undefined : arg('--cache', '');
   const v4 = ipv4s(name === 'asn' ? ASN_LOOKUPS : N, 1);
   const v6 = ipv6s(N6, 2);
   const out: Record<string, unknown> = { phase: name };
