@@ -72,6 +72,6 @@ test('Enricher: a user sector file; unreadable files reject with path: reason', 
   const e = await Enricher.open({ sectorsFile: rules, asn: { cacheDir: null } });
   assert.equal(e.enrich('103.242.45.1').sector, 'government');
   assert.equal(e.enrich('157.15.6.1').sector, 'education');
-  await assert.rejects(Enricher.open({ geoipFile: join(dir, 'none.mmdb') }), { message: `${join(dir, 'none.mmdb')}: cannot read (ENOENT)` });
-  await assert.rejects(Enricher.open({ sectorsFile: join(dir, 'none.json') }), { message: `${join(dir, 'none.json')}: cannot read (ENOENT)` });
+  await assert.rejects(Enricher.open({ geoipFile: join(dir, 'none.mmdb'), asn: { cacheDir: null } }), { message: `${join(dir, 'none.mmdb')}: cannot read (ENOENT)` });
+  await assert.rejects(Enricher.open({ sectorsFile: join(dir, 'none.json'), asn: { cacheDir: null } }), { message: `${join(dir, 'none.json')}: cannot read (ENOENT)` });
 });
