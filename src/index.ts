@@ -32,7 +32,8 @@ export { IndicatorIndex, WarninglistIndex } from './matching/index.js';
 export { openStore, DEFAULT_CASE } from './store/index.js';
 export type {
   Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
-  StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter,
+  StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter, AssetRecord, CampaignActivity, CampaignOverlap,
+  SourceActivity, IndicatorActivity,
 } from './store/index.js';
 
 // Samples
@@ -47,3 +48,11 @@ export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.
 export { hunt, rehunt, HUNT_FORMATS, FILES_FORMAT, NothingToHuntError } from './hunt/hunt.js';
 export type { HuntOptions, HuntResult, RehuntOptions } from './hunt/hunt.js';
 export type { ProgressListener } from './hunt/events.js';
+
+// Enrichment and analytics
+export { Enricher, openGeo, openAsn, loadSectorRules, sectorOf, parseAssetCsv, AssetDirectory, GEO_CREDITS } from './enrich/index.js';
+export type { Enrichment, Asset, Geo, AsnDb } from './enrich/index.js';
+export { campaignStats, victimsOf, openCaseEnricher, campaignsToMeasure, UNKNOWN_COUNTRY } from './analytics/index.js';
+export type {
+  CampaignStats, Victim, BuildsStats, BuildVariant, AuthorshipStats, OverlapEntry, HostEnricher, HostEnrichment, EnrichOptions,
+} from './analytics/index.js';

@@ -107,7 +107,10 @@ export interface CampaignStats {
   indicators: {
     total: number;
     sighted: number;
+    /** Sighted indicators by type. */
     byType: Record<string, number>;
+    /** Indicators the campaign holds, by type, sighted or not. */
+    heldByType: Record<string, number>;
     top: { type: string; value: string; sightings: number; victims: number }[];
   };
   builds: BuildsStats;

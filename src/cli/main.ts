@@ -6,6 +6,7 @@ import { registerCampaign } from './commands/campaign.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerSightings } from './commands/sightings.js';
 import { registerSamples } from './commands/samples.js';
+import { registerVictims } from './commands/victims.js';
 import { EXIT_FATAL } from './output.js';
 import { VERSION } from '../index.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerHunt(program, globals);
   registerSightings(program, globals);
   registerSamples(program, globals);
+  registerVictims(program, globals);
   return program;
 }
 
