@@ -115,7 +115,6 @@ ${pageCss(input.tlp)}
 </head>
 <body>
 <div class="tlp" role="note">${tlpLabel}<span>${escapeHtml(TLP_MEANING[input.tlp])}</span></div>
-<div class="tlp tlp-page" aria-hidden="true">${tlpLabel}</div>
 <header>
 <h1>${escapeHtml(stats.campaign)}</h1>
 ${aliases}

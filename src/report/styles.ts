@@ -28,7 +28,6 @@ h3 { font-size: 16px; margin: 22px 0 8px; }
 a { color: #1f4e8c; }
 .tlp { background: #000; color: ${TLP_COLOURS[tlp]}; font-weight: 700; padding: 6px 20px; letter-spacing: 0.03em; }
 .tlp span { font-weight: 400; color: #fff; margin-left: 1em; letter-spacing: 0; }
-.tlp-page { display: none; }
 .meta { color: #556; margin: 0 0 6px; }
 nav { margin: 14px auto; padding-top: 8px; padding-bottom: 8px; border-top: 1px solid #e3e7ee; border-bottom: 1px solid #e3e7ee; }
 nav a { margin-right: 14px; white-space: nowrap; }
@@ -48,13 +47,17 @@ td.addr { word-break: normal; }
 table.key { width: auto; min-width: 40%; }
 tbody:target th, section:target h3 { background: #fff3c4; }
 .diff-pos { color: #1c6b2a; } .diff-neg { color: #a3281b; }
-@page { size: A4; margin: 14mm 12mm; }
+@page {
+  size: A4; margin: 16mm 12mm;
+  @top-right { content: "TLP:${tlp.toUpperCase()}"; background: #000; color: ${TLP_COLOURS[tlp]}; font: 700 9pt sans-serif; padding: 0 6px; }
+  @bottom-right { content: "TLP:${tlp.toUpperCase()}"; background: #000; color: ${TLP_COLOURS[tlp]}; font: 700 9pt sans-serif; padding: 0 6px; }
+  @bottom-center { content: counter(page) " / " counter(pages); font: 8pt sans-serif; color: #556; }
+}
 @media print {
   body { font-size: 10pt; }
   nav, .screen-only { display: none; }
   header, main, footer { max-width: none; padding: 0; }
   .tlp { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .tlp-page { display: block; position: fixed; top: 0; right: 0; padding: 1px 8px; font-size: 9pt; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; }
   figure { break-inside: avoid; page-break-inside: avoid; }
