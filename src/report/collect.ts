@@ -76,48 +76,61 @@ export function fileLocation(s: Sighting): string {
 }
 
 /**
- * Reads the stream once. `months` is the number of months with sightings
+ * Reads the stream once. `monthCount` is the number of months with sightings
  * (stats.timeline.byMonth), which sets how many rows each month may show.
  */
 export async function collectSightings(
   sightings: AsyncIterable<Sighting>,
   csvPath: string,
-  months: number,
+  monthCount: number,
   isVictim: (src: string) => boolean,
 ): Promise<SightingsDigest> {
-  const perMonth = Math.max(MIN_ROWS_PER_MONTH, Math.floor(SIGHTING_ROWS / Math.max(1, months + 1)));
+  const perMonth = Math.max(MIN_ROWS_PER_MONTH, Math.floor(SIGHTING_ROWS / Math.max(1, monthCount + 1)));
   const csv = new CsvWriter(csvPath, SIGHTING_COLUMNS);
   const digest: SightingsDigest = { total: 0, shown: new Map(), monthTotals: new Map(), perIndicator: new Map(), perObservation: new Map(), perEvidence: new Map() };
   let shownCount = 0;
+  const months = new Map<string | null, { total: number; rows: Sighting[] }>();
+  // Look-ups by the sighting's own strings, nested, so no key is built per sighting.
+  const byType = new Map<string, Map<string, { key: string; tally: IndicatorTally; byPath: Map<string, ObservationTally> }>>();
   try {
     for await (const s of sightings) {
       digest.total++;
-      await csv.add(sightingCsvLine(s));
+      if (csv.push(sightingCsvLine(s))) await csv.flush();
 
       const month = monthOf(s);
-      digest.monthTotals.set(month, (digest.monthTotals.get(month) ?? 0) + 1);
-      let rows = digest.shown.get(month);
-      if (rows === undefined) digest.shown.set(month, (rows = []));
-      if (rows.length < perMonth && shownCount < SIGHTING_ROWS) {
-        rows.push(s);
+      let m = months.get(month);
+      if (m === undefined) {
+        months.set(month, (m = { total: 0, rows: [] }));
+        digest.shown.set(month, m.rows);
+      }
+      m.total++;
+      if (m.rows.length < perMonth && shownCount < SIGHTING_ROWS) {
+        m.rows.push(s);
         shownCount++;
       }
 
-      const key = indicatorKey(s.indicator.type, s.indicator.value);
-      let t = digest.perIndicator.get(key);
-      if (t === undefined) digest.perIndicator.set(key, (t = { count: 0, first: null, last: null, withoutVictim: false }));
+      const { type, value } = s.indicator;
+      let values = byType.get(type);
+      if (values === undefined) byType.set(type, (values = new Map()));
+      let ind = values.get(value);
+      if (ind === undefined) {
+        const key = indicatorKey(type, value);
+        ind = { key, tally: { count: 0, first: null, last: null, withoutVictim: false }, byPath: new Map() };
+        values.set(value, ind);
+        digest.perIndicator.set(key, ind.tally);
+      }
+      const t = ind.tally;
       t.count++;
       t.first = earlier(t.first, s.ts);
       t.last = later(t.last, s.ts);
-      if (s.src === null || !isVictim(s.src)) t.withoutVictim = true;
+      if (!t.withoutVictim && (s.src === null || !isVictim(s.src))) t.withoutVictim = true;
 
       const path = s.evidence.path;
-      digest.perEvidence.set(path, (digest.perEvidence.get(path) ?? 0) + 1);
-      const okey = `${path}\0${key}`;
-      let o = digest.perObservation.get(okey);
+      let o = ind.byPath.get(path);
       if (o === undefined) {
-        o = { path, indicator: key, type: s.indicator.type, count: 0, first: null, last: null, values: new Set(), valuesOmitted: 0 };
-        digest.perObservation.set(okey, o);
+        o = { path, indicator: ind.key, type, count: 0, first: null, last: null, values: new Set(), valuesOmitted: 0 };
+        ind.byPath.set(path, o);
+        digest.perObservation.set(`${path}\0${ind.key}`, o);
       }
       o.count++;
       o.first = earlier(o.first, s.ts);
@@ -131,5 +144,7 @@ export async function collectSightings(
   } finally {
     await csv.close();
   }
+  for (const [month, m] of months) digest.monthTotals.set(month, m.total);
+  for (const o of digest.perObservation.values()) digest.perEvidence.set(o.path, (digest.perEvidence.get(o.path) ?? 0) + o.count);
   return digest;
 }

@@ -2,24 +2,24 @@
  * The CSV files written beside index.html: RFC 4180, with the same
  * formula-safe rule as `sightings --csv` (docs/design.md, Output).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type { Sighting } from '../core/model.js';
 import type { SampleRecord } from '../store/store.js';
 import type { Victim } from '../analytics/types.js';
+import { ChunkedWriter } from './chunked-writer.js';
 import { peFactsOf } from './samples.js';
-
-/** Bytes gathered before a write to the file. */
-const CHUNK_BYTES = 1 << 20;
 
 /** RFC 4180 quoting; a cell starting with =, +, -, @, tab or CR is prefixed with ' so spreadsheets do not run it as a formula. */
 export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof v === 'number') return v < 0 ? `'${v}` : String(v);
+  let s = v;
+  const c = s.charCodeAt(0);
+  // = + - @ tab CR
+  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+const NEEDS_QUOTES = /[",\r\n]/;
 
 function csvLine(cells: (string | number | null | undefined)[]): string {
   return cells.map(csvField).join(',') + '\r\n';
@@ -49,36 +49,10 @@ export function sampleCsvLine(s: SampleRecord): string {
     pe.timestamp, pe.imphash, pe.pdb]);
 }
 
-/** Writes CSV lines to a file in large chunks, waiting for the disk when it falls behind. */
-export class CsvWriter {
-  private readonly out: WriteStream;
-  private pending: string[] = [];
-  private pendingBytes = 0;
-  private failure: Error | null = null;
-
-  constructor(path: string, columns: string[]) {
-    this.out = createWriteStream(path);
-    this.out.on('error', (e) => { this.failure = e; });
-    this.pending.push(csvLine(columns));
-  }
-
-  async add(line: string): Promise<void> {
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.failure) throw this.failure;
-    const chunk = this.pending.join('');
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
-  }
-
-  async close(): Promise<void> {
-    await this.flush();
-    this.out.end();
-    await finished(this.out);
+/** A CSV file written in large chunks: the header first, then the lines. */
+export class CsvWriter extends ChunkedWriter {
+  constructor(path: string, columns: readonly string[]) {
+    super(path);
+    this.push(csvLine([...columns]));
   }
 }

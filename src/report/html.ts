@@ -27,6 +27,9 @@ export const SECTOR_ROWS = 1000;
 /** Samples shown, over all compile years. */
 export const SAMPLE_ROWS = 1000;
 const MIN_ROWS_PER_GROUP = 10;
+/** On paper each group prints its first rows only (the page and the CSV files hold the rest). */
+const PRINT_ROWS_PER_GROUP = 10;
+const PRINT_ROWS_PER_SECTOR = 5;
 /** Longer cell text is cut (the CSV files hold it whole). */
 const MAX_CELL_CHARS = 200;
 /** Rows of the smaller lists (top indicators, variants, PDB paths, shared victims). */
@@ -218,6 +221,16 @@ ${figure('fig-overlap', 'Overlap with other campaigns', f.overlap, 'No victims o
 
 const VICTIM_HEAD: (string | [string, 'n'])[] = ['Source', 'Host ids', 'Country', 'Organisation', 'Sector', 'First seen', 'Last seen', ['Sightings', 'n']];
 
+/** A row marked to be left off paper when it is past the group's printed rows. */
+function printable(rows: string[], keep: number): string {
+  return rows.map((r, i) => (i < keep ? r : r.replace(/^<tr>/, '<tr class="more">'))).join('\n');
+}
+
+/** Said on paper when a group prints fewer rows than the page shows. */
+function printedNote(shown: number, keep: number): string {
+  return shown > keep ? `<span class="print-only"> (the first ${keep} printed)</span>` : '';
+}
+
 function victimRow(v: Victim): string {
   const hostIds = v.hostIds.length > 3 ? `${v.hostIds.slice(0, 3).join(', ')} +${v.hostIds.length - 3}` : v.hostIds.join(', ');
   const org = v.organisation !== null ? `${text(v.organisation)}${v.asn !== null ? ` (AS${v.asn})` : ''}` : v.asn !== null ? `AS${v.asn}` : '—';
@@ -237,13 +250,13 @@ function victimsSection(p: PageParts): string {
   const countryBodies = byCountry.map((g) => {
     const code = g.key === '' ? null : g.key;
     const name = code === null ? 'Country unknown' : `${text(countryName.get(code) ?? g.shown[0]?.countryName ?? code)} (${escapeHtml(code)})`;
-    return `<tbody id="${anchors.country(code)}"><tr><th colspan="8">${name}: ${formatCount(g.total)} victim${g.total === 1 ? '' : 's'}${showing(g, 'victims.csv')}</th></tr>\n${g.shown.map(victimRow).join('\n')}</tbody>`;
+    return `<tbody id="${anchors.country(code)}"><tr><th colspan="8">${name}: ${formatCount(g.total)} victim${g.total === 1 ? '' : 's'}${showing(g, 'victims.csv')}${printedNote(g.shown.length, PRINT_ROWS_PER_GROUP)}</th></tr>\n${printable(g.shown.map(victimRow), PRINT_ROWS_PER_GROUP)}</tbody>`;
   });
   const bySector = groupRows(input.victims, (v) => v.sector, {
     budget: SECTOR_ROWS, minPerGroup: MIN_ROWS_PER_GROUP, order: stats.victims.bySector.map((s) => s.sector),
   });
   const sectorBodies = bySector.map((g) =>
-    `<tbody id="${anchors.sector(g.key)}"><tr><th colspan="8">${text(g.key)}: ${formatCount(g.total)} victim${g.total === 1 ? '' : 's'}${showing(g, 'victims.csv')}</th></tr>\n${g.shown.map(victimRow).join('\n')}</tbody>`);
+    `<tbody id="${anchors.sector(g.key)}"><tr><th colspan="8">${text(g.key)}: ${formatCount(g.total)} victim${g.total === 1 ? '' : 's'}${showing(g, 'victims.csv')}${printedNote(g.shown.length, PRINT_ROWS_PER_SECTOR)}</th></tr>\n${printable(g.shown.map(victimRow), PRINT_ROWS_PER_SECTOR)}</tbody>`);
   const orgRows = stats.victims.byOrganisation.slice(0, LIST_ROWS).map((o) =>
     `<tr><td>${text(o.organisation)}</td><td>${o.asn !== null ? `AS${o.asn}` : '—'}</td><td class="n">${formatCount(o.count)}</td></tr>`).join('\n');
   const excluded = stats.excluded;
@@ -285,8 +298,8 @@ function sightingsSection(p: PageParts): string {
     const rows = digest.shown.get(m)!;
     const total = digest.monthTotals.get(m) ?? rows.length;
     const cut = rows.length < total ? ` — the first ${formatCount(rows.length)} shown; all in ${a('sightings.csv', 'sightings.csv')}` : '';
-    return `<tbody id="${anchors.month(m)}"><tr><th colspan="7">${m === null ? 'No time' : escapeHtml(m)}: ${plural(total, 'sighting', 'sightings')}${cut}</th></tr>\n${rows.map((s) =>
-      `<tr><td class="t">${formatTime(s.ts)}</td><td class="mono">${escapeHtml(s.indicator.type)}:${text(s.indicator.value)}</td><td class="mono">${text(s.matched)}</td><td>${text(s.field)}</td><td class="mono addr">${text(s.src)}</td><td class="mono addr">${text(s.dst)}</td><td class="mono">${evidenceCell(s)}</td></tr>`).join('\n')}</tbody>`;
+    return `<tbody id="${anchors.month(m)}"><tr><th colspan="7">${m === null ? 'No time' : escapeHtml(m)}: ${plural(total, 'sighting', 'sightings')}${cut}${printedNote(rows.length, PRINT_ROWS_PER_GROUP)}</th></tr>\n${printable(rows.map((s) =>
+      `<tr><td class="t">${formatTime(s.ts)}</td><td class="mono">${escapeHtml(s.indicator.type)}:${text(s.indicator.value)}</td><td class="mono">${text(s.matched)}</td><td>${text(s.field)}</td><td class="mono addr">${text(s.src)}</td><td class="mono addr">${text(s.dst)}</td><td class="mono">${evidenceCell(s)}</td></tr>`), PRINT_ROWS_PER_GROUP)}</tbody>`;
   });
   return `<section id="sightings"><h2>Sightings</h2>
 <p>${formatCount(input.sightingsTotal)} sightings; the first of each month are shown, every one is in ${a('sightings.csv', 'sightings.csv')}.</p>
@@ -361,7 +374,7 @@ function samplesSection(p: PageParts): string {
   const groups = groupRows(samples, compileYear, { budget: SAMPLE_ROWS, minPerGroup: MIN_ROWS_PER_GROUP });
   groups.sort((x, y) => (x.key === 'unknown' ? 1 : 0) - (y.key === 'unknown' ? 1 : 0));
   const bodies = groups.map((g) =>
-    `<tbody id="${p.anchors.year(g.key)}"><tr><th colspan="5">${g.key === 'unknown' ? 'No compile time' : `Compiled ${escapeHtml(g.key)}`}: ${formatCount(g.total)} sample${g.total === 1 ? '' : 's'}${showing(g, 'samples.csv')}</th></tr>\n${g.shown.map(sampleRow).join('\n')}</tbody>`);
+    `<tbody id="${p.anchors.year(g.key)}"><tr><th colspan="5">${g.key === 'unknown' ? 'No compile time' : `Compiled ${escapeHtml(g.key)}`}: ${formatCount(g.total)} sample${g.total === 1 ? '' : 's'}${showing(g, 'samples.csv')}${printedNote(g.shown.length, PRINT_ROWS_PER_GROUP)}</th></tr>\n${printable(g.shown.map(sampleRow), PRINT_ROWS_PER_GROUP)}</tbody>`);
   return `<section id="samples"><h2>Samples</h2>
 <p>${formatCount(samples.length)} samples, by compile time (the PE header's TimeDateStamp; set-aside values are marked). Every one is in ${a('samples.csv', 'samples.csv')}.</p>
 ${samples.length > 0 ? table(['SHA-256', 'Paths', 'Compile time', 'Imphash', 'YARA rules'], bodies.join('\n')) : ''}

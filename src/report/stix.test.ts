@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -11,7 +11,7 @@ import type { IntelItem, CampaignInfo } from '../core/model.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { readIntel } from '../intel/index.js';
 import { collectSightings } from './collect.js';
-import { buildStixBundle, stixPattern, type StixBundle, type StixObject } from './stix.js';
+import { buildStixBundle, stixPattern, writeStixBundle, type StixBundle, type StixObject } from './stix.js';
 import { CAMPAIGN, GENERATED_AT, XSS_DOMAIN, reportFixture } from './testing/fixture.js';
 
 const SCHEMAS = fileURLToPath(new URL('./testdata/stix-schemas/', import.meta.url));
@@ -215,4 +215,18 @@ test('Sightline reads its own bundle back: the same indicators, under the campai
   }
   assert.ok(items.filter((i) => i.type !== 'yara').every((i) => i.campaigns.includes(CAMPAIGN)));
   assert.ok(campaigns.some((c) => c.name === CAMPAIGN && c.aliases.includes('TravNet')));
+});
+
+test('the bundle file is the bundle: JSON with one object per line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sightline-stix-file-'));
+  try {
+    const path = join(dir, 'bundle.stix.json');
+    await writeStixBundle(path, bundle);
+    const text = await readFile(path, 'utf8');
+    assert.deepEqual(JSON.parse(text), bundle);
+    assert.equal(text.split('\n').length, bundle.objects.length + 7, 'header, one line per object, footer');
+    assert.ok(text.endsWith(']\n}\n'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -18,6 +18,7 @@ import type { SampleRecord, StoredEvidence } from '../store/store.js';
 import type { Victim } from '../analytics/types.js';
 import { indicatorKey, type SightingsDigest } from './collect.js';
 import type { ReportIndicator, ReportInput, Tlp } from './types.js';
+import { ChunkedWriter } from './chunked-writer.js';
 import { uuidV5 } from './uuid.js';
 
 /** Sightline's namespace for report object ids (a random UUID chosen once; never change it). */
@@ -88,10 +89,28 @@ function oneHash(hashes: Record<string, string>): Record<string, string> {
   return hashes;
 }
 
+const STIX_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An ISO time as STIX writes it (UTC, milliseconds), or null. */
 function toStixTime(iso: string | null | undefined): string | null {
   if (iso === null || iso === undefined) return null;
+  if (STIX_TIME.test(iso)) return iso;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/**
+ * Writes a bundle as JSON with one object per line (grep- and diff-friendly,
+ * and never one giant string), ending in a newline.
+ */
+export async function writeStixBundle(path: string, bundle: StixBundle): Promise<void> {
+  const out = new ChunkedWriter(path);
+  out.push(`{\n  "type": "bundle",\n  "id": ${JSON.stringify(bundle.id)},\n  "objects": [\n`);
+  for (const [i, o] of bundle.objects.entries()) {
+    if (out.push(`    ${JSON.stringify(o)}${i + 1 < bundle.objects.length ? ',' : ''}\n`)) await out.flush();
+  }
+  out.push('  ]\n}\n');
+  await out.close();
 }
 
 export interface StixResult {
@@ -208,12 +227,15 @@ export function buildStixBundle(input: ReportInput, digest: SightingsDigest, sum
   // organisation). Countries are a custom property, not location objects: the official bundle schema
   // does not list location, and a location in a bundle then fails it (docs/report.md).
   const orgs = new Map<string, { object: StixObject; countries: Set<string>; victims: number }>();
+  const orgIds = new Map<string, string>();
   const orgOfVictim = (v: Victim): string => {
     const known = v.organisation !== null && v.organisation.trim() !== '';
-    const name = known ? v.organisation! : `Unidentified hosts, ${v.countryName ?? v.country ?? 'country unknown'}`;
-    const id = sdoId('identity', known ? `organisation:${name}` : `unidentified:${v.country ?? ''}`);
+    const key = known ? `organisation:${v.organisation!}` : `unidentified:${v.country ?? ''}`;
+    let id = orgIds.get(key);
+    if (id === undefined) orgIds.set(key, (id = sdoId('identity', key)));
     let org = orgs.get(id);
     if (org === undefined) {
+      const name = known ? v.organisation! : `Unidentified hosts, ${v.countryName ?? v.country ?? 'country unknown'}`;
       org = {
         object: {
           ...common('identity', id), name, identity_class: known ? 'organization' : 'unknown',
@@ -228,15 +250,14 @@ export function buildStixBundle(input: ReportInput, digest: SightingsDigest, sum
     if (v.country !== null) org.countries.add(v.country);
     return id;
   };
-  const whereByIndicator = new Map<string, Set<string>>();
-  const victimsByIndicator = new Map<string, number>();
+  const whereByIndicator = new Map<string, { orgs: Set<string>; victims: number }>();
   for (const v of input.victims) {
     const org = orgOfVictim(v);
     for (const key of v.indicators) {
-      let set = whereByIndicator.get(key);
-      if (set === undefined) whereByIndicator.set(key, (set = new Set()));
-      set.add(org);
-      victimsByIndicator.set(key, (victimsByIndicator.get(key) ?? 0) + 1);
+      let where = whereByIndicator.get(key);
+      if (where === undefined) whereByIndicator.set(key, (where = { orgs: new Set(), victims: 0 }));
+      where.orgs.add(org);
+      where.victims++;
     }
   }
   for (const o of [...orgs.values()].sort((a, b) => (a.object.id < b.object.id ? -1 : 1))) {
@@ -250,16 +271,23 @@ export function buildStixBundle(input: ReportInput, digest: SightingsDigest, sum
   // Observed data: one per evidence file × indicator, referring to what was seen as SCOs.
   const evidenceByPath = new Map<string, StoredEvidence>(input.evidence.map((e) => [e.path, e]));
   const observedScos = new Map<string, StixObject>();
+  const scoByValue = new Map<string, StixObject | null>();
   const observedByIndicator = new Map<string, string[]>();
   const observedData: StixObject[] = [];
   let unrepresentable = 0;
-  const observations = [...digest.perObservation.values()].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : 0);
-  for (const o of observations) {
+  // By evidence path, then indicator: the digest's keys are `path NUL indicator`.
+  const observations = [...digest.perObservation.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (const [, o] of observations) {
     if (!indicatorIds.has(o.indicator)) continue;
     const refs = new Set<string>();
     for (const value of o.values) {
-      const sco = o.type === 'yara' ? null : observedSco(o.type, value, scoId, marking);
+      let sco: StixObject | null = null;
+      if (o.type !== 'yara') {
+        const key = `${o.type}:${value}`;
+        const cached = scoByValue.get(key);
+        if (cached !== undefined) sco = cached;
+        else scoByValue.set(key, (sco = observedSco(o.type, value, scoId, marking)));
+      }
       if (o.type === 'yara') {
         const sample = sampleByPath.get(value);
         if (sample) refs.add(sampleFile(sample));
@@ -303,7 +331,8 @@ export function buildStixBundle(input: ReportInput, digest: SightingsDigest, sum
   for (const [key, id] of indicatorIds) {
     const tally = digest.perIndicator.get(key);
     if (tally === undefined) continue;
-    const where = new Set(whereByIndicator.get(key) ?? []);
+    const sightedBy = whereByIndicator.get(key);
+    const where = new Set(sightedBy?.orgs ?? []);
     if (tally.withoutVictim || where.size === 0) where.add(teamId);
     const first = toStixTime(tally.first);
     const last = toStixTime(tally.last);
@@ -317,7 +346,7 @@ export function buildStixBundle(input: ReportInput, digest: SightingsDigest, sum
       where_sighted_refs: [...where].sort(),
       ...(observed.length > 0 ? { observed_data_refs: observed } : {}),
       summary: true,
-      x_sightline_victims: victimsByIndicator.get(key) ?? 0,
+      x_sightline_victims: sightedBy?.victims ?? 0,
     });
   }
   for (const key of digest.perIndicator.keys()) if (!indicatorIds.has(key)) unsighted++;

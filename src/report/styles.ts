@@ -46,6 +46,7 @@ td.addr, td.t { white-space: nowrap; }
 td.addr { word-break: normal; }
 table.key { width: auto; min-width: 40%; }
 tbody:target th, section:target h3 { background: #fff3c4; }
+.print-only { display: none; }
 .diff-pos { color: #1c6b2a; } .diff-neg { color: #a3281b; }
 @page {
   size: A4; margin: 16mm 12mm;
@@ -55,7 +56,8 @@ tbody:target th, section:target h3 { background: #fff3c4; }
 }
 @media print {
   body { font-size: 10pt; }
-  nav, .screen-only { display: none; }
+  nav, .screen-only, tr.more { display: none; }
+  .print-only { display: inline; }
   header, main, footer { max-width: none; padding: 0; }
   .tlp { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; page-break-after: avoid; }

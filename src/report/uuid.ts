@@ -10,8 +10,12 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+const namespaces = new Map<string, Buffer>();
+
 export function uuidV5(namespace: string, name: string): string {
-  const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
+  let ns = namespaces.get(namespace);
+  if (ns === undefined) namespaces.set(namespace, (ns = uuidBytes(namespace)));
+  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const h = hash.subarray(0, 16).toString('hex');

@@ -13,7 +13,7 @@ import { collectSightings } from './collect.js';
 import { CsvWriter, SAMPLE_COLUMNS, sampleCsvLine, VICTIM_COLUMNS, victimCsvLine } from './csv.js';
 import { renderHtml, type Figures } from './html.js';
 import { findChromium, printPdf } from './pdf.js';
-import { buildStixBundle } from './stix.js';
+import { buildStixBundle, writeStixBundle } from './stix.js';
 import { sentenceText, summarize } from './summary.js';
 import { TLP_LEVELS, type PdfOutcome, type ReportInput, type ReportOptions, type ReportOutcome } from './types.js';
 import { worldMap } from './world-map.js';
@@ -78,7 +78,9 @@ export async function writeReport(input: ReportInput, outDir: string, opts: Repo
 
   const stix = buildStixBundle(input, digest, summaryText);
   notes.push(...stix.notes);
-  await writeAtomically(at(REPORT_FILES.stix), `${JSON.stringify(stix.bundle, null, 2)}\n`);
+  const stixTmp = temporary(at(REPORT_FILES.stix));
+  await writeStixBundle(stixTmp, stix.bundle);
+  await rename(stixTmp, at(REPORT_FILES.stix));
   files.push(REPORT_FILES.stix);
 
   const map = worldMap(input.stats.victims.byCountry, (code) => `#${anchors.country(code)}`);
