@@ -27,6 +27,7 @@ test('every number in the summary links to the rows behind it', () => {
     + '<a href="#victims-country-MN">Mongolia</a> (4), <a href="#victims-country-RU">Russia</a> (3) and <a href="#victims-country-IN">India</a> (2).');
   assert.equal(html[2], '<a href="#victims-sector-diplomatic">42% diplomatic</a>, then <a href="#victims-sector-government">25% government</a>, '
     + '<a href="#victims-sector-research">17% research</a> and <a href="#victims-sector-unknown">17% unknown</a>.');
+  assert.equal(html[3], '<a href="#sightings">55 sightings</a> from <a href="#sightings-month-2012-11">2012-11-05</a> to <a href="#sightings-month-2013-05">2013-05-20</a>.');
   assert.equal(html[4], 'Builds from <a href="#samples-year-2005">2005</a>, <a href="#builds">80%</a> in the last three years.');
   assert.equal(html[6], '<a href="#overlap-red-october">2 victims</a> shared with Red October.');
 });

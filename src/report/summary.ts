@@ -45,7 +45,7 @@ export function summarize(stats: CampaignStats, sightingsTotal: number, anchors:
   victims.push('.');
   out.push(victims);
 
-  if (v.hostIds !== null) out.push([`Their beacons carried ${plural(v.hostIds, 'distinct implant host id', 'distinct implant host ids')}.`]);
+  if (v.hostIds !== null) out.push(['Their beacons carried ', link(plural(v.hostIds, 'distinct implant host id', 'distinct implant host ids'), 'victims'), '.']);
 
   const sectors = v.bySector.filter((s) => s.count > 0).slice(0, NAMED_SECTORS);
   if (sectors.length > 0) {
@@ -59,7 +59,10 @@ export function summarize(stats: CampaignStats, sightingsTotal: number, anchors:
   const t = stats.timeline;
   if (sightingsTotal > 0) {
     const s: Sentence = [link(plural(sightingsTotal, 'sighting', 'sightings'), 'sightings')];
-    if (t.firstSeen !== null && t.lastSeen !== null) s.push(` from ${t.firstSeen.slice(0, 10)} to ${t.lastSeen.slice(0, 10)}`);
+    if (t.firstSeen !== null && t.lastSeen !== null) {
+      s.push(' from ', link(t.firstSeen.slice(0, 10), anchors.month(t.firstSeen.slice(0, 7))),
+        ' to ', link(t.lastSeen.slice(0, 10), anchors.month(t.lastSeen.slice(0, 7))));
+    }
     s.push('.');
     out.push(s);
   }
