@@ -1,0 +1,58 @@
+/**
+ * The CSV files written beside index.html: RFC 4180, with the same
+ * formula-safe rule as `sightings --csv` (docs/design.md, Output).
+ */
+import type { Sighting } from '../core/model.js';
+import type { SampleRecord } from '../store/store.js';
+import type { Victim } from '../analytics/types.js';
+import { ChunkedWriter } from './chunked-writer.js';
+import { peFactsOf } from './samples.js';
+
+/** RFC 4180 quoting; a cell starting with =, +, -, @, tab or CR is prefixed with ' so spreadsheets do not run it as a formula. */
+export function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return v < 0 ? `'${v}` : String(v);
+  let s = v;
+  const c = s.charCodeAt(0);
+  // = + - @ tab CR
+  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function csvLine(cells: (string | number | null | undefined)[]): string {
+  return cells.map(csvField).join(',') + '\r\n';
+}
+
+/** The columns of `sightings --csv`, so both files read alike. */
+export const SIGHTING_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside'];
+
+export function sightingCsvLine(s: Sighting): string {
+  return csvLine([s.ts, s.indicator.campaigns.join(';'), s.indicator.type, s.indicator.value, s.matched, s.field, s.src, s.dst,
+    s.evidence.path, s.evidence.format, s.evidence.line, s.evidence.packet, s.evidence.inside]);
+}
+
+export const VICTIM_COLUMNS = ['src', 'host_ids', 'country', 'country_name', 'asn', 'organisation', 'sector', 'enriched_by',
+  'first_seen', 'last_seen', 'sightings', 'indicators'];
+
+export function victimCsvLine(v: Victim): string {
+  return csvLine([v.src, v.hostIds.join(';'), v.country, v.countryName, v.asn, v.organisation, v.sector, v.enrichedBy,
+    v.firstSeen, v.lastSeen, v.sightings, v.indicators.join(';')]);
+}
+
+export const SAMPLE_COLUMNS = ['sha256', 'md5', 'sha1', 'size', 'type', 'paths', 'campaigns', 'yara', 'compile_time', 'imphash', 'pdb'];
+
+export function sampleCsvLine(s: SampleRecord): string {
+  const pe = peFactsOf(s);
+  return csvLine([s.sha256, s.md5, s.sha1, s.size, s.type, s.paths.join(';'), s.campaigns.join(';'), s.yara.join(';'),
+    pe.timestamp, pe.imphash, pe.pdb]);
+}
+
+/** A CSV file written in large chunks: the header first, then the lines. */
+export class CsvWriter extends ChunkedWriter {
+  constructor(path: string, columns: readonly string[]) {
+    super(path);
+    this.push(csvLine([...columns]));
+  }
+}

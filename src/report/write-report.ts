@@ -1,0 +1,125 @@
+/**
+ * writeReport: a campaign's report as files in one folder (docs/report.md).
+ * The sightings are read once, as a stream; every file is written beside
+ * under a temporary name and renamed into place, so a folder never holds a
+ * half-written file. The same input gives the same bytes (generatedAt is
+ * the only clock read), except report.pdf, which Chromium stamps.
+ */
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Anchors } from './anchors.js';
+import { buildsChart, hoursChart, overlapChart, sectorsChart, timelineChart } from './charts.js';
+import { collectSightings } from './collect.js';
+import { CsvWriter, SAMPLE_COLUMNS, sampleCsvLine, VICTIM_COLUMNS, victimCsvLine } from './csv.js';
+import { renderHtml, type Figures } from './html.js';
+import { findChromium, printPdf } from './pdf.js';
+import { buildStixBundle, writeStixBundle } from './stix.js';
+import { sentenceText, summarize } from './summary.js';
+import { TLP_LEVELS, type PdfOutcome, type ReportInput, type ReportOptions, type ReportOutcome } from './types.js';
+import { worldMap } from './world-map.js';
+
+export const REPORT_FILES = {
+  html: 'index.html', json: 'report.json', stix: 'bundle.stix.json', victims: 'victims.csv', sightings: 'sightings.csv',
+  samples: 'samples.csv', pdf: 'report.pdf',
+} as const;
+
+function temporary(path: string): string {
+  return `${path}.part-${process.pid}`;
+}
+
+async function writeAtomically(path: string, data: string): Promise<void> {
+  const tmp = temporary(path);
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export async function writeReport(input: ReportInput, outDir: string, opts: ReportOptions = {}): Promise<ReportOutcome> {
+  if (!TLP_LEVELS.includes(input.tlp)) throw new Error(`tlp must be one of ${TLP_LEVELS.join(', ')}, not ${JSON.stringify(input.tlp)}`);
+  if (Number.isNaN(Date.parse(input.generatedAt))) throw new Error(`generatedAt is not a time: ${JSON.stringify(input.generatedAt)}`);
+  await mkdir(outDir, { recursive: true });
+  const files: string[] = [];
+  const notes: string[] = [];
+  const at = (name: string) => join(outDir, name);
+
+  // The one pass over the sightings: sightings.csv, the page's rows, STIX tallies.
+  const victimSources = new Set(input.victims.map((v) => v.src));
+  const sightingsTmp = temporary(at(REPORT_FILES.sightings));
+  let digest;
+  try {
+    digest = await collectSightings(input.sightings, sightingsTmp, input.stats.timeline.byMonth.length, (src) => victimSources.has(src));
+  } catch (e) {
+    await rm(sightingsTmp, { force: true });
+    throw e;
+  }
+  await rename(sightingsTmp, at(REPORT_FILES.sightings));
+  files.push(REPORT_FILES.sightings);
+  if (digest.total !== input.sightingsTotal) {
+    notes.push(`the sightings stream held ${digest.total} sightings, sightingsTotal said ${input.sightingsTotal}`);
+  }
+
+  for (const [name, columns, rows] of [
+    [REPORT_FILES.victims, VICTIM_COLUMNS, input.victims.map(victimCsvLine)],
+    [REPORT_FILES.samples, SAMPLE_COLUMNS, input.samples.map(sampleCsvLine)],
+  ] as const) {
+    const tmp = temporary(at(name));
+    const csv = new CsvWriter(tmp, [...columns]);
+    for (const line of rows) await csv.add(line);
+    await csv.close();
+    await rename(tmp, at(name));
+    files.push(name);
+  }
+
+  await writeAtomically(at(REPORT_FILES.json), `${JSON.stringify(input.stats, null, 2)}\n`);
+  files.push(REPORT_FILES.json);
+
+  const anchors = new Anchors(input.stats, input.victims);
+  const summary = summarize(input.stats, input.sightingsTotal, anchors);
+  const summaryText = summary.map(sentenceText).join(' ');
+
+  const stix = buildStixBundle(input, digest, summaryText);
+  notes.push(...stix.notes);
+  const stixTmp = temporary(at(REPORT_FILES.stix));
+  await writeStixBundle(stixTmp, stix.bundle);
+  await rename(stixTmp, at(REPORT_FILES.stix));
+  files.push(REPORT_FILES.stix);
+
+  const map = worldMap(input.stats.victims.byCountry, (code) => `#${anchors.country(code)}`);
+  if (map.notDrawn.length > 0) notes.push(`map: ${map.notDrawn.map((c) => c.code).join(', ')} too small for the 1:110m map (listed under it)`);
+  const figures: Figures = {
+    map,
+    sectors: await sectorsChart(input.stats),
+    timeline: await timelineChart(input.stats),
+    builds: await buildsChart(input.stats),
+    hours: await hoursChart(input.stats),
+    overlap: await overlapChart(input.stats),
+  };
+  const html = renderHtml({ input, digest, anchors, summary, figures });
+  await writeAtomically(at(REPORT_FILES.html), html);
+  files.push(REPORT_FILES.html);
+  const htmlBytes = (await stat(at(REPORT_FILES.html))).size;
+
+  let pdf: PdfOutcome = { written: false, reason: 'not asked for' };
+  if (opts.pdf ?? true) {
+    const chromium = await findChromium(opts.chromium);
+    if ('missing' in chromium) pdf = { written: false, reason: chromium.missing };
+    else {
+      const tmp = temporary(at(REPORT_FILES.pdf));
+      pdf = await printPdf(at(REPORT_FILES.html), tmp, chromium.path);
+      if (pdf.written) {
+        await rename(tmp, at(REPORT_FILES.pdf));
+        pdf = { written: true, file: REPORT_FILES.pdf };
+        files.push(REPORT_FILES.pdf);
+      } else {
+        await rm(tmp, { force: true });
+      }
+    }
+  }
+  if (!pdf.written) {
+    // A report.pdf left by an earlier run would not match the files just written.
+    try {
+      await rm(at(REPORT_FILES.pdf));
+      notes.push(`removed the ${REPORT_FILES.pdf} of an earlier run: it no longer matched`);
+    } catch { /* there was none */ }
+  }
+  return { outDir, files, pdf, htmlBytes, notes };
+}
