@@ -175,6 +175,7 @@ function statsOf(
     timeline: { firstSeen: iso(timeOf(0)), lastSeen: iso(timeOf(victimOf.length - 1)), byDay: [], byWeek: [], byMonth },
     indicators: {
       total: indicators.length, sighted: perIndicator.filter((c) => c > 0).length, byType: { domain: 200, ipv4: 60, url: 20, sha256: 20 },
+      heldByType: { domain: 200, ipv4: 60, url: 20, sha256: 20 },
       top: indicators.map((ind, i) => ({ type: ind.type, value: ind.value, sightings: perIndicator[i]!, victims: 0 })).sort((a, b) => b.sightings - a.sightings).slice(0, 50),
     },
     builds: {

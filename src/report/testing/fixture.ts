@@ -242,7 +242,7 @@ function statsFrom(list: Sighting[], victims: Victim[], ss: SampleRecord[], inds
       byMonth: period((t) => t.slice(0, 7)).map(([month, e]) => ({ month, ...e })),
     },
     indicators: {
-      total: inds.length, sighted: top.size, byType,
+      total: inds.length, sighted: top.size, byType, heldByType: byType,
       top: [...top.values()].sort((a, b) => b.sightings - a.sightings || (a.value < b.value ? -1 : 1))
         .map((e) => ({ type: e.type, value: e.value, sightings: e.sightings, victims: e.victims.size })),
     },
