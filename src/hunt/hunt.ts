@@ -211,7 +211,7 @@ async function runHunt(
     };
     const ctx: SourceContext = {
       index, pool, parallelMinBytes: parallelMin, rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
-      yara: null, yaraIds,
+      yara: null, yaraIds, hostIdParams: await store.hostIdParams(),
     };
     const planOpts: PlanOptions = {
       format: opts.format, maxFileSize, selection, report: report.diagnostic, onNotice: opts.onNotice,

@@ -58,7 +58,7 @@ export async function hashFile(path: string): Promise<string> {
 export async function huntRanges(
   f: FoundFile, family: string, pool: WorkerPool<HuntTask, HuntTaskResult>, index: IndicatorIndex,
   report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: { advance(bytes: number): void },
-  rangeBytes: number, drain: () => Promise<void>,
+  rangeBytes: number, drain: () => Promise<void>, hostIdParams: readonly string[],
 ): Promise<LogHuntStats> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);
   // The state a range after the head starts in: the head's lines read by a throwaway reader.
@@ -70,7 +70,7 @@ export async function huntRanges(
   const hashing = hashFile(f.path);
   const tasks = bounds.map((b, i): RangeTask => ({
     path: f.path, displayPath: f.path, family, start: b.start, end: b.end, referenceMs: f.mtimeMs,
-    state: i === 0 ? null : headState, hasState: i !== 0,
+    state: i === 0 ? null : headState, hasState: i !== 0, hostIdParams,
   }));
   const running = tasks.map((task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>);
   let lineBase = 0;

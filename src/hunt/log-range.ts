@@ -10,7 +10,7 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { createLineReader } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import { LineSplitter } from './line-splitter.js';
-import { matchObservation, type RawSighting } from './match.js';
+import { RecordMatcher, type RawSighting } from './match.js';
 
 /** Bytes read from disk per step. */
 const READ_BLOCK_BYTES = 4 * 1024 * 1024;
@@ -29,6 +29,8 @@ export interface RangeTask {
   /** Reader state at `start` (null: a fresh reader). */
   state: unknown;
   hasState: boolean;
+  /** Query parameters naming an implant's host identifier (Store.hostIdParams()). */
+  hostIdParams: readonly string[];
 }
 
 export interface RangeResult {
@@ -44,36 +46,53 @@ export interface RangeResult {
   endState: unknown;
 }
 
-/** Feeds lines to a reader and matches what it observes; shared by ranges and streams. */
+/**
+ * Feeds lines to a reader and matches what it observes, record by record
+ * (match.ts: a record's sightings get the host identifier its URL carries);
+ * shared by ranges and streams. `finish()` ends the input.
+ */
 export class LineHunter {
   readonly sightings: RawSighting[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly splitter: LineSplitter;
-  private readonly ids: number[] = [];
+  private readonly matcher: RecordMatcher;
 
   constructor(
     readonly reader: ReturnType<typeof createLineReader>,
     index: IndicatorIndex,
     displayPath: string,
+    hostIdParams: readonly string[],
     onSighting?: (s: RawSighting) => void,
   ) {
     // The index tells the reader which values can match, so it builds observations only for those.
     reader.setFilter?.(index);
+    this.matcher = new RecordMatcher(index, hostIdParams, onSighting ?? ((s) => { this.sightings.push(s); }));
+    const matcher = this.matcher;
     const sink = {
-      observe: (o: Observation) => {
-        matchObservation(index, o, this.ids, (s) => {
-          if (onSighting) onSighting(s);
-          else this.sightings.push(s);
-        });
-      },
+      observe: (o: Observation) => { matcher.observe(o); },
       diagnostic: (d: Diagnostic) => { this.diagnostics.push(d); },
     };
     this.splitter = new LineSplitter({
-      line: (buf, lineNo) => reader.readLine(buf, lineNo, sink),
+      // A line is a record: the previous line's sightings go on before this one is read, while the
+      // reader's format is still theirs (a Zeek header between two lines changes it).
+      line: (buf, lineNo) => {
+        matcher.end();
+        reader.readLine(buf, lineNo, sink);
+      },
       overlong: (lineNo, bytes) => {
         this.diagnostics.push(diag('too-large', displayPath, `line too long (${bytes} bytes)`, { line: lineNo }));
       },
     });
+  }
+
+  /**
+   * Ends the input: reads a last line without a terminator (unless the input
+   * was cut short: `complete` false, a partial line is no record to judge)
+   * and hands on the sightings of the last record.
+   */
+  finish(complete = true): void {
+    if (complete) this.splitter.end();
+    this.matcher.end();
   }
 }
 
@@ -81,7 +100,7 @@ export class LineHunter {
 export function huntRange(task: RangeTask, index: IndicatorIndex): RangeResult {
   const reader = createLineReader(task.family, task.displayPath, task.hasState ? task.state : undefined, { referenceMs: task.referenceMs });
   const startState = JSON.stringify(reader.snapshot() ?? null);
-  const h = new LineHunter(reader, index, task.displayPath);
+  const h = new LineHunter(reader, index, task.displayPath, task.hostIdParams);
   const fd = openSync(task.path, 'r');
   // One block per thread, reused by every range (huntRange is synchronous):
   // a new block per range would pile up until the worker's next full GC.
@@ -99,7 +118,7 @@ export function huntRange(task: RangeTask, index: IndicatorIndex): RangeResult {
   } finally {
     closeSync(fd);
   }
-  h.splitter.end();
+  h.finish();
   return {
     lines: h.splitter.lines,
     records: reader.records,

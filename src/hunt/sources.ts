@@ -19,7 +19,7 @@ import { GzipBombError, gunzipBounded } from './file-head.js';
 import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
 import { hashFile, huntRanges } from './log-hunt.js';
 import { LineHunter } from './log-range.js';
-import { matchObservation, type RawSighting } from './match.js';
+import { RecordMatcher, type RawSighting } from './match.js';
 import { FILES_FORMAT } from './plan.js';
 import { scanFileAt, type ScanResult } from './scan-files.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -60,6 +60,8 @@ export interface SourceContext {
   maxFileSize: number;
   yara: YaraScanner | null;
   yaraIds: ReadonlyMap<string, number>;
+  /** Query parameters naming an implant's host identifier (Store.hostIdParams()). */
+  hostIdParams: readonly string[];
 }
 
 /** One evidence file read as one family. */
@@ -117,7 +119,7 @@ export function writerSink(
 /** A text log read front to back in this thread (small files, gzip). */
 async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
   const reader = createLineReader(family, f.path, undefined, { referenceMs: f.mtimeMs });
-  const h = new LineHunter(reader, ctx.index, f.path, (s) => sink.sighting(s, reader.format));
+  const h = new LineHunter(reader, ctx.index, f.path, ctx.hostIdParams, (s) => sink.sighting(s, reader.format));
   const hash = createHash('sha256');
   const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
   raw.on('data', (c) => { hash.update(c as Buffer); sink.progress((c as Buffer).length); });
@@ -140,7 +142,7 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
     sink.diagnostic(diag(e instanceof GzipBombError ? 'too-large' : 'truncated', f.path, `${reason}; read up to line ${h.splitter.lines}`));
   }
   // A stream cut short leaves a partial last line: not a record to judge.
-  if (complete) h.splitter.end();
+  h.finish(complete);
   flushDiagnostics();
   let sha256: string;
   if (gz && (!complete || raw.destroyed)) sha256 = await hashFile(f.path);
@@ -155,19 +157,20 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
 /** A large plain log split at line boundaries into ranges for the worker pool. */
 async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
   const r = await huntRanges(f, family, ctx.pool!, ctx.index, sink.diagnostic, (s, fmt) => sink.sighting(s, fmt),
-    { advance: (bytes: number) => sink.progress(bytes) }, ctx.rangeBytes, () => sink.drain());
+    { advance: (bytes: number) => sink.progress(bytes) }, ctx.rangeBytes, () => sink.drain(), ctx.hostIdParams);
   return r;
 }
 
 /** A packet capture (pcap, pcapng, gzip of either). */
 async function captureSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const ids: number[] = [];
   const hashing = hashFile(f.path);
   // Detection already told pcap from pcapng (a gzip of either included).
   let format = family;
   let reported = 0;
+  // A record is one packet: its sightings wait for the packet's last observation (match.ts).
+  const matcher = new RecordMatcher(ctx.index, ctx.hostIdParams, (s) => sink.sighting(s, format));
   const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
-    for (const o of batch) matchObservation(ctx.index, o, ids, (s) => sink.sighting(s, format));
+    for (const o of batch) matcher.observe(o);
   }, sink.diagnostic, {
     // One thread decodes a capture faster than a framer feeding
     // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
@@ -176,6 +179,7 @@ async function captureSource(f: FoundFile, family: string, ctx: SourceContext, s
     onProgress: (readSoFar: number) => { sink.progress(readSoFar - reported); reported = readSoFar; },
     drain: () => sink.drain(),
   });
+  matcher.end();
   if (cap.format !== 'unknown') format = cap.format;
   return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing };
 }

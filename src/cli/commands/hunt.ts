@@ -10,8 +10,9 @@ export function formatSightingText(s: Sighting): string {
   const where = s.evidence.line !== undefined ? `:${s.evidence.line}` : s.evidence.packet !== undefined ? `:packet ${s.evidence.packet}` : '';
   const inside = s.evidence.inside !== undefined ? `!${safeText(s.evidence.inside)}` : '';
   const ends = s.src || s.dst ? `  ${safeText(s.src ?? '?')} -> ${safeText(s.dst ?? '?')}` : '';
+  const hostId = s.hostId !== undefined ? `  hostid ${safeText(s.hostId)}` : '';
   return `${s.ts ?? '-'}  ${safeText(s.field)}  ${safeText(s.matched)}  [${s.indicator.type} ${safeText(s.indicator.value)}: ` +
-    `${s.indicator.campaigns.map(safeText).join(', ')}]${ends}  ${safeText(s.evidence.path)}${inside}${where}`;
+    `${s.indicator.campaigns.map(safeText).join(', ')}]${ends}${hostId}  ${safeText(s.evidence.path)}${inside}${where}`;
 }
 
 /** The closing summary: what was stored, and apart from it what was not read or not stored again. */
