@@ -155,7 +155,7 @@ function caseFiles(store: Store): (path: string) => boolean {
   };
 }
 
-export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks'>;
+export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks' | 'sinkhole' | 'exclusions'>;
 
 /**
  * Hunts every evidence file of the case again, still readable at its path,

@@ -4,10 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectingSink } from '../evidence/line-reader.js';
+import { EXCLUDED_FIELDS } from '../store/rollup.js';
 import {
-  createSinkholeReader, ExclusionsError, loadExclusions, parseExclusions, readExclusionsFile, SinkholeClassifier, type SinkholeExclusions,
+  createSinkholeReader, SINKHOLE_FIELDS, ExclusionsError, loadExclusions, parseExclusions, readExclusionsFile, SinkholeClassifier, type SinkholeExclusions,
 } from './sinkhole.js';
 import type { RawSighting } from './match.js';
+
+test('the fields of clients counted apart are the ones the store\'s roll-ups count apart', () => {
+  assert.deepEqual(Object.keys(EXCLUDED_FIELDS).sort(), [SINKHOLE_FIELDS.crawler, SINKHOLE_FIELDS.scanner].sort());
+  assert.ok(!(SINKHOLE_FIELDS.request in EXCLUDED_FIELDS));
+});
 
 test('the shipped exclusions load, and every entry names where it comes from', () => {
   const x = loadExclusions();
