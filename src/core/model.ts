@@ -3,9 +3,14 @@
  * speaks these; nothing here does I/O.
  */
 
-/** The indicator types of docs/design.md. A `yara` indicator's value is the rule's name. */
+/**
+ * The indicator types of docs/design.md. A `yara` indicator's value is the
+ * rule's name. A `sinkhole` indicator stands for a campaign's sinkholed C2
+ * (its value: the campaign's name, lower-cased): it is made by `hunt
+ * --sinkhole`, never read from intel, and matched by no observation.
+ */
 export const INDICATOR_TYPES = [
-  'domain', 'ipv4', 'ipv6', 'cidr', 'url', 'md5', 'sha1', 'sha256', 'filename', 'email', 'yara',
+  'domain', 'ipv4', 'ipv6', 'cidr', 'url', 'md5', 'sha1', 'sha256', 'filename', 'email', 'yara', 'sinkhole',
 ] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
 

@@ -186,6 +186,8 @@ export function normalizeIndicator(type: IndicatorType, raw: string): string | n
     case 'filename': return normalizeFilename(v);
     case 'email': return normalizeEmail(v);
     case 'yara': return /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(v) ? v : null;
+    // Made by `hunt --sinkhole` from a campaign's name; no intel value is ever one.
+    case 'sinkhole': return null;
   }
 }
 

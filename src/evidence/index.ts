@@ -5,6 +5,8 @@
 export type { ObservationSink, LineReader, LineReaderOptions } from './line-reader.js';
 export { LOG_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
+// Web access logs read as records (a sinkhole hunt counts every request).
+export { WebAccessRecordReader, parseAccessRecord, accessRecordUrl, type AccessRecord } from './web-access/web-access-reader.js';
 
 // Packet captures (pcap/): the same observations, with packet numbers.
 export {

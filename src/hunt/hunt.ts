@@ -13,12 +13,14 @@ import type { Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
+import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { loadHuntIndex } from './index-cache.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
+import { prepareSinkhole, SINKHOLE_FAMILY, SINKHOLE_FIELDS, type SinkholeSetup } from './sinkhole.js';
 import { RANGE_BYTES } from './log-hunt.js';
 import { evidenceSource, writerSink, type SourceContext } from './sources.js';
 import { WorkerPool, workerUrl } from './worker-pool.js';
@@ -62,6 +64,16 @@ export interface HuntOptions {
   onDiagnostic(d: Diagnostic): void;
   /** Notices that are neither sightings nor diagnostics ("already hunted", "read as text"). */
   onNotice?(message: string): void;
+  /**
+   * Sinkhole mode: the paths are the access logs of a web server that took
+   * over this campaign's C2 (name or alias; created when the case has no
+   * such campaign), and every request in them is the campaign's beacon
+   * (docs/design.md, Sinkhole hunts). Not with `campaign`; `format` may only
+   * be 'auto' or 'web-access'.
+   */
+  sinkhole?: string;
+  /** Sinkhole mode: files extending data/sinkhole-exclusions.json (crawlers and scanners counted apart from victims). */
+  exclusions?: readonly string[];
 }
 
 export interface HuntResult {
@@ -81,6 +93,8 @@ export interface HuntResult {
   formats: Record<string, number>;
   /** Samples new to the case (scanned files and archive members). */
   samples: number;
+  /** Sinkhole mode: the stored sightings by kind — beacons, and requests of crawlers and scanners (counted apart from victims). */
+  sinkhole?: { requests: number; crawlers: number; scanners: number };
 }
 
 /** Thrown when there is nothing to hunt for: no evidence is read. */
@@ -107,7 +121,19 @@ async function selectionFor(store: Store, opts: Pick<HuntOptions, 'campaign' | '
 
 /** Runs a hunt over `paths`. */
 export async function hunt(store: Store, paths: readonly string[], opts: HuntOptions): Promise<HuntResult> {
-  const selection = await selectionFor(store, opts);
+  let selection: HuntSelection;
+  let sinkhole: SinkholeSetup | null = null;
+  if (opts.sinkhole !== undefined) {
+    if (opts.campaign !== undefined) throw new Error('a sinkhole hunt names its campaign itself (--sinkhole CAMPAIGN); leave out --campaign');
+    if (opts.format !== undefined && opts.format !== 'auto' && opts.format !== 'web-access') {
+      throw new Error(`a sinkhole hunt reads web access logs only: --format ${opts.format} does not go with --sinkhole (auto or web-access do)`);
+    }
+    const prepared = await prepareSinkhole(store, opts.sinkhole, opts);
+    selection = prepared.selection;
+    sinkhole = prepared.setup;
+  } else {
+    selection = await selectionFor(store, opts);
+  }
   const report = counting(opts);
   const files: FoundFile[] = [];
   const own = caseFiles(store);
@@ -116,7 +142,7 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     if (own(f.path)) opts.onNotice?.(`${f.path}: part of this case (${store.location}); not hunted`);
     else files.push(f);
   }
-  return runHunt(store, selection, files.map((f) => ({ f })), opts, report);
+  return runHunt(store, selection, files.map((f) => ({ f })), opts, report, sinkhole);
 }
 
 /** Whether a path is one of the case's own files: the database, its -wal/-shm/-journal, the kept index folder. */
@@ -129,7 +155,7 @@ function caseFiles(store: Store): (path: string) => boolean {
   };
 }
 
-export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks'>;
+export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks' | 'sinkhole' | 'exclusions'>;
 
 /**
  * Hunts every evidence file of the case again, still readable at its path,
@@ -151,10 +177,16 @@ export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntRes
       opts.onNotice?.(`${e.path}: changed since it was hunted (${st.isFile() ? `${st.size} bytes, was ${e.size}` : 'no longer a file'}); not hunted again — hunt it as new evidence`);
       continue;
     }
+    // A sinkhole pass met its one indicator already: a rehunt has nothing to add to it.
+    const families = e.families.filter((f) => f !== SINKHOLE_FAMILY);
+    if (families.length === 0 && e.families.length > 0) {
+      opts.onNotice?.(`${e.path}: hunted as a sinkhole's log only; not hunted again (hunt it without --sinkhole to match the case's indicators)`);
+      continue;
+    }
     // Evidence hunted before families were recorded ('*') is detected afresh.
-    todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: e.families.includes('*') ? [] : e.families } });
+    todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: families.includes('*') ? [] : families } });
   }
-  return runHunt(store, selection, todo, opts, report);
+  return runHunt(store, selection, todo, opts, report, null);
 }
 
 interface Planned { f: FoundFile; prior?: { evidence: StoredEvidence; families: string[] } }
@@ -174,9 +206,11 @@ function counting(opts: Pick<HuntOptions, 'onDiagnostic'>) {
 /** The one loop: plan each file, read it through its sources, commit, report what was stored. */
 async function runHunt(
   store: Store, selection: HuntSelection, inputs: readonly Planned[], opts: HuntOptions, report: ReturnType<typeof counting>,
+  sinkhole: SinkholeSetup | null,
 ): Promise<HuntResult> {
   const result: HuntResult = {
     files: inputs.length, hunted: 0, alreadyHunted: 0, copies: 0, sightings: 0, alreadyKnown: 0, indicators: 0, errors: 0, formats: {}, samples: 0,
+    ...(sinkhole ? { sinkhole: { requests: 0, crawlers: 0, scanners: 0 } } : {}),
   };
   const progress = opts.progress ?? NO_PROGRESS;
   progress.start(inputs.reduce((n, p) => n + p.f.size, 0), 'sightings');
@@ -190,7 +224,9 @@ async function runHunt(
     : null;
   try {
     // The index is loaded from the case's index folder, or built (and kept there): hunt/index-cache.ts.
-    const { index, count, yaraIds } = await loadHuntIndex(store, selection);
+    // A sinkhole hunt matches nothing: its one indicator is the campaign's sinkhole.
+    const { index, count, yaraIds } = sinkhole ? { index: IndicatorIndex.build([]), count: 1, yaraIds: new Map<string, number>() }
+      : await loadHuntIndex(store, selection);
     result.indicators = count;
     pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
     // YARA rules are compiled here once, before the first file to scan (their
@@ -211,12 +247,13 @@ async function runHunt(
     };
     const ctx: SourceContext = {
       index, pool, parallelMinBytes: parallelMin, rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
-      yara: null, yaraIds,
+      yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}),
     };
     const planOpts: PlanOptions = {
       format: opts.format, maxFileSize, selection, report: report.diagnostic, onNotice: opts.onNotice,
       onLeftOut: (f) => progress.advance(f.size),
       onAlreadyHunted: () => { result.alreadyHunted++; },
+      sinkhole: sinkhole !== null,
     };
     // Each file to scan goes to the workers as soon as it is planned, so
     // planning the rest overlaps with scanning; results are taken in order below.
@@ -361,6 +398,14 @@ async function reportOutcome(store: Store, entry: PlannedFile, out: CommitOutcom
       `${out.sightings} new sighting(s) added to it${out.alreadyKnown ? `, ${out.alreadyKnown} already known` : ''}`);
   }
   if (out.sightings > 0) {
-    for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) opts.onSighting(s);
+    const kinds = result.sinkhole;
+    for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) {
+      if (kinds) {
+        if (s.field === SINKHOLE_FIELDS.crawler) kinds.crawlers++;
+        else if (s.field === SINKHOLE_FIELDS.scanner) kinds.scanners++;
+        else if (s.field === SINKHOLE_FIELDS.request) kinds.requests++;
+      }
+      opts.onSighting(s);
+    }
   }
 }

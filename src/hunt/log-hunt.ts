@@ -20,6 +20,8 @@ const HASH_BLOCK_BYTES = 1024 * 1024;
 const HEAD_STATE_BYTES = 64 * 1024;
 /** Size of one range handed to a worker. */
 export const RANGE_BYTES = 16 * 1024 * 1024;
+/** Ranges handed out beyond one per worker ahead of the range being reported. */
+const RANGES_AHEAD = 2;
 
 /** What hunting one log file counted. */
 export interface LogHuntStats {
@@ -58,11 +60,12 @@ export async function hashFile(path: string): Promise<string> {
 export async function huntRanges(
   f: FoundFile, family: string, pool: WorkerPool<HuntTask, HuntTaskResult>, index: IndicatorIndex,
   report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: { advance(bytes: number): void },
-  rangeBytes: number, drain: () => Promise<void>,
+  rangeBytes: number, drain: () => Promise<void>, opts: Pick<RangeTask, 'hostIdParams' | 'sinkhole'>,
 ): Promise<LogHuntStats> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);
-  // The state a range after the head starts in: the head's lines read by a throwaway reader.
-  const headReader = createLineReader(family, f.path, undefined, { referenceMs: f.mtimeMs });
+  // The state a range after the head starts in: the head's lines read by a throwaway reader
+  // (a sinkhole's is a web access log reader's: none).
+  const headReader = createLineReader(opts.sinkhole ? 'web-access' : family, f.path, undefined, { referenceMs: f.mtimeMs });
   const headLines = await readHeadLines(f.path, Math.min(f.size, HEAD_STATE_BYTES));
   const nullSink = { observe() {}, diagnostic() {} };
   headLines.forEach((l, i) => headReader.readLine(l, i + 1, nullSink));
@@ -70,9 +73,20 @@ export async function huntRanges(
   const hashing = hashFile(f.path);
   const tasks = bounds.map((b, i): RangeTask => ({
     path: f.path, displayPath: f.path, family, start: b.start, end: b.end, referenceMs: f.mtimeMs,
-    state: i === 0 ? null : headState, hasState: i !== 0,
+    state: i === 0 ? null : headState, hasState: i !== 0, hostIdParams: opts.hostIdParams, ...(opts.sinkhole ? { sinkhole: opts.sinkhole } : {}),
   }));
-  const running = tasks.map((task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>);
+  // Ranges are handed out a few ahead of the one being reported, not all at once: when the main thread
+  // is the slower side (a sinkhole log, where every line is a sighting to store), results do not pile up.
+  const ahead = pool.size + RANGES_AHEAD;
+  const running: (Promise<RangeResult> | null)[] = [];
+  const start = (i: number) => {
+    if (i >= tasks.length || running[i] !== undefined) return;
+    const p = pool.run({ kind: 'range', task: tasks[i]! }) as Promise<RangeResult>;
+    // Awaited in turn below; a failure of one handed out ahead must not go unhandled if an earlier one stops the file.
+    p.catch(() => undefined);
+    running[i] = p;
+  };
+  for (let i = 0; i < ahead; i++) start(i);
   let lineBase = 0;
   let records = 0;
   let skipped = 0;
@@ -80,6 +94,8 @@ export async function huntRanges(
   let prevEnd: string | null = null;
   for (let i = 0; i < tasks.length; i++) {
     let r = await running[i]!;
+    running[i] = null;
+    start(i + ahead);
     if (i > 0 && prevEnd !== null && r.startState !== prevEnd) {
       // The header changed in an earlier range: read this one again from the right state.
       const task = { ...tasks[i]!, state: JSON.parse(prevEnd) as unknown, hasState: true };

@@ -30,7 +30,7 @@ test('huntRange on dns.log: the reader filtered by the index finds every sightin
       { id: 5, type: 'domain', value: 'quiet.org' },
     ]);
     const r = huntRange({
-      path, displayPath: 'dns.log', family: 'zeek', start: 0, end: Buffer.byteLength(log), referenceMs: 0, state: null, hasState: false,
+      path, displayPath: 'dns.log', family: 'zeek', start: 0, end: Buffer.byteLength(log), referenceMs: 0, state: null, hasState: false, hostIdParams: ['hostid'],
     }, index);
     const at = (line: number, ts: number, src: string) => ({ ts, src, dst: '10.0.0.53', line });
     assert.deepEqual(r.sightings, [

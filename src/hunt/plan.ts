@@ -9,12 +9,15 @@ import { detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, TEXT_FO
 import type { FoundFile } from '../samples/index.js';
 import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { gunzipBounded, readFileHeadSync } from './file-head.js';
+import { SINKHOLE_FAMILY } from './sinkhole.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
 
 /** The format of files scanned as samples (anything that is no log or capture, and text in no known format too). */
 export const FILES_FORMAT = 'files';
+/** The only format a sinkhole hunt reads. */
+const WEB_ACCESS_FORMAT = 'web-access';
 
 export interface PlanOptions {
   /** A forced format family, or 'auto'. */
@@ -26,6 +29,12 @@ export interface PlanOptions {
   onLeftOut(f: FoundFile): void;
   onAlreadyHunted(): void;
   onNotice?: ((message: string) => void) | undefined;
+  /**
+   * A sinkhole hunt: every file must be a web access log (detected, or
+   * forced with format `web-access`) and is read as one pass of family
+   * `sinkhole`; any other file is reported and left out.
+   */
+  sinkhole?: boolean;
 }
 
 export interface PlannedFile {
@@ -58,7 +67,17 @@ export async function planFile(
     // One read serves the gzip check and, for a plain file, detection.
     const raw = readFileHeadSync(f.path, DETECT_HEAD_BYTES);
     gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
-    if (forced !== undefined) passes = [forced];
+    if (opts.sinkhole) {
+      const head = forced !== undefined ? null : gz ? await readGunzippedHead(f.path) : raw;
+      const detected = head === null ? WEB_ACCESS_FORMAT : detectCaptureFormat(head) ?? detectLogFormat(head, f.path);
+      if (detected !== WEB_ACCESS_FORMAT) {
+        opts.report(diag('unknown-format', f.path, `not a web access log (${detected === null ? 'no log format recognised' : `read as ${detected}`}); ` +
+          'a sinkhole hunt reads web server access logs (common, combined, vhost_combined) only; not hunted'));
+        opts.onLeftOut(f);
+        return null;
+      }
+      passes = [SINKHOLE_FAMILY];
+    } else if (forced !== undefined) passes = [forced];
     else if (prior && prior.families.length > 0) passes = [...prior.families];
     else {
       const head = gz ? await readGunzippedHead(f.path) : raw;

@@ -11,7 +11,7 @@ import {
   analyzeFile, expandArchive, fileObservations, readRegularFileSync, DEFAULT_ARCHIVE_LIMITS, FactsBudget, type ArchiveLimits, type YaraScanner,
 } from '../samples/index.js';
 import type { SampleInput } from '../store/store.js';
-import { matchObservation, type RawSighting } from './match.js';
+import { RecordMatcher, type RawSighting } from './match.js';
 
 /** File types whose members are scanned too. */
 const ARCHIVE_TYPES = new Set(['zip', 'gzip', 'tar']);
@@ -36,7 +36,9 @@ export interface FileScanResult {
 
 /** Scans one file's bytes (and its archive members). */
 export function scanFile(path: string, data: Buffer, ctx: FileScanContext): FileScanResult {
-  const ids: number[] = [];
+  // A file's observations (hashes, names) carry no URL, so no host identifier: sightings go on at once.
+  let sample = '';
+  const matcher = new RecordMatcher(ctx.index, [], (s) => ctx.record({ ...s, sample }));
   const limits = ctx.limits ?? DEFAULT_ARCHIVE_LIMITS;
   // The facts a file and all its members add together are bounded: a tiny zip must not grow the case by gigabytes.
   const budget = new FactsBudget(limits.maxFactsBytes, path, ctx.report);
@@ -46,9 +48,9 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
       sha256: facts.sha256, md5: facts.md5, sha1: facts.sha1, size: facts.size, type: facts.type,
       path: inside === undefined ? path : `${path}!${inside}`, factsJson: facts.factsJson,
     });
-    for (const o of fileObservations(path, inside, facts)) {
-      matchObservation(ctx.index, o, ids, (s) => ctx.record({ ...s, sample: facts.sha256 }));
-    }
+    sample = facts.sha256;
+    for (const o of fileObservations(path, inside, facts)) matcher.observe(o);
+    matcher.end();
     if (ctx.yara) {
       for (const m of ctx.yara.scan(bytes, inside === undefined ? path : `${path}!${inside}`)) {
         const [qualified, bare] = yaraMatchKeys(m.namespace, m.rule);

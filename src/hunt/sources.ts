@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Observation } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
-import { CAPTURE_FORMATS, createLineReader } from '../evidence/index.js';
+import { CAPTURE_FORMATS } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile, YaraScanner } from '../samples/index.js';
 import type { EvidenceWriter, SampleInput } from '../store/store.js';
@@ -19,10 +19,14 @@ import { GzipBombError, gunzipBounded } from './file-head.js';
 import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
 import { hashFile, huntRanges } from './log-hunt.js';
 import { LineHunter } from './log-range.js';
-import { matchObservation, type RawSighting } from './match.js';
+import { RecordMatcher, type RawSighting } from './match.js';
 import { FILES_FORMAT } from './plan.js';
 import { scanFileAt, type ScanResult } from './scan-files.js';
+import { SINKHOLE_FAMILY, type SinkholeSetup } from './sinkhole.js';
 import type { WorkerPool } from './worker-pool.js';
+
+/** Range size for a sinkhole's log in the worker pool (about 20,000 requests). */
+const SINKHOLE_RANGE_BYTES = 4 * 1024 * 1024;
 
 /** What one pass over one evidence file counted. */
 export interface PassStats {
@@ -60,6 +64,10 @@ export interface SourceContext {
   maxFileSize: number;
   yara: YaraScanner | null;
   yaraIds: ReadonlyMap<string, number>;
+  /** Query parameters naming an implant's host identifier (Store.hostIdParams()). */
+  hostIdParams: readonly string[];
+  /** A sinkhole hunt's campaign indicator and exclusions (its passes are of family `sinkhole`). */
+  sinkhole?: SinkholeSetup;
 }
 
 /** One evidence file read as one family. */
@@ -76,6 +84,13 @@ export function evidenceSource(
   if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, family, ctx, sink) };
   if (!gz && f.size >= ctx.parallelMinBytes && ctx.pool) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
   return { family, read: (sink) => streamSource(f, family, gz, ctx, sink) };
+}
+
+/** The setup of a `sinkhole` pass (undefined for other families); a sinkhole pass without one is a bug. */
+function sinkholeSetup(family: string, ctx: SourceContext): SinkholeSetup | undefined {
+  if (family !== SINKHOLE_FAMILY) return undefined;
+  if (!ctx.sinkhole) throw new Error('a sinkhole pass without a sinkhole hunt');
+  return ctx.sinkhole;
 }
 
 /** A sink over an evidence writer: rows are buffered per format and written in batches. */
@@ -116,8 +131,10 @@ export function writerSink(
 
 /** A text log read front to back in this thread (small files, gzip). */
 async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const reader = createLineReader(family, f.path, undefined, { referenceMs: f.mtimeMs });
-  const h = new LineHunter(reader, ctx.index, f.path, (s) => sink.sighting(s, reader.format));
+  const h: LineHunter = new LineHunter({
+    family, displayPath: f.path, referenceMs: f.mtimeMs, index: ctx.index, hostIdParams: ctx.hostIdParams, sinkhole: sinkholeSetup(family, ctx),
+  }, (s) => sink.sighting(s, h.reader.format));
+  const reader = h.reader;
   const hash = createHash('sha256');
   const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
   raw.on('data', (c) => { hash.update(c as Buffer); sink.progress((c as Buffer).length); });
@@ -140,7 +157,7 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
     sink.diagnostic(diag(e instanceof GzipBombError ? 'too-large' : 'truncated', f.path, `${reason}; read up to line ${h.splitter.lines}`));
   }
   // A stream cut short leaves a partial last line: not a record to judge.
-  if (complete) h.splitter.end();
+  h.finish(complete);
   flushDiagnostics();
   let sha256: string;
   if (gz && (!complete || raw.destroyed)) sha256 = await hashFile(f.path);
@@ -154,20 +171,24 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
 
 /** A large plain log split at line boundaries into ranges for the worker pool. */
 async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
+  const sinkhole = sinkholeSetup(family, ctx);
+  // Every line of a sinkhole's log is a sighting: smaller ranges keep the results in flight small.
+  const rangeBytes = sinkhole ? Math.min(ctx.rangeBytes, SINKHOLE_RANGE_BYTES) : ctx.rangeBytes;
   const r = await huntRanges(f, family, ctx.pool!, ctx.index, sink.diagnostic, (s, fmt) => sink.sighting(s, fmt),
-    { advance: (bytes: number) => sink.progress(bytes) }, ctx.rangeBytes, () => sink.drain());
+    { advance: (bytes: number) => sink.progress(bytes) }, rangeBytes, () => sink.drain(), { hostIdParams: ctx.hostIdParams, sinkhole });
   return r;
 }
 
 /** A packet capture (pcap, pcapng, gzip of either). */
 async function captureSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const ids: number[] = [];
   const hashing = hashFile(f.path);
   // Detection already told pcap from pcapng (a gzip of either included).
   let format = family;
   let reported = 0;
+  // A record is one packet: its sightings wait for the packet's last observation (match.ts).
+  const matcher = new RecordMatcher(ctx.index, ctx.hostIdParams, (s) => sink.sighting(s, format));
   const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
-    for (const o of batch) matchObservation(ctx.index, o, ids, (s) => sink.sighting(s, format));
+    for (const o of batch) matcher.observe(o);
   }, sink.diagnostic, {
     // One thread decodes a capture faster than a framer feeding
     // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
@@ -176,6 +197,7 @@ async function captureSource(f: FoundFile, family: string, ctx: SourceContext, s
     onProgress: (readSoFar: number) => { sink.progress(readSoFar - reported); reported = readSoFar; },
     drain: () => sink.drain(),
   });
+  matcher.end();
   if (cap.format !== 'unknown') format = cap.format;
   return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing };
 }

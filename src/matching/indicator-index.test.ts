@@ -235,10 +235,11 @@ test('email: normalised, local part case-folded', () => {
   assert.deepEqual(ids(ix, 'email', 'other@example.net'), []);
 });
 
-test('kinds do not cross: a domain is not found as a file name, a URL host is not a domain', () => {
-  const ix = indexOf([['domain', 'example.net'], ['yara', 'NT_Marker'], ['ipv4', '192.0.2.1']]);
+test('kinds do not cross: a domain is not found as a file name, a URL host is not a domain; rules and sinkholes are not indexed', () => {
+  const ix = indexOf([['domain', 'example.net'], ['yara', 'NT_Marker'], ['ipv4', '192.0.2.1'], ['sinkhole', 'nettraveler']]);
   assert.equal(ix.size, 2);
   assert.equal(ix.skipped, 0);
+  for (const kind of ['domain', 'url', 'filename', 'email'] as const) assert.deepEqual(ids(ix, kind, 'nettraveler'), []);
   assert.deepEqual(ids(ix, 'filename', 'example.net'), []);
   assert.deepEqual(ids(ix, 'url', 'http://example.net/'), []);
   assert.deepEqual(ids(ix, 'domain', '192.0.2.1'), []);

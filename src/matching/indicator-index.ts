@@ -45,7 +45,7 @@ const SHAPE_BYTES = 128 * 256;
 /** Longest domain name (RFC 1035): a longer one is never normalised, so never matches. */
 const MAX_DOMAIN_BYTES = 253;
 
-/** One indicator to index: `value` normalised as stored; `yara` entries are ignored. */
+/** One indicator to index: `value` normalised as stored; `yara` and `sinkhole` entries are ignored. */
 export interface IndexEntry {
   /** Caller's number for the indicator (an unsigned 32-bit integer); `match` reports it. */
   id: number;
@@ -53,7 +53,7 @@ export interface IndexEntry {
   value: string;
 }
 
-/** Adds entries one at a time (`yara` entries are ignored, invalid ones counted as skipped), then builds the index once. */
+/** Adds entries one at a time (`yara` and `sinkhole` entries are ignored, invalid ones counted as skipped), then builds the index once. */
 export interface IndexBuilder {
   add(e: IndexEntry): void;
   finish(): IndicatorIndex;
@@ -132,7 +132,8 @@ export class IndicatorIndex {
     return {
       add(e: IndexEntry): void {
         if (finished) throw new Error('index builder already finished');
-        if (e.type === 'yara') return;
+        // Rules are matched by YARA-X; a sinkhole stands for a campaign's C2 and is matched by no observation.
+        if (e.type === 'yara' || e.type === 'sinkhole') return;
         const ok = Number.isInteger(e.id) && e.id >= 0 && e.id <= 0xffffffff && typeof e.value === 'string'
           && addEntry(b, e, bytes, words);
         if (ok) size++; else skipped++;

@@ -13,3 +13,14 @@ test('a sighting line makes every attacker-controlled field visible: no escape s
     '10.0.0.1\\x1b[31m -> \\x9b6n  logs/\\x1b]0;title\\x07x.zip!docs/\\x1b[8mhidden.exe:3');
   assert.doesNotMatch(line, /[\x00-\x1f\x7f\x9b]/);
 });
+
+test('a sighting line names the implant host identifier when the record carried one, made safe too', () => {
+  const base = {
+    indicator: { type: 'domain' as const, value: 'nt-c2.example', campaigns: ['NetTraveler'] },
+    matched: 'nt-c2.example', field: 'http.host', ts: null, src: '10.0.0.1', dst: null,
+    evidence: { path: 'squid.log', format: 'squid', line: 1 },
+  };
+  assert.equal(formatSightingText({ ...base, hostId: 'ABC\x1b[0m123' }),
+    '-  http.host  nt-c2.example  [domain nt-c2.example: NetTraveler]  10.0.0.1 -> ?  hostid ABC\\x1b[0m123  squid.log:1');
+  assert.equal(formatSightingText(base), '-  http.host  nt-c2.example  [domain nt-c2.example: NetTraveler]  10.0.0.1 -> ?  squid.log:1');
+});

@@ -10,8 +10,9 @@ export function formatSightingText(s: Sighting): string {
   const where = s.evidence.line !== undefined ? `:${s.evidence.line}` : s.evidence.packet !== undefined ? `:packet ${s.evidence.packet}` : '';
   const inside = s.evidence.inside !== undefined ? `!${safeText(s.evidence.inside)}` : '';
   const ends = s.src || s.dst ? `  ${safeText(s.src ?? '?')} -> ${safeText(s.dst ?? '?')}` : '';
+  const hostId = s.hostId !== undefined ? `  hostid ${safeText(s.hostId)}` : '';
   return `${s.ts ?? '-'}  ${safeText(s.field)}  ${safeText(s.matched)}  [${s.indicator.type} ${safeText(s.indicator.value)}: ` +
-    `${s.indicator.campaigns.map(safeText).join(', ')}]${ends}  ${safeText(s.evidence.path)}${inside}${where}`;
+    `${s.indicator.campaigns.map(safeText).join(', ')}]${ends}${hostId}  ${safeText(s.evidence.path)}${inside}${where}`;
 }
 
 /** The closing summary: what was stored, and apart from it what was not read or not stored again. */
@@ -22,14 +23,48 @@ export function formatHuntSummary(r: HuntResult, skipped: number): string {
   if (r.copies) notes.push(`${r.copies} a copy of content already in the case`);
   if (r.alreadyKnown) notes.push(`${r.alreadyKnown} sighting(s) found again in content already hunted (not stored twice)`);
   if (skipped) notes.push(`${skipped} record(s) or file(s) skipped`);
-  return `hunted ${r.hunted} of ${r.files} file(s)${formats ? ` (${formats})` : ''} for ${r.indicators} indicator(s): ` +
-    `${r.sightings} sighting(s) stored${r.samples ? `, ${r.samples} new sample(s)` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}\n`;
+  const kinds = r.sinkhole
+    ? ` (${r.sinkhole.requests} beacon(s); ${r.sinkhole.crawlers} crawler and ${r.sinkhole.scanners} scanner request(s), counted apart from victims)`
+    : '';
+  return `hunted ${r.hunted} of ${r.files} file(s)${formats ? ` (${formats})` : ''} ${r.sinkhole ? 'as a sinkhole\'s log(s)' : `for ${r.indicators} indicator(s)`}: ` +
+    `${r.sightings} sighting(s) stored${kinds}${r.samples ? `, ${r.samples} new sample(s)` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}\n`;
 }
 
 interface CommonFlags { campaign?: string; includeWarninglisted?: boolean; workers?: string; maxFileSize: string; json?: boolean }
 
 /** Parses the flags hunt and rehunt share; null (after saying why) when one is bad. */
-function commonOptions(o: CommonFlags, bar: Progress, printer: DiagnosticPrinter): Omit<HuntOptions, 'format'> | null {
+/** Characters of sighting lines gathered before one write to stdout (a sinkhole hunt prints a line per request). */
+const STDOUT_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Sighting lines on stdout, written in chunks rather than one write each:
+ * a chunk goes out when it is full or once the burst of lines it belongs to
+ * is over (the next turn of the event loop), so what was stored is shown at
+ * once; `flush()` before anything goes to stderr (the two stay in order) and at the end.
+ */
+function stdoutLines(bar: Progress): { line(text: string): void; flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    if (pending === '') return;
+    bar.clear();
+    process.stdout.write(pending);
+    pending = '';
+  };
+  return {
+    line: (text) => {
+      pending += text;
+      if (pending.length >= STDOUT_CHUNK_CHARS) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => { scheduled = false; flush(); });
+      }
+    },
+    flush,
+  };
+}
+
+function commonOptions(o: CommonFlags, bar: Progress, printer: DiagnosticPrinter, stdout: ReturnType<typeof stdoutLines>): Omit<HuntOptions, 'format'> | null {
   const workers = o.workers !== undefined ? Number(o.workers) : undefined;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
     process.stderr.write('sightline: --workers takes a whole number from 1 to 64\n');
@@ -40,7 +75,7 @@ function commonOptions(o: CommonFlags, bar: Progress, printer: DiagnosticPrinter
     process.stderr.write('sightline: --max-file-size takes a positive whole number of bytes\n');
     return null;
   }
-  const out = (line: string) => { bar.clear(); process.stdout.write(line); };
+  const out = stdout.line;
   return {
     ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
     includeWarninglisted: Boolean(o.includeWarninglisted),
@@ -48,8 +83,8 @@ function commonOptions(o: CommonFlags, bar: Progress, printer: DiagnosticPrinter
     maxFileSize,
     progress: bar,
     onSighting: o.json ? (s) => out(JSON.stringify(s) + '\n') : (s) => out(formatSightingText(s) + '\n'),
-    onDiagnostic: (d) => { bar.clear(); printer.report(d); },
-    onNotice: (m) => { bar.clear(); process.stderr.write(safeText(m) + '\n'); },
+    onDiagnostic: (d) => { stdout.flush(); bar.clear(); printer.report(d); },
+    onNotice: (m) => { stdout.flush(); bar.clear(); process.stderr.write(safeText(m) + '\n'); },
   };
 }
 
@@ -62,26 +97,54 @@ function withCommonFlags(c: Command): Command {
     .option('--json', 'one JSON object per sighting on stdout');
 }
 
+/** Why the sinkhole flags do not go together, or null. */
+export function sinkholeUsage(o: { sinkhole?: string; exclusions?: string[]; campaign?: string; format: string }): string | null {
+  if (o.sinkhole === undefined) return o.exclusions?.length ? '--exclusions goes with --sinkhole CAMPAIGN' : null;
+  if (o.sinkhole.trim() === '') return '--sinkhole needs a campaign name';
+  if (o.campaign !== undefined) return '--sinkhole names the campaign; leave out --campaign';
+  if (o.format !== 'auto' && o.format !== 'web-access') return `--sinkhole reads web access logs only: --format ${o.format} does not go with it (auto or web-access do)`;
+  return null;
+}
+
 export function registerHunt(program: Command, globals: () => GlobalOptions): void {
   withCommonFlags(program.command('hunt')
     .description("find every sighting of the case's indicators in logs, packet captures and files")
     .argument('<paths...>', 'files or directories (.gz too)')
     .option('--format <format>', `auto|${HUNT_FORMATS.join('|')}`, 'auto')
-    .option('--follow-symlinks', 'follow symbolic links that lead out of the folders given'))
-    .action(async (paths: string[], o: CommonFlags & { format: string; followSymlinks?: boolean }) => {
+    .option('--follow-symlinks', 'follow symbolic links that lead out of the folders given')
+    .option('--sinkhole <campaign>', "the paths are a sinkhole's web access logs: every request is this campaign's beacon (the campaign is created if the case has none)")
+    .option('--exclusions <file>', 'with --sinkhole: more crawlers and scanners to count apart, in the shape of data/sinkhole-exclusions.json (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v]))
+    .action(async (paths: string[], o: CommonFlags & { format: string; followSymlinks?: boolean; sinkhole?: string; exclusions?: string[] }) => {
       if (o.format !== 'auto' && !HUNT_FORMATS.includes(o.format)) {
         process.stderr.write(`sightline: unknown --format ${o.format}; known formats are: auto, ${HUNT_FORMATS.join(', ')}\n`);
         process.exitCode = EXIT_FATAL;
         return;
       }
+      const usage = sinkholeUsage(o);
+      if (usage !== null) {
+        process.stderr.write(`sightline: ${usage}\n`);
+        process.exitCode = EXIT_FATAL;
+        return;
+      }
       const printer = new DiagnosticPrinter();
       const bar = new Progress();
-      const common = commonOptions(o, bar, printer);
+      const stdout = stdoutLines(bar);
+      const common = commonOptions(o, bar, printer, stdout);
       if (!common) { process.exitCode = EXIT_FATAL; return; }
-      await withStore(globals(), async (store) => {
-        const r = await hunt(store, paths, { ...common, format: o.format, followSymlinks: Boolean(o.followSymlinks) });
-        process.stderr.write(formatHuntSummary(r, printer.errors));
-      }, { mustExist: true });
+      try {
+        await withStore(globals(), async (store) => {
+          const r = await hunt(store, paths, {
+            ...common, format: o.format, followSymlinks: Boolean(o.followSymlinks),
+            ...(o.sinkhole !== undefined ? { sinkhole: o.sinkhole, exclusions: o.exclusions ?? [] } : {}),
+          });
+          stdout.flush();
+          process.stderr.write(formatHuntSummary(r, printer.errors));
+          // A researcher with only a sinkhole's log has no case yet: a sinkhole hunt makes its campaign (said in a notice), and the case.
+        }, { mustExist: o.sinkhole === undefined });
+      } finally {
+        stdout.flush();
+      }
       process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
     });
 
@@ -90,12 +153,18 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
     .action(async (o: CommonFlags) => {
       const printer = new DiagnosticPrinter();
       const bar = new Progress();
-      const common = commonOptions(o, bar, printer);
+      const stdout = stdoutLines(bar);
+      const common = commonOptions(o, bar, printer, stdout);
       if (!common) { process.exitCode = EXIT_FATAL; return; }
-      await withStore(globals(), async (store) => {
-        const r = await rehunt(store, common);
-        process.stderr.write(formatHuntSummary(r, printer.errors));
-      }, { mustExist: true });
+      try {
+        await withStore(globals(), async (store) => {
+          const r = await rehunt(store, common);
+          stdout.flush();
+          process.stderr.write(formatHuntSummary(r, printer.errors));
+        }, { mustExist: true });
+      } finally {
+        stdout.flush();
+      }
       process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
     });
 }

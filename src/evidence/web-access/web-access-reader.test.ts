@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { collectingSink, readBuffer } from '../line-reader.js';
 import { fuzzLines } from '../testing/fuzz-lines.js';
-import { WebAccessReader, parseAccessLogTime } from './web-access-reader.js';
+import { WebAccessReader, WebAccessRecordReader, accessRecordUrl, parseAccessLogTime, type AccessRecord } from './web-access-reader.js';
 
 function read(text: string) {
   const reader = new WebAccessReader('access.log');
@@ -66,9 +66,36 @@ test('bad lines are diagnostics; records with a date not understood are read wit
   assert.equal(parseAccessLogTime('10/Oct/2000:13:55:36 +0000'), Date.UTC(2000, 9, 10, 13, 55, 36));
 });
 
+test('records: client, vhost, time, request and user agent of each line; the URL as http.url gives it; bad lines as the reader reports them', () => {
+  const got: [number, AccessRecord][] = [];
+  const reader = new WebAccessRecordReader('access.log', (r, line) => got.push([line, r]));
+  const sink = collectingSink();
+  readBuffer(reader, Buffer.from([
+    ...LINES,
+    '# a comment',
+    '192.0.2.11 - - [10/Oct/2000:13:55:36 -0700] "GET /common HTTP/1.0" 200 1',
+    '192.0.2.12 - - [10/Oct/2000:13:55:36 -0700] "-" 408 0 "-" "-"',
+    'not a record',
+  ].join('\n')), sink);
+  assert.deepEqual(sink.observations, []);
+  assert.deepEqual(sink.diagnostics.map((d) => `${d.line}: ${d.reason}`), ['10: not a web access record']);
+  assert.deepEqual([reader.records, reader.skipped], [8, 1]);
+  assert.deepEqual(got.map(([line, r]) => [line, r.src, r.vhost?.host ?? null, r.ts, r.method, r.target ?? null, accessRecordUrl(r), r.userAgent]), [
+    [1, '127.0.0.1', null, T, 'GET', '/apache_pb.gif', null, 'Mozilla/4.08'],
+    [2, '192.0.2.7', 'www.corp.example', T, 'GET', '/owa/auth.aspx?x=\\"1\\"', 'https://www.corp.example/owa/auth.aspx?x=\\"1\\"', 'UA'],
+    [3, '2001:db8::7', 'intranet.corp.example', T, 'POST', '/upload', 'http://intranet.corp.example:8080/upload', 'UA'],
+    [4, '192.0.2.8', null, T, 'GET', 'http://proxy.abuse.example/x', 'http://proxy.abuse.example/x', '-'],
+    [5, '192.0.2.9', null, T, 'CONNECT', 'tunnel.evil.example:443', null, '-'],
+    [6, '192.0.2.10', null, T, '\\x16\\x03\\x01', null, null, '-'],
+    [8, '192.0.2.11', null, T, 'GET', '/common', null, null],
+    [9, '192.0.2.12', null, T, '-', null, null, '-'],
+  ]);
+});
+
 test('fuzz: mutated access lines never throw; diagnostics carry the line number', () => {
   const lines = LINES.map((l) => Buffer.from(l));
   fuzzLines(lines, () => new WebAccessReader('f.log'), { seed: 13, numRuns: 300, maxOffset: 200, maxEdits: 15 });
+  fuzzLines(lines, () => new WebAccessRecordReader('f.log', () => undefined), { seed: 14, numRuns: 300, maxOffset: 200, maxEdits: 15 });
 });
 
 const TESTDATA = fileURLToPath(new URL('./testdata/', import.meta.url));

@@ -5,7 +5,9 @@
  * src (`conn.orig_h` when an address); the virtual host gives `http.host` and,
  * with the target, `http.url` (port 443 → https). Absolute-form targets are used as is.
  * A record whose `[date]` is not understood is still read, without time; the
- * first is reported (`no-timestamp`).
+ * first is reported (`no-timestamp`). parseAccessRecord is the per-record
+ * parse, shared with WebAccessRecordReader (records, not observations: a
+ * sinkhole hunt's reader).
  */
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import {
@@ -30,16 +32,89 @@ export function parseAccessLogTime(s: string): number | null {
   return t - off * 60000;
 }
 
-/** The quoted request at `s[i]` (`"…"`, `\"` escaped) → its text, or null. */
-function readQuoted(s: string, i: number): string | null {
+/** The quoted field at `s[i]` (`"…"`, `\"` escaped) → its text and the index just past its closing quote, or null. */
+function readQuoted(s: string, i: number): { text: string; end: number } | null {
   if (s.charCodeAt(i) !== 0x22) return null;
   let j = i + 1;
   while (j < s.length) {
     const c = s.charCodeAt(j);
     if (c === 0x5c) { j += 2; continue; }
-    if (c === 0x22) return s.slice(i + 1, j);
+    if (c === 0x22) return { text: s.slice(i + 1, j), end: j + 1 };
     j++;
   }
+  return null;
+}
+
+/**
+ * One access log record, parsed (parseAccessRecord): what the reader makes
+ * its observations of, and what a sinkhole hunt counts a beacon by.
+ */
+export interface AccessRecord {
+  /** The vhost_combined virtual host field as written (`host:port`); null in common and combined records. */
+  vhostField: string | null;
+  /** The virtual host's host, when the vhost field names one. */
+  vhost: { host: string; kind: 'ip' | 'domain' } | null;
+  /** The client field as written. */
+  client: string;
+  /** The client as src (IPv6 in canonical form, anything else as written). */
+  src: string;
+  /** The text between `[` and `]`, and it as epoch ms (null when not understood). */
+  stamp: string;
+  ts: number | null;
+  /** The request line's first two words (`GET`, `/a?b`); `target` undefined when it has one word (`"-"`). */
+  method: string;
+  target: string | undefined;
+  /** The last quoted field after the request, with its escapes as logged (combined formats), when asked for; else null. */
+  userAgent: string | null;
+}
+
+/**
+ * Parses one line `line[0, end)` (no terminator, no `#` comment) into a
+ * record, or says why it is none. `withUserAgent` also reads the user agent
+ * (a normal hunt has no use for it).
+ */
+export function parseAccessRecord(line: Buffer, end: number, withUserAgent = false): AccessRecord | { reason: string } {
+  const text = hasControlBytes(line, 0, end) ? '' : line.toString('utf8', 0, end);
+  const open = text.indexOf(' [');
+  const close = open < 0 ? -1 : text.indexOf('] ', open);
+  if (open <= 0 || open > MAX_PREFIX_CHARS || close < 0) return { reason: 'not a web access record' };
+  const prefix = text.slice(0, open).split(' ');
+  if (prefix.length !== 3 && prefix.length !== 4) return { reason: `not a web access record: ${quoteForDiagnostic(text.slice(0, open), 60)}` };
+  const request = readQuoted(text, close + 2);
+  if (request === null) return { reason: 'not a web access record' };
+  const stamp = text.slice(open + 2, close);
+  const vhostField = prefix.length === 4 ? prefix[0]! : null;
+  const client = prefix.length === 4 ? prefix[1]! : prefix[0]!;
+  const [method, target] = request.text.split(' ');
+  return {
+    vhostField, vhost: vhostField === null ? null : splitHost(vhostField), client, src: canonicalAddr(client),
+    stamp, ts: parseAccessLogTime(stamp), method: method!, target, userAgent: withUserAgent ? lastQuoted(text, request.end) : null,
+  };
+}
+
+/** The last of the quoted fields after `from` (combined: `status bytes "referer" "user agent"`), or null when there is none. */
+function lastQuoted(text: string, from: number): string | null {
+  let last: string | null = null;
+  let i = text.indexOf('"', from);
+  while (i >= 0) {
+    const q = readQuoted(text, i);
+    if (q === null) break;
+    last = q.text;
+    i = text.indexOf('"', q.end);
+  }
+  return last;
+}
+
+/**
+ * The URL a record requested, as the reader's `http.url` gives it: an
+ * absolute-form target as is; a path with the virtual host
+ * (`http://host[:port]<target>`, port 443 → https); otherwise null.
+ */
+export function accessRecordUrl(r: AccessRecord): string | null {
+  const { target } = r;
+  if (target === undefined || r.method === 'CONNECT') return null;
+  if (isAbsoluteHttpUrl(target)) return target;
+  if (r.vhost && r.vhostField !== null && target.charCodeAt(0) === 0x2f) return buildUrl(r.vhostField, r.vhost.host, target);
   return null;
 }
 
@@ -50,30 +125,10 @@ export class WebAccessReader extends BaseLineReader {
   }
 
   protected readRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
-    if (line[0] === 0x23) return;
-    const text = hasControlBytes(line, 0, end) ? '' : line.toString('utf8', 0, end);
-    const open = text.indexOf(' [');
-    const close = open < 0 ? -1 : text.indexOf('] ', open);
-    if (open <= 0 || open > MAX_PREFIX_CHARS || close < 0) { this.reject(sink, lineNo, 'not a web access record'); return; }
-    const prefix = text.slice(0, open).split(' ');
-    if (prefix.length !== 3 && prefix.length !== 4) {
-      this.reject(sink, lineNo, `not a web access record: ${quoteForDiagnostic(text.slice(0, open), 60)}`);
-      return;
-    }
-    const request = readQuoted(text, close + 2);
-    if (request === null) { this.reject(sink, lineNo, 'not a web access record'); return; }
-    // A record whose date is damaged still names a client and a request: read
-    // it, and say (once) that its sightings carry no time.
-    const stamp = text.slice(open + 2, close);
-    const ts = parseAccessLogTime(stamp);
-    if (ts === null) this.reportNoTimestamp(sink, lineNo, stamp);
-    this.records++;
-    const vhostField = prefix.length === 4 ? prefix[0]! : null;
-    const client = prefix.length === 4 ? prefix[1]! : prefix[0]!;
-    const src = canonicalAddr(client);
-    const vhost = vhostField === null ? null : splitHost(vhostField);
+    const r = this.parseRecord(line, end, lineNo, sink, false);
+    if (r === null) return;
+    const { ts, src, vhost, vhostField, method, target } = r;
     const dst = vhost ? vhost.host : null;
-    const [method, target] = request.split(' ');
     if (method === 'CONNECT' && target !== undefined) {
       const h = splitHost(target);
       if (h) sink.observe(makeObservation('http.host', h.kind, h.host, ts, src, dst, lineNo));
@@ -88,7 +143,37 @@ export class WebAccessReader extends BaseLineReader {
         sink.observe(makeObservation('http.url', 'url', buildUrl(vhostField, vhost.host, target), ts, src, dst, lineNo));
       }
     }
-    if (looksLikeIp(client)) sink.observe(makeObservation('conn.orig_h', 'ip', src, ts, src, dst, lineNo));
+    if (looksLikeIp(r.client)) sink.observe(makeObservation('conn.orig_h', 'ip', src, ts, src, dst, lineNo));
+  }
+
+  /**
+   * Parses a line into a record, counting it; null (after a diagnostic) when
+   * it is none, or for a `#` comment. A record whose date is damaged still
+   * names a client and a request: it is read, and (once) said to carry no time.
+   */
+  protected parseRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink, withUserAgent: boolean): AccessRecord | null {
+    if (line[0] === 0x23) return null;
+    const r = parseAccessRecord(line, end, withUserAgent);
+    if ('reason' in r) { this.reject(sink, lineNo, r.reason); return null; }
+    if (r.ts === null) this.reportNoTimestamp(sink, lineNo, r.stamp);
+    this.records++;
+    return r;
+  }
+}
+
+/**
+ * Reads web server access logs into records rather than observations (a
+ * sinkhole hunt counts every request): each record goes to `onRecord` with
+ * its user agent; bad lines are diagnostics as in WebAccessReader.
+ */
+export class WebAccessRecordReader extends WebAccessReader {
+  constructor(path: string, private readonly onRecord: (r: AccessRecord, lineNo: number) => void) {
+    super(path);
+  }
+
+  protected override readRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
+    const r = this.parseRecord(line, end, lineNo, sink, true);
+    if (r !== null) this.onRecord(r, lineNo);
   }
 }
 
