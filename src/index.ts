@@ -50,9 +50,13 @@ export type { HuntOptions, HuntResult, RehuntOptions } from './hunt/hunt.js';
 export type { ProgressListener } from './hunt/events.js';
 
 // Enrichment and analytics
-export { Enricher, openGeo, openAsn, loadSectorRules, sectorOf, parseAssetCsv, AssetDirectory, GEO_CREDITS } from './enrich/index.js';
+export { Enricher, openGeo, openAsn, loadSectorRules, sectorOf, parseAssetCsv, AssetDirectory, GEO_CREDITS, ASN_CREDITS } from './enrich/index.js';
 export type { Enrichment, Asset, Geo, AsnDb } from './enrich/index.js';
 export { campaignStats, victimsOf, openCaseEnricher, campaignsToMeasure, UNKNOWN_COUNTRY } from './analytics/index.js';
 export type {
   CampaignStats, Victim, BuildsStats, BuildVariant, AuthorshipStats, OverlapEntry, HostEnricher, HostEnrichment, EnrichOptions,
 } from './analytics/index.js';
+
+// The report
+export { writeReport, loadPublished, reportInputFromCase, findChromium, buildStixBundle, TLP_LEVELS, REPORT_FILES } from './report/index.js';
+export type { ReportInput, ReportOutcome, ReportOptions, PublishedFigures, Tlp, CaseReportOptions } from './report/index.js';

@@ -159,7 +159,7 @@ function overlap(entries: Awaited<ReturnType<Store['campaignOverlap']>>): Overla
 }
 
 /** The statistics and victims of one campaign (name or alias); null when the case has no such campaign. */
-export async function campaignStats(store: Store, campaign: string, opts: StatsOptions): Promise<{ stats: CampaignStats; victims: Victim[]; samples: SampleRecord[] } | null> {
+export async function campaignStats(store: Store, campaign: string, opts: StatsOptions): Promise<{ stats: CampaignStats; victims: Victim[]; samples: SampleRecord[]; activity: CampaignActivity } | null> {
   const activity = await store.campaignActivity(campaign);
   if (activity === null) return null;
   const now = opts.now ?? Date.now();
@@ -197,5 +197,5 @@ export async function campaignStats(store: Store, campaign: string, opts: StatsO
     },
     overlap: overlap(await store.campaignOverlap(activity.campaign)),
   };
-  return { stats, victims, samples };
+  return { stats, victims, samples, activity };
 }

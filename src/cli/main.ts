@@ -7,6 +7,7 @@ import { registerHunt } from './commands/hunt.js';
 import { registerSightings } from './commands/sightings.js';
 import { registerSamples } from './commands/samples.js';
 import { registerVictims } from './commands/victims.js';
+import { registerReport } from './commands/report.js';
 import { EXIT_FATAL } from './output.js';
 import { VERSION } from '../index.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSightings(program, globals);
   registerSamples(program, globals);
   registerVictims(program, globals);
+  registerReport(program, globals);
   return program;
 }
 

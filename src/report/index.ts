@@ -9,3 +9,5 @@ export { TLP_LEVELS } from './types.js';
 export type {
   Tlp, ReportIndicator, PublishedFigures, ReportInput, ReportOptions, ReportOutcome, PdfOutcome,
 } from './types.js';
+export { reportInputFromCase } from './from-case.js';
+export type { CaseReportOptions } from './from-case.js';

@@ -80,6 +80,9 @@ export function stixPattern(type: Exclude<IndicatorType, 'yara'>, value: string)
     case 'sha256': return `[file:hashes.'SHA-256' = ${quote(value)}]`;
     case 'filename': return `[file:name = ${quote(value)}]`;
     case 'email': return `[email-addr:value = ${quote(value)}]`;
+    // A sinkholed C2's beacons (hunt --sinkhole): no observable names them, so a custom object type
+    // (STIX 2.1 §9.4 allows `x-` types in patterns) says what was matched: every request to the sinkhole.
+    case 'sinkhole': return `[x-sightline-sinkhole:campaign = ${quote(value)}]`;
   }
 }
 
@@ -389,7 +392,7 @@ function observedSco(
     case 'cidr':
       if (IPV4.test(value)) return make('ipv4-addr', { value });
       return IPV6.test(value) && value.includes(':') ? make('ipv6-addr', { value }) : null;
-    case 'url': return URL.canParse(value) && !/\s/.test(value) ? make('url', { value }) : null;
+    case 'url': case 'sinkhole': return URL.canParse(value) && !/\s/.test(value) ? make('url', { value }) : null;
     case 'email': return EMAIL.test(value) ? make('email-addr', { value }) : null;
     case 'filename': return value !== '' ? make('file', { name: value }) : null;
     case 'md5': case 'sha1': case 'sha256': {
