@@ -1,11 +1,31 @@
 #!/usr/bin/env node
-// `npm start`: runs the main job on the bundled example case in
-// examples/nettraveler — import its intel, hunt its evidence, print what was
-// found. The case is written to examples/out/case.db, new on every run.
+// `npm start`: the whole job on the bundled NetTraveler case
+// (examples/nettraveler): generate its evidence (a sinkhole's access log, an
+// organisation's Zeek and Suricata logs and capture, a partner's alerts, a
+// hundred harmless PE stubs, an asset directory), import the intel, hunt,
+// measure, write the report to ./report/ and serve it on 127.0.0.1.
+//
+//   npm start                       (serves until Ctrl-C)
+//   npm start -- --no-serve         (stops after writing the report)
+//   npm start -- --out DIR --port N --generated-at ISO
+//
+// The case is written to examples/out/case.db, new on every run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values: opts } = parseArgs({
+  options: {
+    'no-serve': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'report' },
+    port: { type: 'string', default: '8080' },
+    'generated-at': { type: 'string' },
+    'no-pdf': { type: 'boolean', default: false },
+  },
+});
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -17,48 +37,21 @@ const out = join(root, 'examples', 'out');
 mkdirSync(out, { recursive: true });
 const db = join(out, 'case.db');
 for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-const ex = 'examples/nettraveler';
+rmSync(`${db}-index`, { recursive: true, force: true });
+const intel = 'examples/nettraveler/case/intel';
+const reportDir = resolve(process.cwd(), opts.out);
 
-// Evidence written by the project's own builders (no binary is committed):
-// a packet capture, and a folder of samples with a zip encrypted the way
-// analysts exchange them (password "infected").
-// The builders are test code, left out of dist/ (tsconfig.build.json): they
-// are loaded from src/ through tsx, a development dependency that `npm ci`
-// installs.
-async function writeGeneratedEvidence(dir) {
-  const { tsImport } = await import('tsx/esm/api');
-  const load = (path) => tsImport(`../src/${path}`, import.meta.url);
-  const pb = await load('evidence/pcap/testing/packet-builder.ts');
-  const { writePcap } = await load('evidence/pcap/testing/capture-writer.ts');
-  const { writePe } = await load('samples/pe/testing/pe-writer.ts');
-  const { buildZip } = await load('samples/testing/zip-writer.ts');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'samples'), { recursive: true });
-  const t0 = Date.UTC(2013, 4, 6, 2, 11, 0); // capture timestamps in ms
-  const eth = (p) => pb.ethernet(p, 0x0800);
-  const victim = '10.1.2.3';
-  const packets = [
-    { ts: t0, data: eth(pb.ip(victim, '192.0.2.53', 17, pb.udp(53001, 53, pb.dnsMessage({ id: 7, name: 'news.faceboak.net' })))) },
-    { ts: t0 + 20, data: eth(pb.ip('192.0.2.53', victim, 17, pb.udp(53, 53001, pb.dnsMessage({ id: 7, name: 'news.faceboak.net', response: true, answers: [{ type: 'A', value: '103.231.184.163' }] })))) },
-    { ts: t0 + 50, data: eth(pb.ip(victim, '103.231.184.163', 6, pb.tcp({ sport: 49200, dport: 80, seq: 1, flags: pb.TCP.SYN }))) },
-    { ts: t0 + 100, data: eth(pb.ip(victim, '103.231.184.163', 6, pb.tcp({ sport: 49200, dport: 80, seq: 2, flags: pb.TCP.PSH | pb.TCP.ACK,
-      payload: pb.httpRequest('GET', '/nt/upl.php?id=3', [['Host', 'vipmailru.com'], ['User-Agent', 'Mozilla/4.0']]) }))) },
-    { ts: t0 + 1000, data: eth(pb.ip('10.7.7.7', '198.51.100.40', 6, pb.tcp({ sport: 50100, dport: 443, seq: 1, flags: pb.TCP.PSH | pb.TCP.ACK,
-      payload: pb.tlsRecords(pb.clientHello('pitgay.minidns.net')) }))) },
-  ];
-  writeFileSync(join(dir, 'span-port.pcap'), writePcap(packets));
-  const { data: pe } = writePe({
-    is64: false, machine: 0x14c, timestamp: Date.UTC(2012, 10, 5, 1, 0, 0) / 1000,
-    sections: [{ name: '.text', data: Buffer.concat([Buffer.alloc(256, 0x90), Buffer.from('travlerbackinfo-example')]) }],
-    resources: [{ type: 6, name: 1, lang: 2052, data: Buffer.from('example') }],
-  });
-  writeFileSync(join(dir, 'samples', 'netmgr.exe'), pe, { mode: 0o644 });
-  writeFileSync(join(dir, 'samples', 'from-partner.zip'), buildZip([{ name: 'dropper/update.dll', data: pe, method: 'deflate', password: 'infected' }]));
-}
-
-function run(title, args) {
+/** Runs one command; `head` keeps the first lines of a long output (a hunt prints every sighting). */
+function run(title, args, head = Infinity) {
   console.log(`\n$ sightline ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [cli, '--db', db, ...args], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [cli, '--db', db, ...args], {
+    cwd: root, stdio: ['ignore', head === Infinity ? 'inherit' : 'pipe', 'inherit'], maxBuffer: 1 << 30, encoding: 'utf8',
+  });
+  if (head !== Infinity) {
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    process.stdout.write(lines.slice(0, head).map((l) => l + '\n').join(''));
+    if (lines.length > head) console.log(`… ${lines.length - head} more sighting(s) (sightline sightings lists them)`);
+  }
   if (r.status === 1 || r.status === null) {
     console.error(`${title} failed`);
     process.exit(1);
@@ -66,11 +59,44 @@ function run(title, args) {
 }
 
 console.log('Sightline example case: NetTraveler (examples/nettraveler)');
-run('import STIX', ['intel', 'import', `${ex}/intel/nettraveler.stix.json`]);
-run('import IOC list and rules', ['intel', 'import', '--campaign', 'TravNet', `${ex}/intel/nettraveler-c2.txt`, `${ex}/intel/nettraveler-example.yar`]);
-run('campaigns', ['campaign', 'list']);
-const generated = 'examples/out/evidence';
-await writeGeneratedEvidence(join(root, generated));
-run('hunt', ['hunt', `${ex}/evidence`, generated]);
-run('samples', ['samples', '--campaign', 'NetTraveler']);
-run('stored sightings', ['sightings', '--campaign', 'NetTraveler', '--json']);
+// The evidence is made by the case's own deterministic generator (test code, left out of
+// dist/: loaded from the source through tsx, a development dependency `npm ci` installs).
+const { tsImport } = await import('tsx/esm/api');
+const { generateCase, PATHS } = await tsImport('../examples/nettraveler/generate.ts', import.meta.url);
+const truth = generateCase(out);
+console.log(`generated the evidence in examples/out/: ${truth.sinkhole.lines} sinkhole requests, the organisation's logs and capture, ` +
+  `${truth.builds.count} PE stubs, an asset directory`);
+const ev = (p) => `examples/out/${p}`;
+
+run('import the campaigns\' STIX bundles', ['intel', 'import', `${intel}/nettraveler.stix.json`, `${intel}/red-october.stix.json`]);
+run('import the IOC list and rules', ['intel', 'import', '--campaign', 'NetTraveler', `${intel}/nettraveler-iocs.txt`, `${intel}/nettraveler.yar`]);
+run('import the asset directory', ['assets', 'import', ev(PATHS.assets)]);
+run('hunt the sinkhole', ['hunt', '--sinkhole', 'NetTraveler', ev(PATHS.sinkhole)], 3);
+run('hunt the organisation\'s and the partner\'s evidence', ['hunt', ev(PATHS.organisation), ev(PATHS.partner)], 5);
+run('campaign stats', ['campaign', 'stats', '--campaign', 'NetTraveler']);
+run('report', ['report', '--campaign', 'NetTraveler', '--published', 'examples/nettraveler/published.json', '--out', reportDir,
+  ...(opts['generated-at'] ? ['--generated-at', opts['generated-at']] : []), ...(opts['no-pdf'] ? ['--no-pdf'] : [])]);
+
+if (opts['no-serve']) {
+  console.log(`\nThe report: ${join(reportDir, 'index.html')}`);
+  process.exit(0);
+}
+
+// The report is a folder of static files: served from 127.0.0.1 only, nothing outside it.
+const TYPES = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf' };
+const server = createServer((req, res) => {
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  const file = normalize(join(reportDir, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(reportDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404).end('not found\n');
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    'x-content-type-options': 'nosniff',
+  }).end(readFileSync(file));
+});
+server.listen(Number(opts.port), '127.0.0.1', () => {
+  console.log(`\nThe report is served at http://127.0.0.1:${server.address().port}/ (Ctrl-C stops it; it is also at ${join(reportDir, 'index.html')})`);
+});
