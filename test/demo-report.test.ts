@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCase, PATHS } from '../examples/nettraveler/generate.js';
+import type { CampaignStats } from '../src/index.js';
 import { jsonLines, sightline, tempCase } from './cli.js';
 
 const INTEL = 'examples/nettraveler/case/intel';
@@ -29,20 +30,20 @@ test('the demo case: ground truth through import, sinkhole and evidence hunts, s
     run(['hunt', '--sinkhole', 'NetTraveler', join(c.dir, PATHS.sinkhole)]);
     run(['hunt', join(c.dir, PATHS.organisation), join(c.dir, PATHS.partner)]);
 
-    const [stats] = jsonLines(run(['campaign', 'stats', '--campaign', 'NetTraveler', '--json']).stdout) as [Record<string, any>];
-    assert.equal(stats['campaign'], 'NetTraveler');
-    assert.equal(stats['victims'].count, truth.victims.count);
-    assert.equal(stats['victims'].hostIds, truth.victims.hostIds);
-    assert.equal(stats['victims'].countries, truth.victims.countries);
-    assert.deepEqual(stats['victims'].byCountry.slice(0, 10).map((x: { code: string }) => x.code), truth.victims.topCountries);
-    assert.deepEqual(stats['victims'].byCountry.map((x: { code: string; count: number }) => [x.code, x.count]),
+    const [stats] = jsonLines(run(['campaign', 'stats', '--campaign', 'NetTraveler', '--json']).stdout) as [CampaignStats];
+    assert.equal(stats.campaign, 'NetTraveler');
+    assert.equal(stats.victims.count, truth.victims.count);
+    assert.equal(stats.victims.hostIds, truth.victims.hostIds);
+    assert.equal(stats.victims.countries, truth.victims.countries);
+    assert.deepEqual(stats.victims.byCountry.slice(0, 10).map((x) => x.code), truth.victims.topCountries);
+    assert.deepEqual(stats.victims.byCountry.map((x) => [x.code, x.count]),
       truth.victims.byCountry.map((x) => [x.code, x.count]));
-    assert.deepEqual(stats['victims'].bySector.map((x: { sector: string; count: number }) => [x.sector, x.count]),
+    assert.deepEqual(stats.victims.bySector.map((x) => [x.sector, x.count]),
       truth.victims.bySector.map((x) => [x.sector, x.count]));
-    assert.deepEqual(stats['excluded'], truth.excluded);
-    assert.deepEqual(stats['timeline'].byMonth.map((m: { month: string; newVictims: number }) => [m.month, m.newVictims]),
+    assert.deepEqual(stats.excluded, truth.excluded);
+    assert.deepEqual(stats.timeline.byMonth.map((m) => [m.month, m.newVictims]),
       truth.victims.byMonth.map((m) => [m.month, m.newVictims]));
-    const b = stats['builds'];
+    const b = stats.builds;
     assert.equal(b.count, truth.builds.count);
     assert.equal(b.anomalous, truth.builds.anomalous);
     assert.deepEqual(b.setAside, truth.builds.setAside);
@@ -50,9 +51,9 @@ test('the demo case: ground truth through import, sinkhole and evidence hunts, s
     assert.equal(b.latest, truth.builds.latest);
     assert.equal(b.lastThreeYearsShare, Math.round(truth.builds.lastThreeYearsShare * 100) / 100);
     assert.equal(b.variants.length, truth.builds.variants.length);
-    assert.equal(stats['authorship'].utcOffset, truth.authorship.utcOffset);
-    assert.deepEqual(stats['authorship'].languages, truth.authorship.languages);
-    assert.deepEqual(stats['overlap'].map((o: { campaign: string; victims: string[] }) => [o.campaign, [...o.victims].sort()]),
+    assert.equal(stats.authorship.utcOffset, truth.authorship.utcOffset);
+    assert.deepEqual(stats.authorship.languages, truth.authorship.languages);
+    assert.deepEqual(stats.overlap.map((o) => [o.campaign, [...o.victims].sort()]),
       truth.overlap.map((o) => [o.campaign, [...o.victims].sort()]));
 
     // Drill down: a country's count is its victims; a victim's sightings carry their evidence lines.
