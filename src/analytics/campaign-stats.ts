@@ -8,7 +8,7 @@
  * never from every sighting, so a case of a million sightings is measured in
  * the time it takes to read a hundred thousand rows.
  */
-import type { CampaignActivity, SampleRecord, Store } from '../store/index.js';
+import type { CampaignActivity, SampleRecord, SourceActivity, Store } from '../store/index.js';
 import { fitAuthorship } from './authorship.js';
 import { buildStats, codePages, languages, pdbPaths, usableBuildTimes } from './builds.js';
 import { dayKey, monthKey, weekKey } from './periods.js';
@@ -26,6 +26,8 @@ export interface HostEnrichment {
 
 export interface HostEnricher {
   enrich(host: string): HostEnrichment;
+  /** The same answer, without remembering it (a pass that asks each host once). */
+  enrichOnce?(host: string): HostEnrichment;
 }
 
 export interface StatsOptions {
@@ -43,22 +45,29 @@ const iso = (t: number | null): string | null => (t === null ? null : new Date(t
 const share = (n: number, total: number): number => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The victims of one campaign's activity: one per source address, kind '' (crawlers and scanners are counted apart). */
-export function victimsOf(activity: CampaignActivity, enricher: HostEnricher): Victim[] {
-  const label = new Map(activity.indicators.map((i) => [i.id, `${i.type}:${i.value}`]));
-  const hostIds = new Map<string, string[]>();
-  for (const h of activity.hostIds) {
-    let list = hostIds.get(h.src);
-    if (!list) { list = []; hostIds.set(h.src, list); }
+/**
+ * The victims behind a campaign's counts, enriched, most sightings first:
+ * its source hosts of kind '' (Store.campaignSources), with the implant host
+ * ids each carried (Store.campaignHostIds).
+ */
+export function victimsOf(
+  sources: readonly SourceActivity[], indicators: CampaignActivity['indicators'], enricher: HostEnricher,
+  hostIds: readonly { hostId: string; src: string }[] = [],
+): Victim[] {
+  const label = new Map(indicators.map((i) => [i.id, `${i.type}:${i.value}`]));
+  const ids = new Map<string, string[]>();
+  for (const h of hostIds) {
+    let list = ids.get(h.src);
+    if (!list) { list = []; ids.set(h.src, list); }
     list.push(h.hostId);
   }
   const out: Victim[] = [];
-  for (const s of activity.sources) {
+  for (const s of sources) {
     if (s.kind !== '' || s.src === '') continue;
     const e = enricher.enrich(s.src);
     out.push({
       src: s.src,
-      hostIds: hostIds.get(s.src) ?? [],
+      hostIds: ids.get(s.src) ?? [],
       country: e.country,
       countryName: e.countryName,
       asn: e.asn,
@@ -74,48 +83,68 @@ export function victimsOf(activity: CampaignActivity, enricher: HostEnricher): V
   return out.sort((a, b) => b.sightings - a.sightings || byText(a.src, b.src));
 }
 
-function countries(victims: readonly Victim[]): CountryCount[] {
-  const m = new Map<string, CountryCount>();
-  for (const v of victims) {
-    const code = v.country ?? UNKNOWN_COUNTRY;
-    let c = m.get(code);
-    if (!c) { c = { code, name: v.country === null ? 'Unknown' : v.countryName ?? code, count: 0, share: 0 }; m.set(code, c); }
-    c.count++;
-  }
-  const out = [...m.values()];
-  for (const c of out) c.share = share(c.count, victims.length);
-  return out.sort((a, b) => b.count - a.count || byText(a.code, b.code));
+/** Victims counted by country, sector and organisation, and first seen per day: no Victim object is made. */
+interface VictimTallies {
+  count: number;
+  byCountry: CountryCount[];
+  bySector: SectorCount[];
+  byOrganisation: OrganisationCount[];
+  newByDay: Map<number, number>;
 }
 
-function sectors(victims: readonly Victim[]): SectorCount[] {
-  const m = new Map<string, number>();
-  for (const v of victims) m.set(v.sector, (m.get(v.sector) ?? 0) + 1);
-  return [...m].map(([sector, count]) => ({ sector, count, share: share(count, victims.length) }))
-    .sort((a, b) => b.count - a.count || byText(a.sector, b.sector));
-}
-
-function organisations(victims: readonly Victim[]): OrganisationCount[] {
-  const m = new Map<string, OrganisationCount>();
-  for (const v of victims) {
-    if (v.organisation === null && v.asn === null) continue;
-    const key = `${v.asn ?? ''}\u0000${v.organisation ?? ''}`;
-    let o = m.get(key);
-    if (!o) { o = { asn: v.asn, organisation: v.organisation ?? '', count: 0 }; m.set(key, o); }
-    o.count++;
+function tallyVictims(victims: CampaignActivity['victims'], enricher: HostEnricher): VictimTallies {
+  // Each host is asked once here: past the enricher's memo when it has a way round it.
+  const enrich = enricher.enrichOnce ? enricher.enrichOnce.bind(enricher) : enricher.enrich.bind(enricher);
+  // Victims per answer first: the enricher shares one answer among the hosts of one (AS, country), so a hundred
+  // thousand victims make a few thousand answers, and each is counted into countries, sectors and organisations once.
+  const perAnswer = new Map<HostEnrichment, number>();
+  const newByDay = new Map<number, number>();
+  const n = victims.src.length;
+  for (let i = 0; i < n; i++) {
+    const e = enrich(victims.src[i]!);
+    perAnswer.set(e, (perAnswer.get(e) ?? 0) + 1);
+    const first = victims.firstTs[i];
+    if (first !== null && first !== undefined) {
+      const d = Math.floor(first / DAY_MS);
+      newByDay.set(d, (newByDay.get(d) ?? 0) + 1);
+    }
   }
-  return [...m.values()].sort((a, b) => b.count - a.count || byText(a.organisation, b.organisation) || (a.asn ?? 0) - (b.asn ?? 0));
+  const countries = new Map<string, CountryCount>();
+  const sectors = new Map<string, number>();
+  const orgs = new Map<string, OrganisationCount>();
+  for (const [e, k] of perAnswer) {
+    const code = e.country ?? UNKNOWN_COUNTRY;
+    const c = countries.get(code);
+    if (c) c.count += k;
+    else countries.set(code, { code, name: e.country === null ? 'Unknown' : e.countryName ?? code, count: k, share: 0 });
+    sectors.set(e.sector, (sectors.get(e.sector) ?? 0) + k);
+    if (e.organisation !== null || e.asn !== null) {
+      const key = `${e.asn ?? ''}\u0000${e.organisation ?? ''}`;
+      const o = orgs.get(key);
+      if (o) o.count += k;
+      else orgs.set(key, { asn: e.asn, organisation: e.organisation ?? '', count: k });
+    }
+  }
+  const byCountry = [...countries.values()];
+  for (const c of byCountry) c.share = share(c.count, n);
+  return {
+    count: n,
+    byCountry: byCountry.sort((a, b) => b.count - a.count || byText(a.code, b.code)),
+    bySector: [...sectors].map(([sector, count]) => ({ sector, count, share: share(count, n) }))
+      .sort((a, b) => b.count - a.count || byText(a.sector, b.sector)),
+    byOrganisation: [...orgs.values()].sort((a, b) => b.count - a.count || byText(a.organisation, b.organisation) || (a.asn ?? 0) - (b.asn ?? 0)),
+    newByDay,
+  };
 }
 
 /** Sightings and new victims per day, ISO week and month (periods with neither are left out). */
-function timeline(activity: CampaignActivity, victims: readonly Victim[]): CampaignStats['timeline'] {
+function timeline(activity: CampaignActivity, newByDay: ReadonlyMap<number, number>): CampaignStats['timeline'] {
   const days = new Map<number, PeriodCount>();
-  const at = (d: number): PeriodCount => {
-    let p = days.get(d);
-    if (!p) { p = { sightings: 0, newVictims: 0 }; days.set(d, p); }
-    return p;
-  };
-  for (const d of activity.days) at(d.day).sightings += d.sightings;
-  for (const v of victims) if (v.firstSeen !== null) at(Math.floor(Date.parse(v.firstSeen) / DAY_MS)).newVictims++;
+  for (const d of activity.days) days.set(d.day, { sightings: d.sightings, newVictims: 0 });
+  for (const [d, n] of newByDay) {
+    const p = days.get(d);
+    if (p) p.newVictims += n; else days.set(d, { sightings: 0, newVictims: n });
+  }
   const ordered = [...days].sort((a, b) => a[0] - b[0]);
   const roll = <K extends string>(name: K, key: (d: number) => string): ({ [P in K]: string } & PeriodCount)[] => {
     const m = new Map<string, PeriodCount>();
@@ -126,19 +155,13 @@ function timeline(activity: CampaignActivity, victims: readonly Victim[]): Campa
     }
     return [...m].map(([k, p]) => ({ [name]: k, ...p }) as { [P in K]: string } & PeriodCount);
   };
-  let first: number | null = null;
-  let last: number | null = null;
-  for (const s of activity.sources) {
-    if (s.kind !== '') continue;
-    if (s.firstTs !== null && (first === null || s.firstTs < first)) first = s.firstTs;
-    if (s.lastTs !== null && (last === null || s.lastTs > last)) last = s.lastTs;
-  }
-  return { firstSeen: iso(first), lastSeen: iso(last), byDay: roll('day', dayKey), byWeek: roll('week', weekKey), byMonth: roll('month', monthKey) };
+  return {
+    firstSeen: iso(activity.firstTs), lastSeen: iso(activity.lastTs),
+    byDay: roll('day', dayKey), byWeek: roll('week', weekKey), byMonth: roll('month', monthKey),
+  };
 }
 
-function indicators(activity: CampaignActivity, victims: readonly Victim[]): CampaignStats['indicators'] {
-  const victimsPer = new Map<string, number>();
-  for (const v of victims) for (const i of v.indicators) victimsPer.set(i, (victimsPer.get(i) ?? 0) + 1);
+function indicators(activity: CampaignActivity): CampaignStats['indicators'] {
   const byType: Record<string, number> = {};
   for (const i of activity.indicators) byType[i.type] = (byType[i.type] ?? 0) + 1;
   const held: Record<string, number> = {};
@@ -147,7 +170,7 @@ function indicators(activity: CampaignActivity, victims: readonly Victim[]): Cam
   const top = [...activity.indicators]
     .sort((a, b) => b.sightings - a.sightings || byText(a.type, b.type) || byText(a.value, b.value))
     .slice(0, 10)
-    .map((i) => ({ type: i.type, value: i.value, sightings: i.sightings, victims: victimsPer.get(`${i.type}:${i.value}`) ?? 0 }));
+    .map((i) => ({ type: i.type, value: i.value, sightings: i.sightings, victims: i.victims }));
   return { total, sighted: activity.indicators.length, byType, heldByType: held, top };
 }
 
@@ -158,35 +181,36 @@ function overlap(entries: Awaited<ReturnType<Store['campaignOverlap']>>): Overla
   }));
 }
 
-/** The statistics and victims of one campaign (name or alias); null when the case has no such campaign. */
-export async function campaignStats(store: Store, campaign: string, opts: StatsOptions): Promise<{ stats: CampaignStats; victims: Victim[]; samples: SampleRecord[]; activity: CampaignActivity } | null> {
+export interface CampaignMeasure {
+  stats: CampaignStats;
+  /** The victims behind the counts (only when asked for: `victims: true`). */
+  victims: Victim[];
+  samples: SampleRecord[];
+  activity: CampaignActivity;
+}
+
+/** The statistics (and, asked for, the victims) of one campaign (name or alias); null when the case has no such campaign. */
+export async function campaignStats(store: Store, campaign: string, opts: StatsOptions & { victims?: boolean }): Promise<CampaignMeasure | null> {
   const activity = await store.campaignActivity(campaign);
   if (activity === null) return null;
   const now = opts.now ?? Date.now();
-  const victims = victimsOf(activity, opts.enricher);
+  const tallies = tallyVictims(activity.victims, opts.enricher);
   const samples: SampleRecord[] = [];
   for await (const s of store.listSamples({ campaign: activity.campaign })) samples.push(s);
   const builds = samples.map((s) => ({ sha256: s.sha256, facts: s.pe }));
-  const distinctHostIds = new Set(activity.hostIds.map((h) => h.hostId)).size;
-  const excluded = { crawlers: 0, scanners: 0 };
-  for (const s of activity.sources) {
-    if (s.kind === 'crawler') excluded.crawlers++;
-    else if (s.kind === 'scanner') excluded.scanners++;
-  }
-  const byCountry = countries(victims);
   const stats: CampaignStats = {
     campaign: activity.campaign,
     victims: {
-      count: victims.length,
-      hostIds: activity.hostIds.length === 0 ? null : distinctHostIds,
-      countries: byCountry.filter((c) => c.code !== UNKNOWN_COUNTRY).length,
-      byCountry,
-      bySector: sectors(victims),
-      byOrganisation: organisations(victims),
+      count: tallies.count,
+      hostIds: activity.hostIds === 0 ? null : activity.hostIds,
+      countries: tallies.byCountry.filter((c) => c.code !== UNKNOWN_COUNTRY).length,
+      byCountry: tallies.byCountry,
+      bySector: tallies.bySector,
+      byOrganisation: tallies.byOrganisation,
     },
-    excluded,
-    timeline: timeline(activity, victims),
-    indicators: indicators(activity, victims),
+    excluded: activity.excluded,
+    timeline: timeline(activity, tallies.newByDay),
+    indicators: indicators(activity),
     builds: buildStats(builds, now),
     authorship: {
       // Header times only: a Delphi build's resource time is the builder's local time, with no zone.
@@ -197,5 +221,8 @@ export async function campaignStats(store: Store, campaign: string, opts: StatsO
     },
     overlap: overlap(await store.campaignOverlap(activity.campaign)),
   };
+  const victims = opts.victims
+    ? victimsOf(await store.campaignSources(activity.campaign), activity.indicators, opts.enricher, await store.campaignHostIds(activity.campaign))
+    : [];
   return { stats, victims, samples, activity };
 }

@@ -79,6 +79,11 @@ export class Enricher {
     return e;
   }
 
+  /** What is known of a host, not remembered: for a pass that asks each host once (a campaign's victims). */
+  enrichOnce(host: string): Enrichment {
+    return this.memo.get(host) ?? this.compute(host);
+  }
+
   private compute(host: string): Enrichment {
     // Parsed once; the directory, geolocation and ASN look-ups take the parsed address.
     const a = parseAddress(host);

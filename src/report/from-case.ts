@@ -21,7 +21,7 @@ export interface CaseReportOptions extends EnrichOptions {
 export async function reportInputFromCase(store: Store, campaign: string, opts: CaseReportOptions = {}): Promise<ReportInput | null> {
   const enricher = await openCaseEnricher(store, opts);
   const generatedAt = opts.generatedAt ?? new Date().toISOString();
-  const r = await campaignStats(store, campaign, { enricher, now: Date.parse(generatedAt) });
+  const r = await campaignStats(store, campaign, { enricher, now: Date.parse(generatedAt), victims: true });
   if (r === null) return null;
   const name = r.stats.campaign;
   const indicators: ReportIndicator[] = [];
@@ -42,7 +42,7 @@ export async function reportInputFromCase(store: Store, campaign: string, opts: 
     aliases: r.activity.aliases,
     victims: r.victims,
     sightings: store.listSightings({ campaign: name }),
-    sightingsTotal: r.activity.sources.reduce((n, s) => n + s.sightings, 0),
+    sightingsTotal: r.activity.sightings,
     samples: r.samples,
     evidence,
     indicators,

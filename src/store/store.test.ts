@@ -371,7 +371,14 @@ for (const backend of BACKENDS) {
         assert.ok(a);
         assert.equal(a.campaign, 'NetTraveler');
         assert.deepEqual(a.aliases, ['TravNet']);
-        assert.deepEqual(a.sources, [
+        // Two sighted indicators: one victim per address, first seen at its earliest.
+        assert.deepEqual(a.victims.src.map((src, i) => [src, a.victims.firstTs[i]]).sort(),
+          [['10.0.0.1', t0 - day], ['10.0.0.2', t0 + 2 * day], ['10.0.0.3', t0 + 3 * day]]);
+        assert.deepEqual(a.excluded, { crawlers: 1, scanners: 0 });
+        assert.deepEqual([a.firstTs, a.lastTs, a.sightings], [t0 - day, t0 + 3 * day, 7]);
+        const sources = await store.campaignSources('NetTraveler');
+        sources.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : 0));
+        assert.deepEqual(sources, [
           { src: '', kind: '', firstTs: null, lastTs: null, sightings: 1, indicatorIds: [id('192.0.2.9')] },
           { src: '10.0.0.1', kind: '', firstTs: t0 - day, lastTs: t0 + day, sightings: 3, indicatorIds: [id('nt.example')] },
           { src: '10.0.0.2', kind: '', firstTs: t0 + 2 * day, lastTs: t0 + 2 * day, sightings: 1, indicatorIds: [id('nt.example')] },
@@ -384,10 +391,11 @@ for (const backend of BACKENDS) {
           { day: d0 + 3, sightings: 1 },
         ]);
         assert.deepEqual(a.indicatorsByType, { domain: 2, ipv4: 1 });
-        assert.deepEqual(a.indicators.map((i) => [i.type, i.value, i.sightings, i.sources]).sort(), [
+        assert.deepEqual(a.indicators.map((i) => [i.type, i.value, i.sightings, i.victims]).sort(), [
           ['domain', 'nt.example', 4, 2], ['domain', 'shared.example', 1, 1], ['ipv4', '192.0.2.9', 1, 0],
         ]);
-        assert.deepEqual(a.hostIds, [{ hostId: 'H1', src: '10.0.0.1' }, { hostId: 'H2', src: '10.0.0.2' }]);
+        assert.equal(a.hostIds, 2);
+        assert.deepEqual(await store.campaignHostIds('NetTraveler'), [{ hostId: 'H1', src: '10.0.0.1' }, { hostId: 'H2', src: '10.0.0.2' }]);
         const listed = await collect(store.listSightings({ src: '10.0.0.2' }));
         assert.deepEqual(listed.map((s) => s.hostId ?? null), ['H2', null]);
 

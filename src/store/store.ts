@@ -262,24 +262,35 @@ export interface IndicatorActivity {
   type: IndicatorType;
   value: string;
   sightings: number;
-  /** Distinct source hosts (victims and excluded clients alike; '' not counted). */
-  sources: number;
+  /** Distinct victims (source hosts of kind '') it was sighted from. */
+  victims: number;
 }
 
-/** What a campaign's statistics are computed from (docs/design.md, campaign analytics). */
+/** What a campaign's statistics are computed from (docs/design.md, campaign analytics): the roll-ups, summed. */
 export interface CampaignActivity {
   campaign: string;
   aliases: string[];
-  /** One row per (source host, kind) over the campaign's indicators. */
-  sources: SourceActivity[];
+  /**
+   * The victims (distinct source hosts of kind ''), as two columns: each
+   * one's address and first sighting time (epoch ms or null). Columns, not
+   * objects: a sinkhole's campaign has a hundred thousand.
+   */
+  victims: { src: string[]; firstTs: (number | null)[] };
+  /** Distinct clients counted apart (a sinkhole's crawlers and scanners). */
+  excluded: { crawlers: number; scanners: number };
+  /** The first and last time of the victims' sightings. */
+  firstTs: number | null;
+  lastTs: number | null;
+  /** All sightings of the campaign, victims', excluded clients' and those without a source host alike. */
+  sightings: number;
   /** Sightings per UTC day (days since 1970-01-01), ascending; sightings without a time, and of clients counted apart, are not in it. */
   days: { day: number; sightings: number }[];
   /** How many indicators the campaign holds, by type (sighted or not). */
   indicatorsByType: Partial<Record<IndicatorType, number>>;
   /** The campaign's indicators sighted (clients counted apart aside), in id order. */
   indicators: IndicatorActivity[];
-  /** Distinct (host identifier, source host) pairs of the campaign's sightings. */
-  hostIds: { hostId: string; src: string }[];
+  /** Distinct implant host identifiers of the campaign's sightings. */
+  hostIds: number;
 }
 
 /** Another campaign sharing victims or indicators with one campaign. */
@@ -336,6 +347,10 @@ export interface Store {
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;
   /** The roll-ups of one campaign (name or alias), or null when the case has no such campaign. */
   campaignActivity(campaign: string): Promise<CampaignActivity | null>;
+  /** One row per (source host, kind) of a campaign's sightings, in no particular order (what `victims` lists). */
+  campaignSources(campaign: string): Promise<SourceActivity[]>;
+  /** Distinct (implant host identifier, source host) pairs of a campaign's sightings, by host id. */
+  campaignHostIds(campaign: string): Promise<{ hostId: string; src: string }[]>;
   /** Every other campaign sharing victims or indicators with `campaign`, by name. */
   campaignOverlap(campaign: string): Promise<CampaignOverlap[]>;
   /** Sets the URL parameters naming a campaign's implant host identifier (beside `hostid`, always recognised). */

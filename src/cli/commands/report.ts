@@ -55,7 +55,7 @@ export function registerReport(program: Command, globals: () => GlobalOptions): 
           let best: { name: string; n: number } | null = null;
           for (const c of await store.listCampaigns()) {
             const a = await store.campaignActivity(c.name);
-            const n = a ? a.sources.reduce((k, s) => k + s.sightings, 0) : 0;
+            const n = a ? a.sightings : 0;
             if (best === null || n > best.n) best = { name: c.name, n };
           }
           if (best === null) {

@@ -48,7 +48,7 @@ export function registerVictims(program: Command, globals: () => GlobalOptions):
         const sector = o.sector?.toLowerCase();
         const rows: (Victim & { campaign: string })[] = [];
         for (const name of names) {
-          const r = await campaignStats(store, name, { enricher });
+          const r = await campaignStats(store, name, { enricher, victims: true });
           if (!r) continue;
           for (const v of r.victims) {
             if (country !== undefined && (v.country ?? 'ZZ') !== country) continue;

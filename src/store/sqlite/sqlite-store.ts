@@ -840,8 +840,9 @@ class SqliteStore implements Store {
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
       if (name === null) return;
-      where = ` AND x.sha256 IN (SELECT s.sample_sha256 FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
-        WHERE r.campaign_id = ? AND s.sample_sha256 IS NOT NULL)`;
+      // Per sample, through the sample's own sightings (indexed): not through every sighting of the campaign.
+      where = ` AND EXISTS (SELECT 1 FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
+        WHERE s.sample_sha256 = x.sha256 AND r.campaign_id = ?)`;
       params.push(this.campaignId(name));
     }
     const q = `SELECT x.rowid AS id, x.sha256, x.md5, x.sha1, x.size, x.type, x.facts,
@@ -869,26 +870,77 @@ class SqliteStore implements Store {
     const db = this.db;
     const mine = 'SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?';
     const aliases = (db.prepare('SELECT alias FROM campaign_alias WHERE campaign_id = ? ORDER BY alias').pluck().all(c) as string[]);
-    // Raw rows: a sinkhole's campaign has a hundred thousand source hosts.
-    const sourceRows = db.prepare(`SELECT src, kind, min(first_ts), max(last_ts), sum(sightings), group_concat(indicator_id)
-      FROM rollup_src WHERE indicator_id IN (${mine}) GROUP BY src, kind ORDER BY src, kind`).raw().all(c) as
-      [string, string, number | null, number | null, number, string][];
-    const sources: SourceActivity[] = sourceRows.map(([src, kind, first, last, n, ids]) => ({
-      src, kind, firstTs: first === null ? null : Number(first), lastTs: last === null ? null : Number(last), sightings: Number(n),
-      indicatorIds: ids.split(',').map(Number).sort((a, b) => a - b),
-    }));
-    const days = (db.prepare(`SELECT day, sum(sightings) FROM rollup_day WHERE indicator_id IN (${mine}) GROUP BY day ORDER BY day`)
-      .raw().all(c) as [number, number][]).map(([day, n]) => ({ day: Number(day), sightings: Number(n) }));
     const byType: Partial<Record<IndicatorType, number>> = {};
     for (const [type, n] of db.prepare(`SELECT i.type, count(*) FROM indicator i WHERE i.id IN (${mine}) GROUP BY i.type ORDER BY i.type`)
       .raw().all(c) as [IndicatorType, number][]) byType[type] = Number(n);
     const indicators = (db.prepare(`SELECT i.id, i.type, i.value, sum(s.sightings), count(DISTINCT nullif(s.src, ''))
       FROM rollup_src s JOIN indicator i ON i.id = s.indicator_id WHERE s.indicator_id IN (${mine}) AND s.kind = '' GROUP BY i.id ORDER BY i.id`)
       .raw().all(c) as [number, IndicatorType, string, number, number][])
-      .map(([id, type, value, n, srcs]) => ({ id: Number(id), type, value: shownValue(type, value), sightings: Number(n), sources: Number(srcs) }));
-    const hostIds = (db.prepare(`SELECT DISTINCT host_id, src FROM rollup_host WHERE indicator_id IN (${mine}) ORDER BY host_id, src`)
-      .raw().all(c) as [string, string][]).map(([hostId, src]) => ({ hostId, src }));
-    return { campaign: name, aliases, sources, days, indicatorsByType: byType, indicators, hostIds };
+      .map(([id, type, value, n, victims]) => ({ id: Number(id), type, value: shownValue(type, value), sightings: Number(n), victims: Number(victims) }));
+    // The victims as two plucked columns of the roll-up's rows (in key order: no sort): a row is an object or an array
+    // to better-sqlite3, and at a hundred thousand victims those cost more than the query.
+    const where = `FROM rollup_src WHERE indicator_id IN (${mine}) AND kind = '' AND src <> '' ORDER BY indicator_id, src`;
+    const src = db.prepare(`SELECT src ${where}`).pluck().all(c) as string[];
+    const first = (db.prepare(`SELECT first_ts ${where}`).pluck().all(c) as (number | null)[]);
+    let victims = { src, firstTs: first };
+    if (indicators.length > 1) {
+      // Rows of several indicators: one victim per address, first seen at its earliest.
+      const at = new Map<string, number>();
+      const out = { src: [] as string[], firstTs: [] as (number | null)[] };
+      for (let i = 0; i < src.length; i++) {
+        const k = at.get(src[i]!);
+        if (k === undefined) { at.set(src[i]!, out.src.length); out.src.push(src[i]!); out.firstTs.push(first[i]!); continue; }
+        const f = first[i]!;
+        if (f !== null && (out.firstTs[k] === null || f < out.firstTs[k]!)) out.firstTs[k] = f;
+      }
+      victims = out;
+    }
+    const excluded = { crawlers: 0, scanners: 0 };
+    for (const [kind, n] of db.prepare(`SELECT kind, count(DISTINCT src) FROM rollup_src WHERE indicator_id IN (${mine}) AND kind <> '' GROUP BY kind`)
+      .raw().all(c) as [string, number][]) {
+      if (kind === 'crawler') excluded.crawlers = Number(n);
+      else if (kind === 'scanner') excluded.scanners = Number(n);
+    }
+    const [firstTs, lastTs, sightings] = db.prepare(`SELECT min(CASE WHEN kind = '' THEN first_ts END), max(CASE WHEN kind = '' THEN last_ts END),
+      coalesce(sum(sightings), 0) FROM rollup_src WHERE indicator_id IN (${mine})`).raw().get(c) as [number | null, number | null, number];
+    const days = (db.prepare(`SELECT day, sum(sightings) FROM rollup_day WHERE indicator_id IN (${mine}) GROUP BY day ORDER BY day`)
+      .raw().all(c) as [number, number][]).map(([day, n]) => ({ day: Number(day), sightings: Number(n) }));
+    const hostIds = Number(db.prepare(`SELECT count(DISTINCT host_id) FROM rollup_host WHERE indicator_id IN (${mine})`).pluck().get(c));
+    return {
+      campaign: name, aliases, victims, excluded, firstTs: firstTs === null ? null : Number(firstTs), lastTs: lastTs === null ? null : Number(lastTs),
+      sightings: Number(sightings), days, indicatorsByType: byType, indicators, hostIds,
+    };
+  }
+
+  async campaignSources(campaign: string): Promise<SourceActivity[]> {
+    const name = await this.resolveCampaign(campaign);
+    if (name === null) return [];
+    const bySource = new Map<string, SourceActivity>();
+    for (const [id, src, kind, first, last, n] of this.db.prepare(`SELECT indicator_id, src, kind, first_ts, last_ts, sightings
+      FROM rollup_src WHERE indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)`).raw()
+      .iterate(this.campaignId(name)) as IterableIterator<[number, string, string, number | null, number | null, number]>) {
+      const key = kind === '' ? src : `${kind}\u0000${src}`;
+      const a = bySource.get(key);
+      if (a === undefined) {
+        bySource.set(key, { src, kind, firstTs: first === null ? null : Number(first), lastTs: last === null ? null : Number(last), sightings: Number(n), indicatorIds: [Number(id)] });
+        continue;
+      }
+      if (first !== null && (a.firstTs === null || Number(first) < a.firstTs)) a.firstTs = Number(first);
+      if (last !== null && (a.lastTs === null || Number(last) > a.lastTs)) a.lastTs = Number(last);
+      a.sightings += Number(n);
+      a.indicatorIds.push(Number(id));
+    }
+    const sources = [...bySource.values()];
+    for (const s of sources) if (s.indicatorIds.length > 1) s.indicatorIds.sort((x, y) => x - y);
+    return sources;
+  }
+
+  async campaignHostIds(campaign: string): Promise<{ hostId: string; src: string }[]> {
+    const name = await this.resolveCampaign(campaign);
+    if (name === null) return [];
+    return (this.db.prepare(`SELECT DISTINCT host_id, src FROM rollup_host
+      WHERE indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?) ORDER BY host_id, src`)
+      .raw().all(this.campaignId(name)) as [string, string][]).map(([hostId, src]) => ({ hostId, src }));
   }
 
   async campaignOverlap(campaign: string): Promise<CampaignOverlap[]> {
@@ -901,17 +953,30 @@ class SqliteStore implements Store {
       if (!e) { e = { campaign: other, sharedVictims: [], sharedIndicators: [] }; out.set(other, e); }
       return e;
     };
-    const victims = this.db.prepare(`WITH mine AS (SELECT DISTINCT s.src FROM rollup_src s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
-        WHERE r.campaign_id = :c AND s.kind = '' AND s.src <> '')
-      SELECT DISTINCT k.name, s.src FROM indicator_ref r JOIN rollup_src s ON s.indicator_id = r.indicator_id JOIN campaign k ON k.id = r.campaign_id
-      WHERE r.campaign_id <> :c AND s.kind = '' AND s.src IN (SELECT src FROM mine) ORDER BY k.name, s.src`).raw().all({ c }) as [string, string][];
-    for (const [other, src] of victims) entry(other).sharedVictims.push(src);
+    // This campaign's victims, then every other campaign's, met in a set: one pass over each side's roll-up rows.
+    const mine = new Set(this.db.prepare(`SELECT s.src FROM rollup_src s WHERE s.kind = '' AND s.src <> ''
+      AND s.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)`).pluck().all(c) as string[]);
+    const theirs = this.db.prepare(`SELECT k.name, s.src FROM rollup_src s
+        JOIN (SELECT DISTINCT indicator_id, campaign_id FROM indicator_ref WHERE campaign_id <> ?) r ON r.indicator_id = s.indicator_id
+        JOIN campaign k ON k.id = r.campaign_id
+      WHERE s.kind = '' AND s.src <> ''`).raw().iterate(c) as IterableIterator<[string, string]>;
+    const seen = new Set<string>();
+    for (const [other, src] of theirs) {
+      if (!mine.has(src)) continue;
+      const key = `${other}\u0000${src}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      entry(other).sharedVictims.push(src);
+    }
     const shared = this.db.prepare(`SELECT DISTINCT k.name, i.type, i.value FROM indicator_ref a
         JOIN indicator_ref b ON b.indicator_id = a.indicator_id AND b.campaign_id <> a.campaign_id
         JOIN campaign k ON k.id = b.campaign_id JOIN indicator i ON i.id = a.indicator_id
       WHERE a.campaign_id = ? ORDER BY k.name, i.type, i.value`).raw().all(c) as [string, string, string][];
     for (const [other, type, value] of shared) entry(other).sharedIndicators.push(`${type}:${shownValue(type, value)}`);
-    for (const e of out.values()) e.sharedIndicators = [...new Set(e.sharedIndicators)].sort();
+    for (const e of out.values()) {
+      e.sharedVictims.sort();
+      e.sharedIndicators = [...new Set(e.sharedIndicators)].sort();
+    }
     return [...out.values()].sort((a, b) => b.sharedVictims.length - a.sharedVictims.length
       || b.sharedIndicators.length - a.sharedIndicators.length || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : 0));
   }
