@@ -197,6 +197,12 @@ class SqliteStore implements Store {
           WHERE h.evidence_id = :e AND (h.family = s.family OR h.family = '*') AND r.gen <= h.max_gen
             AND (h.campaign_id IS NULL OR h.campaign_id = r.campaign_id) AND (h.include_warninglisted = 1 OR i.warninglist IS NULL))
         ORDER BY s.rowid`),
+      // Evidence new to the case has no earlier hunt to cover anything: every staged sighting is stored.
+      storeStagedNew: p(`INSERT INTO sighting(evidence_id, indicator_id, matched, field, ts, src, dst, line, packet, inside, sample_sha256, detail, format,
+          host_id)
+        SELECT :e, s.indicator_id, s.matched, s.field, s.ts, s.src, s.dst, s.line, s.packet, s.inside, s.sample_sha256, s.detail, s.format,
+          s.host_id
+        FROM temp.stage_sighting s WHERE s.slot = :slot ORDER BY s.rowid`),
       stagedCount: p('SELECT count(*) AS n FROM temp.stage_sighting WHERE slot = ?'),
       // The roll-ups campaign analytics reads, brought up to date with what one commit stored (migration 0007).
       rollupSrc: p(`INSERT INTO rollup_src(indicator_id, src, kind, first_ts, last_ts, sightings)
@@ -737,7 +743,7 @@ class SqliteStore implements Store {
           first.lines, first.records, first.skipped, now) as { id: number }).id);
       const afterId = Number((st['maxSightingId']!.get(evidenceId) as { m: number }).m);
       const staged = Number((st['stagedCount']!.get(at) as { n: number }).n);
-      const stored = staged === 0 ? 0 : Number(st['storeStaged']!.run({ e: evidenceId, slot: at }).changes);
+      const stored = staged === 0 ? 0 : Number(st[known ? 'storeStaged' : 'storeStagedNew']!.run({ e: evidenceId, slot: at }).changes);
       if (stored > 0) {
         st['rollupSrc']!.run({ e: evidenceId, after: afterId });
         st['rollupDay']!.run({ e: evidenceId, after: afterId });
@@ -806,21 +812,29 @@ class SqliteStore implements Store {
     if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
     if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
-        i.type, i.value, e.path, coalesce(x.format, e.format) AS format,
-        (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
+    const q = `SELECT x.id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
+        i.type, i.value, e.path, coalesce(x.format, e.format) AS format
       FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
-    type Row = { id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
+    type Row = { id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
       line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null; type: string;
-      value: string; path: string;
-      format: string; campaigns: string };
+      value: string; path: string; format: string };
+    // An indicator's campaigns, asked once per indicator, not once per sighting (a sinkhole's million share one).
+    const campaignsOf = this.db.prepare(`SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id
+      WHERE r.indicator_id = ?`).pluck();
+    const campaigns = new Map<number, string[]>();
     for await (const r of this.paged<Row>(q, params)) {
+      let names = campaigns.get(r.indicator_id);
+      if (names === undefined) {
+        if (campaigns.size >= 100_000) campaigns.clear();
+        names = parseJsonArray(campaignsOf.get(r.indicator_id));
+        campaigns.set(r.indicator_id, names);
+      }
       const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
       if (r.line !== null) evidence.line = r.line;
       if (r.packet !== null) evidence.packet = r.packet;
       if (r.inside !== null) evidence.inside = r.inside;
       const sighting: Sighting = {
-        indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: parseJsonArray(r.campaigns) },
+        indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: [...names] },
         matched: r.matched,
         field: r.field,
         ts: r.ts === null ? null : new Date(r.ts).toISOString(),
