@@ -98,7 +98,7 @@ test('campaign stats: victims by address and host id, countries, sectors, timeli
     }
     await f.commit();
 
-    const r = await campaignStats(store, 'travnet', { enricher, now: Date.UTC(2026, 0, 1) });
+    const r = await campaignStats(store, 'travnet', { enricher, now: Date.UTC(2026, 0, 1), victims: true });
     assert.ok(r);
     const st = r.stats;
     assert.equal(st.campaign, 'NetTraveler');

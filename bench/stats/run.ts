@@ -9,7 +9,12 @@
  * measured in the same run, each in a fresh process, best of --repeat.
  * Goal: campaign stats takes no longer than the one-liner (ratio ≥ 1).
  *
- *   npm run build && node --import tsx bench/stats/run.ts [--lines 1000000] [--clients 100000] [--repeat 5] [--rehunt]
+ * With --report, also writes the campaign's report of that case (issue "The
+ * report": under 15 s for a million sightings and a hundred thousand
+ * victims, index.html under 10 MB), without and with the PDF, and prints its
+ * time against `campaign stats` alone.
+ *
+ *   npm run build && node --import tsx bench/stats/run.ts [--repeat 5] [--rehunt] [--report]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -74,4 +79,20 @@ process.stdout.write(`ratio (one-liner time / campaign stats time): ${(oneLiner.
 if (s.victims.count !== facts.clients) {
   process.stdout.write(`VICTIM COUNT WRONG: ${s.victims.count}, the log has ${facts.clients} beaconing clients\n`);
   process.exitCode = 1;
+}
+
+if (args.includes('--report')) {
+  for (const pdf of [false, true]) {
+    const dir = join(OUT, pdf ? 'report-pdf' : 'report');
+    rmSync(dir, { recursive: true, force: true });
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, '--db', db, 'report', '--campaign', 'NetTraveler', '--out', dir,
+      ...(pdf ? [] : ['--no-pdf'])], { encoding: 'utf8' });
+    const took = secs(t0);
+    if (r.status !== 0) throw new Error(`report failed (exit ${r.status}): ${r.stderr}`);
+    const rss = Number(r.stderr.trim().split('\n').at(-1)) * 1024;
+    const html = statSync(join(dir, 'index.html')).size;
+    process.stdout.write(`sightline report${pdf ? '' : ' --no-pdf'}: ${took.toFixed(1)} s (goal < 15 s), index.html ${mb(html)} (goal < 10 MB), ` +
+      `peak RSS ${mb(rss)}; ${(took / stats.s).toFixed(1)}× the time of campaign stats alone${pdf && !existsSync(join(dir, 'report.pdf')) ? ' (no PDF: no Chromium)' : ''}\n`);
+  }
 }
