@@ -3,6 +3,9 @@
  * use only what is exported here; so do scripts that embed Sightline.
  */
 import { createRequire } from 'node:module';
+import type * as HuntModule from './hunt/hunt.js';
+import type * as ReportModule from './report/write-report.js';
+import type * as ReportCaseModule from './report/from-case.js';
 
 /** The package version. */
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -45,8 +48,16 @@ export type { SampleFacts, FileType, YaraMatch } from './samples/index.js';
 // Running things
 export { importIntel, loadWarninglists, defaultWarninglistDir } from './hunt/intel-import.js';
 export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.js';
-export { hunt, rehunt, HUNT_FORMATS, FILES_FORMAT, NothingToHuntError } from './hunt/hunt.js';
+export { HUNT_FORMATS, FILES_FORMAT, NothingToHuntError } from './hunt/formats.js';
 export type { HuntOptions, HuntResult, RehuntOptions } from './hunt/hunt.js';
+/** Hunts evidence files and folders (src/hunt/hunt.ts; loaded on first use: commands that only read a case start faster). */
+export async function hunt(...args: Parameters<typeof HuntModule.hunt>): ReturnType<typeof HuntModule.hunt> {
+  return (await import('./hunt/hunt.js')).hunt(...args);
+}
+/** Hunts the case's evidence again for the indicators it has not met (src/hunt/hunt.ts; loaded on first use). */
+export async function rehunt(...args: Parameters<typeof HuntModule.rehunt>): ReturnType<typeof HuntModule.rehunt> {
+  return (await import('./hunt/hunt.js')).rehunt(...args);
+}
 export type { ProgressListener } from './hunt/events.js';
 
 // Enrichment and analytics
@@ -58,5 +69,16 @@ export type {
 } from './analytics/index.js';
 
 // The report
-export { writeReport, loadPublished, reportInputFromCase, findChromium, buildStixBundle, TLP_LEVELS, REPORT_FILES } from './report/index.js';
+export { loadPublished } from './report/published.js';
+export { findChromium } from './report/pdf.js';
+export { buildStixBundle } from './report/stix.js';
+export { TLP_LEVELS, REPORT_FILES } from './report/types.js';
+/** Writes a report folder (src/report/write-report.ts; loaded on first use). */
+export async function writeReport(...args: Parameters<typeof ReportModule.writeReport>): ReturnType<typeof ReportModule.writeReport> {
+  return (await import('./report/write-report.js')).writeReport(...args);
+}
+/** A report's input read from a case (src/report/from-case.ts; loaded on first use). */
+export async function reportInputFromCase(...args: Parameters<typeof ReportCaseModule.reportInputFromCase>): ReturnType<typeof ReportCaseModule.reportInputFromCase> {
+  return (await import('./report/from-case.js')).reportInputFromCase(...args);
+}
 export type { ReportInput, ReportOutcome, ReportOptions, PublishedFigures, Tlp, CaseReportOptions } from './report/index.js';

@@ -12,7 +12,6 @@ import { availableParallelism } from 'node:os';
 import type { Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
-import { LOG_FORMATS, CAPTURE_FORMATS } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store, StoredEvidence } from '../store/store.js';
@@ -20,6 +19,7 @@ import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { loadHuntIndex } from './index-cache.js';
 import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
+import { HUNT_FORMATS, NothingToHuntError } from './formats.js';
 import { prepareSinkhole, SINKHOLE_FAMILY, SINKHOLE_FIELDS, type SinkholeSetup } from './sinkhole.js';
 import { RANGE_BYTES } from './log-hunt.js';
 import { evidenceSource, writerSink, type SourceContext } from './sources.js';
@@ -40,7 +40,7 @@ const BATCH_BYTES = 32 * 1024 * 1024;
 export { FILES_FORMAT };
 
 /** Every evidence format family `--format` accepts. */
-export const HUNT_FORMATS: readonly string[] = [...LOG_FORMATS, ...CAPTURE_FORMATS, FILES_FORMAT];
+export { HUNT_FORMATS, NothingToHuntError };
 
 export interface HuntOptions {
   campaign?: string;
@@ -97,8 +97,6 @@ export interface HuntResult {
   sinkhole?: { requests: number; crawlers: number; scanners: number };
 }
 
-/** Thrown when there is nothing to hunt for: no evidence is read. */
-export class NothingToHuntError extends Error {}
 
 /** The selection a hunt with these options makes; throws when the case holds nothing to hunt for. */
 async function selectionFor(store: Store, opts: Pick<HuntOptions, 'campaign' | 'includeWarninglisted'>): Promise<HuntSelection> {

@@ -15,7 +15,8 @@ import { SINKHOLE_FAMILY } from './sinkhole.js';
 const DETECT_HEAD_BYTES = 64 * 1024;
 
 /** The format of files scanned as samples (anything that is no log or capture, and text in no known format too). */
-export const FILES_FORMAT = 'files';
+export { FILES_FORMAT } from './formats.js';
+import { FILES_FORMAT } from './formats.js';
 /** The only format a sinkhole hunt reads. */
 const WEB_ACCESS_FORMAT = 'web-access';
 

@@ -87,3 +87,9 @@ export interface ReportOutcome {
   /** What was left out of a rendering and why (a yara indicator without rule source in STIX, countries the map cannot draw). */
   notes: string[];
 }
+
+/** The files a report folder holds. */
+export const REPORT_FILES = {
+  html: 'index.html', json: 'report.json', stix: 'bundle.stix.json', victims: 'victims.csv', sightings: 'sightings.csv',
+  samples: 'samples.csv', pdf: 'report.pdf',
+} as const;

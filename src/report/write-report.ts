@@ -15,13 +15,9 @@ import { renderHtml, type Figures } from './html.js';
 import { findChromium, printPdf } from './pdf.js';
 import { buildStixBundle, writeStixBundle } from './stix.js';
 import { sentenceText, summarize } from './summary.js';
-import { TLP_LEVELS, type PdfOutcome, type ReportInput, type ReportOptions, type ReportOutcome } from './types.js';
+import { REPORT_FILES, TLP_LEVELS, type PdfOutcome, type ReportInput, type ReportOptions, type ReportOutcome } from './types.js';
 import { worldMap } from './world-map.js';
 
-export const REPORT_FILES = {
-  html: 'index.html', json: 'report.json', stix: 'bundle.stix.json', victims: 'victims.csv', sightings: 'sightings.csv',
-  samples: 'samples.csv', pdf: 'report.pdf',
-} as const;
 
 function temporary(path: string): string {
   return `${path}.part-${process.pid}`;
