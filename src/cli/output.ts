@@ -26,6 +26,20 @@ export function printJsonLine(o: unknown): void {
   process.stdout.write(JSON.stringify(o) + '\n');
 }
 
+/** Lines for stdout gathered into chunks of 64 KiB: a listing of a million rows is not a million writes. Call flush() at the end. */
+export class ChunkedStdout {
+  private pending = '';
+  line(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 64 * 1024) this.flush();
+  }
+  flush(): void {
+    if (this.pending === '') return;
+    process.stdout.write(this.pending);
+    this.pending = '';
+  }
+}
+
 /** Left-aligned columns; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][]): string {
   // A loop, not Math.max(...rows): a table of a hundred thousand victims is too many arguments for one call.

@@ -1,7 +1,7 @@
 /** `sightline sightings`: what the case holds. */
 import type { Command } from 'commander';
 import type { Sighting } from '../../index.js';
-import { EXIT_FATAL, printJsonLine } from '../output.js';
+import { ChunkedStdout, EXIT_FATAL } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatSightingText } from './hunt.js';
 
@@ -49,17 +49,19 @@ export function registerSightings(program: Command, globals: () => GlobalOptions
         return;
       }
       await withStore(globals(), async (store) => {
-        if (o.csv) process.stdout.write(CSV_COLUMNS.join(',') + '\n');
+        const out = new ChunkedStdout();
+        if (o.csv) out.line(CSV_COLUMNS.join(',') + '\n');
         for await (const s of store.listSightings({
           ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
           ...(o.src !== undefined ? { src: o.src } : {}),
         })) {
-          if (o.json) printJsonLine(s);
-          else if (o.csv) process.stdout.write(csvRow(s) + '\n');
-          else process.stdout.write(formatSightingText(s) + '\n');
+          if (o.json) out.line(JSON.stringify(s) + '\n');
+          else if (o.csv) out.line(csvRow(s) + '\n');
+          else out.line(formatSightingText(s) + '\n');
         }
+        out.flush();
       }, { mustExist: true });
     });
 }

@@ -804,7 +804,9 @@ class SqliteStore implements Store {
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
       if (name === null) return;
-      where += ' AND x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
+      // `+` keeps the planner off the indicator index: the pages are read in id order from the table itself. Through the
+      // index, each page of a campaign with many indicators sorted all its remaining sightings again (a million: 37 s).
+      where += ' AND +x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
       params.push(this.campaignId(name));
     }
     if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
