@@ -1,14 +1,5 @@
-/** A small seeded PRNG (mulberry32) so benchmark data is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32) so benchmark data is the same on every run: the one the authorship fit's bootstrap uses. */
+export { seededRandom as prng } from '../src/analytics/authorship.js';
 
 const SYL = ['ra', 'vi', 'mail', 'net', 'sec', 'upd', 'ru', 'kz', 'mn', 'soft', 'info', 'news', 'gov', 'bank', 'cloud', 'doc', 'x', 'q', 'lo', 'tr'];
 const TLDS = ['com', 'net', 'org', 'info', 'ru', 'cn', 'kz', 'biz', 'in', 'de'];

@@ -8,6 +8,7 @@
  * never from every sighting, so a case of a million sightings is measured in
  * the time it takes to read a hundred thousand rows.
  */
+import type { Enrichment } from '../enrich/index.js';
 import type { CampaignActivity, SampleRecord, SourceActivity, Store } from '../store/index.js';
 import { fitAuthorship } from './authorship.js';
 import { buildStats, codePages, languages, pdbPaths, usableBuildTimes } from './builds.js';
@@ -15,14 +16,7 @@ import { dayKey, monthKey, weekKey } from './periods.js';
 import type { CampaignStats, CountryCount, OrganisationCount, OverlapEntry, PeriodCount, SectorCount, Victim } from './types.js';
 
 /** What enrichment says about one host (src/enrich's Enricher gives it). */
-export interface HostEnrichment {
-  country: string | null;
-  countryName: string | null;
-  asn: number | null;
-  organisation: string | null;
-  sector: string;
-  source: 'assets' | 'geoip' | 'none';
-}
+export type HostEnrichment = Enrichment;
 
 export interface HostEnricher {
   enrich(host: string): HostEnrichment;

@@ -1,10 +1,10 @@
 /** `sightline campaign list`, `campaign stats`, `campaign set`. */
 import type { Command } from 'commander';
-import { campaignsToMeasure, campaignStats, openCaseEnricher } from '../../index.js';
+import { campaignStats } from '../../index.js';
 import { EXIT_FATAL, formatTable, printJsonLine, safeText } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatStatsText } from './stats-text.js';
-import { enrichOptions, withEnrichFlags, type EnrichFlags } from './victims.js';
+import { campaignsAndEnricher, withEnrichFlags, type EnrichFlags } from './victims.js';
 
 export function registerCampaign(program: Command, globals: () => GlobalOptions): void {
   const campaign = program.command('campaign').description("the case's campaigns");
@@ -31,13 +31,9 @@ export function registerCampaign(program: Command, globals: () => GlobalOptions)
     .option('--json', 'one JSON object per campaign, per line (docs/design.md, campaign statistics)'))
     .action(async (o: EnrichFlags & { campaign?: string; json?: boolean }) => {
       await withStore(globals(), async (store) => {
-        const names = await campaignsToMeasure(store, o.campaign);
-        if (o.campaign !== undefined && names.length === 0) {
-          process.stderr.write(`sightline: no campaign named ${JSON.stringify(o.campaign)} in the case\n`);
-          process.exitCode = EXIT_FATAL;
-          return;
-        }
-        const enricher = await openCaseEnricher(store, enrichOptions(o));
+        const measured = await campaignsAndEnricher(store, o);
+        if (!measured) return;
+        const { names, enricher } = measured;
         let first = true;
         for (const name of names) {
           const r = await campaignStats(store, name, { enricher });

@@ -1,7 +1,7 @@
 /** `sightline victims` and `sightline assets import`. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { campaignsToMeasure, campaignStats, openCaseEnricher, parseAssetCsv, type Victim } from '../../index.js';
+import { campaignsToMeasure, campaignStats, openCaseEnricher, parseAssetCsv, type Enricher, type Store, type Victim } from '../../index.js';
 import { DiagnosticPrinter, EXIT_FATAL, EXIT_SKIPPED, printJsonLine } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { csvField } from './sightings.js';
@@ -17,6 +17,17 @@ export function withEnrichFlags(c: Command): Command {
 
 export function enrichOptions(o: EnrichFlags): { geoipFile?: string; sectorsFile?: string } {
   return { ...(o.geoip !== undefined ? { geoipFile: o.geoip } : {}), ...(o.sectors !== undefined ? { sectorsFile: o.sectors } : {}) };
+}
+
+/** The campaigns a command measures (--campaign, else all) and the case's enricher; null (exit 1, said why) for an unknown campaign. */
+export async function campaignsAndEnricher(store: Store, o: EnrichFlags & { campaign?: string }): Promise<{ names: string[]; enricher: Enricher } | null> {
+  const names = await campaignsToMeasure(store, o.campaign);
+  if (o.campaign !== undefined && names.length === 0) {
+    process.stderr.write(`sightline: no campaign named ${JSON.stringify(o.campaign)} in the case\n`);
+    process.exitCode = EXIT_FATAL;
+    return null;
+  }
+  return { names, enricher: await openCaseEnricher(store, enrichOptions(o)) };
 }
 
 const VICTIM_CSV = ['campaign', 'src', 'host_ids', 'country', 'country_name', 'asn', 'organisation', 'sector', 'enriched_by', 'first_seen',
@@ -37,13 +48,9 @@ export function registerVictims(program: Command, globals: () => GlobalOptions):
         return;
       }
       await withStore(globals(), async (store) => {
-        const names = await campaignsToMeasure(store, o.campaign);
-        if (o.campaign !== undefined && names.length === 0) {
-          process.stderr.write(`sightline: no campaign named ${JSON.stringify(o.campaign)} in the case\n`);
-          process.exitCode = EXIT_FATAL;
-          return;
-        }
-        const enricher = await openCaseEnricher(store, enrichOptions(o));
+        const measured = await campaignsAndEnricher(store, o);
+        if (!measured) return;
+        const { names, enricher } = measured;
         const country = o.country?.toUpperCase();
         const sector = o.sector?.toLowerCase();
         const rows: (Victim & { campaign: string })[] = [];
