@@ -28,7 +28,7 @@ export const SECTOR_ROWS = 1000;
 export const SAMPLE_ROWS = 1000;
 const MIN_ROWS_PER_GROUP = 10;
 /** On paper each group prints its first rows only (the page and the CSV files hold the rest). */
-const PRINT_ROWS_PER_GROUP = 10;
+const PRINT_ROWS_PER_GROUP = 3;
 const PRINT_ROWS_PER_SECTOR = 5;
 /** Longer cell text is cut (the CSV files hold it whole). */
 const MAX_CELL_CHARS = 200;

@@ -53,6 +53,49 @@ export async function writeReport(input: ReportInput, outDir: string, opts: Repo
     notes.push(`the sightings stream held ${digest.total} sightings, sightingsTotal said ${input.sightingsTotal}`);
   }
 
+  // The page first, so that Chromium (another process: the other core) prints it while this one writes the rest.
+  const anchors = new Anchors(input.stats, input.victims);
+  const summary = summarize(input.stats, input.sightingsTotal, anchors);
+  const summaryText = summary.map(sentenceText).join(' ');
+  const map = worldMap(input.stats.victims.byCountry, (code) => `#${anchors.country(code)}`);
+  if (map.notDrawn.length > 0) notes.push(`map: ${map.notDrawn.map((c) => c.code).join(', ')} too small for the 1:110m map (listed under it)`);
+  const figures: Figures = {
+    map,
+    sectors: await sectorsChart(input.stats),
+    timeline: await timelineChart(input.stats),
+    builds: await buildsChart(input.stats),
+    hours: await hoursChart(input.stats),
+    overlap: await overlapChart(input.stats),
+  };
+  const html = renderHtml({ input, digest, anchors, summary, figures });
+  await writeAtomically(at(REPORT_FILES.html), html);
+  const htmlBytes = (await stat(at(REPORT_FILES.html))).size;
+
+  const printing = (async (): Promise<PdfOutcome> => {
+    if (!(opts.pdf ?? true)) return { written: false, reason: 'not asked for' };
+    const chromium = await findChromium(opts.chromium);
+    if ('missing' in chromium) return { written: false, reason: chromium.missing };
+    const tmp = temporary(at(REPORT_FILES.pdf));
+    // Printed from the page without the rows paper leaves off (`tr.more`, hidden in print anyway): Chromium lays out
+    // a third of the page, not all of it (a row holds no other row).
+    const printPage = temporary(at('print.html'));
+    await writeFile(printPage, html.replace(/<tr class="more">.*?<\/tr>\n?/g, ''));
+    let printed: PdfOutcome;
+    try {
+      printed = await printPdf(printPage, tmp, chromium.path);
+    } finally {
+      await rm(printPage, { force: true });
+    }
+    if (!printed.written) {
+      await rm(tmp, { force: true });
+      return printed;
+    }
+    await rename(tmp, at(REPORT_FILES.pdf));
+    return { written: true, file: REPORT_FILES.pdf };
+  })();
+  // Settled here, awaited below: a failure to print is reported with the rest, not as an unhandled rejection.
+  printing.catch(() => undefined);
+
   for (const [name, columns, rows] of [
     [REPORT_FILES.victims, VICTIM_COLUMNS, input.victims.map(victimCsvLine)],
     [REPORT_FILES.samples, SAMPLE_COLUMNS, input.samples.map(sampleCsvLine)],
@@ -68,48 +111,16 @@ export async function writeReport(input: ReportInput, outDir: string, opts: Repo
   await writeAtomically(at(REPORT_FILES.json), `${JSON.stringify(input.stats, null, 2)}\n`);
   files.push(REPORT_FILES.json);
 
-  const anchors = new Anchors(input.stats, input.victims);
-  const summary = summarize(input.stats, input.sightingsTotal, anchors);
-  const summaryText = summary.map(sentenceText).join(' ');
-
   const stix = buildStixBundle(input, digest, summaryText);
   notes.push(...stix.notes);
   const stixTmp = temporary(at(REPORT_FILES.stix));
   await writeStixBundle(stixTmp, stix.bundle);
   await rename(stixTmp, at(REPORT_FILES.stix));
   files.push(REPORT_FILES.stix);
-
-  const map = worldMap(input.stats.victims.byCountry, (code) => `#${anchors.country(code)}`);
-  if (map.notDrawn.length > 0) notes.push(`map: ${map.notDrawn.map((c) => c.code).join(', ')} too small for the 1:110m map (listed under it)`);
-  const figures: Figures = {
-    map,
-    sectors: await sectorsChart(input.stats),
-    timeline: await timelineChart(input.stats),
-    builds: await buildsChart(input.stats),
-    hours: await hoursChart(input.stats),
-    overlap: await overlapChart(input.stats),
-  };
-  const html = renderHtml({ input, digest, anchors, summary, figures });
-  await writeAtomically(at(REPORT_FILES.html), html);
   files.push(REPORT_FILES.html);
-  const htmlBytes = (await stat(at(REPORT_FILES.html))).size;
 
-  let pdf: PdfOutcome = { written: false, reason: 'not asked for' };
-  if (opts.pdf ?? true) {
-    const chromium = await findChromium(opts.chromium);
-    if ('missing' in chromium) pdf = { written: false, reason: chromium.missing };
-    else {
-      const tmp = temporary(at(REPORT_FILES.pdf));
-      pdf = await printPdf(at(REPORT_FILES.html), tmp, chromium.path);
-      if (pdf.written) {
-        await rename(tmp, at(REPORT_FILES.pdf));
-        pdf = { written: true, file: REPORT_FILES.pdf };
-        files.push(REPORT_FILES.pdf);
-      } else {
-        await rm(tmp, { force: true });
-      }
-    }
-  }
+  const pdf = await printing;
+  if (pdf.written) files.push(REPORT_FILES.pdf);
   if (!pdf.written) {
     // A report.pdf left by an earlier run would not match the files just written.
     try {

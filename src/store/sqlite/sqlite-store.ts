@@ -814,39 +814,55 @@ class SqliteStore implements Store {
     if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
     if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const q = `SELECT x.id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
-        i.type, i.value, e.path, coalesce(x.format, e.format) AS format
-      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
-    type Row = { id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
-      line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null; type: string;
-      value: string; path: string; format: string };
-    // An indicator's campaigns, asked once per indicator, not once per sighting (a sinkhole's million share one).
-    const campaignsOf = this.db.prepare(`SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id
-      WHERE r.indicator_id = ?`).pluck();
-    const campaigns = new Map<number, string[]>();
-    for await (const r of this.paged<Row>(q, params)) {
-      let names = campaigns.get(r.indicator_id);
-      if (names === undefined) {
-        if (campaigns.size >= 100_000) campaigns.clear();
-        names = parseJsonArray(campaignsOf.get(r.indicator_id));
-        campaigns.set(r.indicator_id, names);
+    // Rows as arrays, and what is the same for many rows asked once: an indicator (type, value, campaigns; a sinkhole's
+    // million sightings share one) and an evidence file (path, format). One page at a time, in id order.
+    const page = this.db.prepare(`SELECT x.id, x.indicator_id, x.evidence_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside,
+        x.detail, x.host_id, x.format
+      FROM sighting x WHERE 1 = 1${where} AND x.id > ? ORDER BY x.id LIMIT ${LIST_PAGE_ROWS}`).raw();
+    type Row = [number, number, number, string, string, number | null, string | null, string | null, number | null, number | null,
+      string | null, string | null, string | null, string | null];
+    const indicatorOf = this.db.prepare(`SELECT i.type, i.value, (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r
+      JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) FROM indicator i WHERE i.id = ?`).raw();
+    const evidenceOf = this.db.prepare('SELECT path, format FROM evidence WHERE id = ?').raw();
+    const indicators = new Map<number, { type: IndicatorType; value: string; campaigns: string[] }>();
+    const evidences = new Map<number, { path: string; format: string }>();
+    let after = 0;
+    for (;;) {
+      const rows = page.all(...params, after) as Row[];
+      for (const [, indicatorId, evidenceId, matched, field, ts, src, dst, line, packet, inside, detail, hostId, format] of rows) {
+        let ind = indicators.get(indicatorId);
+        if (ind === undefined) {
+          if (indicators.size >= 100_000) indicators.clear();
+          const [type, value, names] = indicatorOf.get(indicatorId) as [string, string, string];
+          ind = { type: type as IndicatorType, value: shownValue(type, value), campaigns: parseJsonArray(names) };
+          indicators.set(indicatorId, ind);
+        }
+        let ev = evidences.get(evidenceId);
+        if (ev === undefined) {
+          if (evidences.size >= 100_000) evidences.clear();
+          const [path, evFormat] = evidenceOf.get(evidenceId) as [string, string];
+          ev = { path, format: evFormat };
+          evidences.set(evidenceId, ev);
+        }
+        const evidence: Sighting['evidence'] = { path: ev.path, format: format ?? ev.format };
+        if (line !== null) evidence.line = line;
+        if (packet !== null) evidence.packet = packet;
+        if (inside !== null) evidence.inside = inside;
+        const sighting: Sighting = {
+          indicator: { type: ind.type, value: ind.value, campaigns: [...ind.campaigns] },
+          matched,
+          field,
+          ts: ts === null ? null : new Date(ts).toISOString(),
+          src,
+          dst,
+          evidence,
+        };
+        if (detail !== null && field === 'yara') sighting.yara = JSON.parse(detail) as YaraHit;
+        if (hostId !== null) sighting.hostId = hostId;
+        yield sighting;
       }
-      const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
-      if (r.line !== null) evidence.line = r.line;
-      if (r.packet !== null) evidence.packet = r.packet;
-      if (r.inside !== null) evidence.inside = r.inside;
-      const sighting: Sighting = {
-        indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: [...names] },
-        matched: r.matched,
-        field: r.field,
-        ts: r.ts === null ? null : new Date(r.ts).toISOString(),
-        src: r.src,
-        dst: r.dst,
-        evidence,
-      };
-      if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
-      if (r.host_id !== null) sighting.hostId = r.host_id;
-      yield sighting;
+      if (rows.length < LIST_PAGE_ROWS) return;
+      after = rows[rows.length - 1]![0];
     }
   }
 
