@@ -33,8 +33,9 @@ export { openStore, DEFAULT_CASE } from './store/index.js';
 export type {
   Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
   StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter, AssetRecord, CampaignActivity, CampaignOverlap,
-  SourceActivity, IndicatorActivity,
+  SourceActivity, IndicatorActivity, SightingRow, SampleRow, IndicatorRow, EvidenceRow, EvidenceFilter, CaseRevision, ApiRole, ApiToken,
 } from './store/index.js';
+export { API_ROLES, isApiRole, generateApiToken, findApiToken } from './store/index.js';
 
 // Samples
 export { parsePe } from './samples/pe/index.js';

@@ -15,13 +15,14 @@ import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { yaraRuleName } from '../../core/yara-x.js';
-import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
+import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting, type YaraHit } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import type {
-  AssetRecord, CampaignActivity, CampaignOverlap, CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter,
-  IndicatorInput, IndicatorWriter, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, SourceActivity, Store, StoredEvidence,
+  ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
+  EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
+  SampleFilter, SampleInput, SampleRecord, SampleRow, SightingFilter, SightingInput, SightingRow, SourceActivity, Store, StoredEvidence,
 } from '../store.js';
 
 type Db = BetterSqlite3.Database;
@@ -89,6 +90,53 @@ function toEvidence(r: Record<string, unknown>): StoredEvidence {
     records: Number(r['records']),
     skipped: Number(r['skipped']),
     huntedAt: String(r['hunted_at']),
+  };
+}
+
+type SightingDbRow = { id: number; evidence_id: number; matched: string; field: string; ts: number | null; src: string | null;
+  dst: string | null; line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null;
+  type: string; value: string; path: string; format: string; campaigns: string };
+
+/** The public sighting object (docs/design.md, sighting line): built here, and only here. */
+function toSighting(r: SightingDbRow): Sighting {
+  const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
+  if (r.line !== null) evidence.line = r.line;
+  if (r.packet !== null) evidence.packet = r.packet;
+  if (r.inside !== null) evidence.inside = r.inside;
+  const sighting: Sighting = {
+    indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: parseJsonArray(r.campaigns) },
+    matched: r.matched,
+    field: r.field,
+    ts: r.ts === null ? null : new Date(r.ts).toISOString(),
+    src: r.src,
+    dst: r.dst,
+    evidence,
+  };
+  if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
+  if (r.host_id !== null) sighting.hostId = r.host_id;
+  return sighting;
+}
+
+type SampleDbRow = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
+  paths: string; campaigns: string; yara: string };
+
+function toSample(r: SampleDbRow): SampleRecord {
+  return {
+    sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
+    paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
+    pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
+  };
+}
+
+type IndicatorDbRow = { id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string; sightings: number };
+
+function toIndicator(r: IndicatorDbRow): Indicator {
+  return {
+    type: r.type as IndicatorType,
+    value: shownValue(r.type, r.value),
+    campaigns: parseJsonArray(r.campaigns),
+    sources: parseJsonArray(r.sources),
+    warninglist: r.warninglist,
   };
 }
 
@@ -280,6 +328,13 @@ class SqliteStore implements Store {
       insertSource: p('INSERT INTO source(name) VALUES (?)'),
       ruleBySha: p('SELECT id FROM rule_source WHERE sha256 = ?'),
       insertRule: p('INSERT INTO rule_source(sha256, name, text) VALUES (?, ?, ?)'),
+      // Writes that change statistics without a sighting or an evidence hunt bump a counter (migration 0008).
+      bumpRevision: p(`INSERT INTO case_revision(name, value) VALUES (?, 1)
+        ON CONFLICT(name) DO UPDATE SET value = case_revision.value + 1`),
+      // The largest ids of append-only tables are read from the end of their B-trees: a few page reads, whatever the case's size.
+      revision: p(`SELECT (SELECT coalesce(max(id), 0) FROM sighting) AS s, (SELECT coalesce(max(id), 0) FROM evidence_hunt) AS h,
+        (SELECT coalesce(group_concat(name || '=' || value, ','), '') FROM case_revision) AS r,
+        (SELECT coalesce(max(value), 0) FROM case_revision WHERE name = 'assets') AS a`),
     };
   }
 
@@ -315,7 +370,10 @@ class SqliteStore implements Store {
 
   async addCampaigns(campaigns: readonly CampaignInfo[]): Promise<void> {
     try {
-      this.db.transaction(() => this.mergeCampaigns(campaigns))();
+      this.db.transaction(() => {
+        this.mergeCampaigns(campaigns);
+        this.st['bumpRevision']!.run('campaigns');
+      })();
     } catch (e) {
       this.campaignIds.clear();
       throw e;
@@ -408,6 +466,7 @@ class SqliteStore implements Store {
         if (onePair) st['mergeOneRef']!.run(this.campaignId(first.campaign), this.sourceId(first.source), gen);
         else st['mergeRefs']!.run(gen);
       }
+      st['bumpRevision']!.run('indicators');
       return { added, merged: keys - added };
     });
     let open = true;
@@ -484,25 +543,30 @@ class SqliteStore implements Store {
     return { where: ' AND x.id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)', params: [id] };
   }
 
-  async *listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator> {
+  /** The query of an indicators listing (without its keyset and order), or null when it selects nothing. */
+  private async indicatorQuery(filter: IndicatorFilter, counts: boolean): Promise<{ q: string; params: unknown[] } | null> {
     const cf = await this.campaignFilter(filter.campaign);
-    if (!cf) return;
+    if (!cf) return null;
     const params = [...cf.params];
     let where = cf.where;
     if (filter.type) { where += ' AND x.type = ?'; params.push(filter.type); }
+    if (filter.search !== undefined) { where += ' AND instr(lower(x.value), lower(?)) > 0'; params.push(filter.search); }
+    if (filter.sighted !== undefined) {
+      where += ` AND ${filter.sighted ? '' : 'NOT '}EXISTS (SELECT 1 FROM rollup_src s WHERE s.indicator_id = x.id AND s.kind = '')`;
+    }
+    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
     const q = `SELECT x.id, x.type, x.value, x.warninglist,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = x.id) AS campaigns,
-        (SELECT json_group_array(DISTINCT s.name) FROM indicator_ref r JOIN source s ON s.id = r.source_id WHERE r.indicator_id = x.id) AS sources
+        (SELECT json_group_array(DISTINCT s.name) FROM indicator_ref r JOIN source s ON s.id = r.source_id WHERE r.indicator_id = x.id) AS sources,
+        ${counts ? "(SELECT coalesce(sum(s.sightings), 0) FROM rollup_src s WHERE s.indicator_id = x.id AND s.kind = '')" : '0'} AS sightings
       FROM indicator x WHERE 1 = 1${where}`;
-    for await (const r of this.paged<{ id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string }>(q, params)) {
-      yield {
-        type: r.type as IndicatorType,
-        value: shownValue(r.type, r.value),
-        campaigns: parseJsonArray(r.campaigns),
-        sources: parseJsonArray(r.sources),
-        warninglist: r.warninglist,
-      };
-    }
+    return { q, params };
+  }
+
+  async *listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator> {
+    const query = await this.indicatorQuery(filter, false);
+    if (!query) return;
+    for await (const r of this.paged<IndicatorDbRow>(query.q, query.params)) yield toIndicator(r);
   }
 
   async listCampaigns(): Promise<Campaign[]> {
@@ -792,58 +856,79 @@ class SqliteStore implements Store {
     };
   }
 
-  async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
+  /** The query of a sightings listing (without its keyset and order), or null when it selects nothing (an unknown campaign). */
+  private async sightingQuery(filter: SightingFilter): Promise<{ q: string; params: unknown[] } | null> {
     const params: unknown[] = [];
     let where = '';
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
-      if (name === null) return;
+      if (name === null) return null;
       where += ' AND x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
       params.push(this.campaignId(name));
+    }
+    if (filter.indicator !== undefined) {
+      const { type, value } = filter.indicator;
+      // Each type is a seek on the (type, value) index; a rule is also found by its name, whatever file it came from.
+      const types = type !== undefined ? [type] : [...INDICATOR_TYPES];
+      let ids = `SELECT id FROM indicator WHERE type IN (${types.map(() => '?').join(', ')}) AND value = ?`;
+      params.push(...types, value);
+      if (type === undefined || type === 'yara') {
+        ids += " UNION ALL SELECT id FROM indicator WHERE type = 'yara' AND substr(value, -?) = ?";
+        params.push(value.length + 1, `:${value}`);
+      }
+      where += ` AND x.indicator_id IN (${ids})`;
     }
     if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
     if (filter.until !== undefined) { where += ' AND x.ts <= ?'; params.push(filter.until); }
     if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
     if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const q = `SELECT x.id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
+    const q = `SELECT x.id, x.evidence_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
         i.type, i.value, e.path, coalesce(x.format, e.format) AS format,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
       FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
-    type Row = { id: number; matched: string; field: string; ts: number | null; src: string | null; dst: string | null;
-      line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null; type: string;
-      value: string; path: string;
-      format: string; campaigns: string };
-    for await (const r of this.paged<Row>(q, params)) {
-      const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
-      if (r.line !== null) evidence.line = r.line;
-      if (r.packet !== null) evidence.packet = r.packet;
-      if (r.inside !== null) evidence.inside = r.inside;
-      const sighting: Sighting = {
-        indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: parseJsonArray(r.campaigns) },
-        matched: r.matched,
-        field: r.field,
-        ts: r.ts === null ? null : new Date(r.ts).toISOString(),
-        src: r.src,
-        dst: r.dst,
-        evidence,
-      };
-      if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
-      if (r.host_id !== null) sighting.hostId = r.host_id;
-      yield sighting;
+    return { q, params };
+  }
+
+  async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
+    const query = await this.sightingQuery(filter);
+    if (!query) return;
+    let left = filter.limit ?? Infinity;
+    if (left <= 0) return;
+    for await (const r of this.paged<SightingDbRow>(query.q, query.params)) {
+      yield toSighting(r);
+      if (--left <= 0) return;
     }
   }
 
-  async *listSamples(filter: SampleFilter): AsyncIterable<SampleRecord> {
+  async pageSightings(filter: SightingFilter, limit: number): Promise<SightingRow[]> {
+    const query = await this.sightingQuery(filter);
+    const n = Math.min(limit, filter.limit ?? Infinity);
+    if (!query || !(n > 0)) return [];
+    const rows = this.db.prepare(`${query.q} ORDER BY x.id LIMIT ?`).all(...query.params, Math.trunc(n)) as SightingDbRow[];
+    return rows.map((r) => ({ id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r) }));
+  }
+
+  /** The query of a samples listing (without its keyset and order), or null when it selects nothing. */
+  private async sampleQuery(filter: SampleFilter): Promise<{ q: string; params: unknown[] } | null> {
     const params: unknown[] = [];
     let where = '';
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
-      if (name === null) return;
+      if (name === null) return null;
       where = ` AND x.sha256 IN (SELECT s.sample_sha256 FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
         WHERE r.campaign_id = ? AND s.sample_sha256 IS NOT NULL)`;
       params.push(this.campaignId(name));
     }
+    if (filter.hash !== undefined) {
+      // Told apart by length, as matching does: each is one index seek (sha1 has no index, but samples are few).
+      const h = filter.hash.toLowerCase();
+      const column = h.length === 32 ? 'md5' : h.length === 40 ? 'sha1' : h.length === 64 ? 'sha256' : null;
+      if (column === null || !/^[0-9a-f]+$/.test(h)) return null;
+      where += ` AND x.${column} = ?`;
+      params.push(h);
+    }
+    if (filter.afterId !== undefined) { where += ' AND x.rowid > ?'; params.push(filter.afterId); }
     const q = `SELECT x.rowid AS id, x.sha256, x.md5, x.sha1, x.size, x.type, x.facts,
         (SELECT json_group_array(DISTINCT p.path) FROM sample_path p WHERE p.sha256 = x.sha256) AS paths,
         (SELECT json_group_array(DISTINCT c.name) FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
@@ -851,15 +936,45 @@ class SqliteStore implements Store {
         (SELECT json_group_array(DISTINCT i.value) FROM sighting s JOIN indicator i ON i.id = s.indicator_id
           WHERE s.sample_sha256 = x.sha256 AND i.type = 'yara') AS yara
       FROM sample x WHERE 1 = 1${where}`;
-    type Row = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
-      paths: string; campaigns: string; yara: string };
-    for await (const r of this.paged<Row>(q, params, 'x.rowid')) {
-      yield {
-        sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
-        paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
-        pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
-      };
-    }
+    return { q, params };
+  }
+
+  async *listSamples(filter: SampleFilter): AsyncIterable<SampleRecord> {
+    const query = await this.sampleQuery(filter);
+    if (!query) return;
+    for await (const r of this.paged<SampleDbRow>(query.q, query.params, 'x.rowid')) yield toSample(r);
+  }
+
+  async pageSamples(filter: SampleFilter, limit: number): Promise<SampleRow[]> {
+    const query = await this.sampleQuery(filter);
+    if (!query || !(limit > 0)) return [];
+    const rows = this.db.prepare(`${query.q} ORDER BY x.rowid LIMIT ?`).all(...query.params, Math.trunc(limit)) as SampleDbRow[];
+    return rows.map((r) => ({ id: Number(r.id), sample: toSample(r) }));
+  }
+
+  async pageIndicators(filter: IndicatorFilter, limit: number): Promise<IndicatorRow[]> {
+    const query = await this.indicatorQuery(filter, true);
+    if (!query || !(limit > 0)) return [];
+    const rows = this.db.prepare(`${query.q} ORDER BY x.id LIMIT ?`).all(...query.params, Math.trunc(limit)) as IndicatorDbRow[];
+    return rows.map((r) => ({ id: Number(r.id), indicator: toIndicator(r), sightings: Number(r.sightings) }));
+  }
+
+  async pageEvidence(filter: EvidenceFilter, limit: number): Promise<EvidenceRow[]> {
+    if (!(limit > 0)) return [];
+    const params: unknown[] = [];
+    let where = '';
+    if (filter.id !== undefined) { where += ' AND x.id = ?'; params.push(filter.id); }
+    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
+    const rows = this.db.prepare(`SELECT x.*,
+        (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = x.id) AS families,
+        (SELECT count(*) FROM sighting s WHERE s.evidence_id = x.id) AS sightings
+      FROM evidence x WHERE 1 = 1${where} ORDER BY x.id LIMIT ?`).all(...params, Math.trunc(limit)) as Record<string, unknown>[];
+    return rows.map((r) => ({ ...toEvidence(r), sightings: Number(r['sightings']) }));
+  }
+
+  async revision(): Promise<CaseRevision> {
+    const r = this.st['revision']!.get() as { s: number; h: number; r: string; a: number };
+    return { data: `${r.s}.${r.h}.${r.r}`, assets: Number(r.a) };
   }
 
   async campaignActivity(campaign: string): Promise<CampaignActivity | null> {
@@ -920,7 +1035,11 @@ class SqliteStore implements Store {
     const name = await this.resolveCampaign(campaign);
     if (name === null) throw new Error(`no campaign named ${campaign} in the case`);
     const list = [...new Set(params.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
-    this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, this.campaignId(name));
+    const id = this.campaignId(name);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, id);
+      this.st['bumpRevision']!.run('campaigns');
+    }).immediate();
   }
 
   async hostIdParams(): Promise<string[]> {
@@ -943,6 +1062,7 @@ class SqliteStore implements Store {
         if (exists.get(r.address) === undefined) added++; else replaced++;
         upsert.run(r.address, r.kind, r.organisation, r.sector, r.country);
       }
+      this.st['bumpRevision']!.run('assets');
     }).immediate();
     return { added, replaced };
   }
@@ -950,6 +1070,25 @@ class SqliteStore implements Store {
   async listAssets(): Promise<AssetRecord[]> {
     return (this.db.prepare('SELECT address, kind, organisation, sector, country FROM asset ORDER BY id').all() as AssetRecord[])
       .map((r) => ({ address: r.address, kind: r.kind, organisation: r.organisation, sector: r.sector, country: r.country }));
+  }
+
+  async addApiToken(t: { sha256: string; role: ApiRole; name: string | null }): Promise<ApiToken> {
+    const createdAt = new Date().toISOString();
+    const id = Number(this.db.prepare('INSERT INTO api_token(sha256, role, name, created_at) VALUES (?, ?, ?, ?)')
+      .run(t.sha256, t.role, t.name, createdAt).lastInsertRowid);
+    return { id, sha256: t.sha256, role: t.role, name: t.name, createdAt };
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    const rows = this.db.prepare('SELECT id, sha256, role, name, created_at FROM api_token ORDER BY id').all() as
+      { id: number; sha256: string; role: string; name: string | null; created_at: string }[];
+    return rows.map((r) => ({
+      id: Number(r.id), sha256: r.sha256, role: r.role === 'analyst' ? 'analyst' : 'reader', name: r.name, createdAt: r.created_at,
+    }));
+  }
+
+  async revokeApiToken(id: number): Promise<boolean> {
+    return this.db.prepare('DELETE FROM api_token WHERE id = ?').run(id).changes > 0;
   }
 
   async close(): Promise<void> {
