@@ -501,6 +501,8 @@ for (const backend of BACKENDS) {
         assert.equal(ev.length, 1);
         assert.deepEqual([ev[0]!.path, ev[0]!.lines, ev[0]!.skipped, ev[0]!.sightings, ev[0]!.families], ['a.log', 5, 1, 6, ['files', 'zeek']]);
         assert.deepEqual(await store.pageEvidence({ id: ev[0]!.id }, 10), ev);
+        assert.deepEqual(await store.pageEvidence({ sha256: 'A'.repeat(64) }, 10), ev);
+        assert.deepEqual(await store.pageEvidence({ sha256: 'b'.repeat(64) }, 10), []);
         assert.deepEqual(await store.pageEvidence({ afterId: ev[0]!.id }, 10), []);
 
         // Assets and campaign settings change the revision; assets their own mark.

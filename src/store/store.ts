@@ -188,6 +188,8 @@ export interface EvidenceRow extends StoredEvidence {
 export interface EvidenceFilter {
   /** Only this evidence. */
   id?: number;
+  /** Only the evidence with this content (hex sha256). */
+  sha256?: string;
   /** Only evidence with ids above this (a listing's cursor). */
   afterId?: number;
 }

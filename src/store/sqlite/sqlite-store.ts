@@ -964,6 +964,7 @@ class SqliteStore implements Store {
     const params: unknown[] = [];
     let where = '';
     if (filter.id !== undefined) { where += ' AND x.id = ?'; params.push(filter.id); }
+    if (filter.sha256 !== undefined) { where += ' AND x.sha256 = ?'; params.push(filter.sha256.toLowerCase()); }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
     const rows = this.db.prepare(`SELECT x.*,
         (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = x.id) AS families,
