@@ -7,6 +7,8 @@ import { registerHunt } from './commands/hunt.js';
 import { registerSightings } from './commands/sightings.js';
 import { registerSamples } from './commands/samples.js';
 import { registerVictims } from './commands/victims.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { EXIT_FATAL } from './output.js';
 import { VERSION } from '../index.js';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerSightings(program, globals);
   registerSamples(program, globals);
   registerVictims(program, globals);
+  registerServe(program, globals);
+  registerToken(program, globals);
   return program;
 }
 
