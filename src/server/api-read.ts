@@ -11,6 +11,7 @@ import {
 } from '../index.js';
 import type { CampaignCache } from './campaign-cache.js';
 import { ApiError } from './errors.js';
+import { MAX_LINES, readEvidenceLines } from './evidence-lines.js';
 import type { JobRunner } from './jobs.js';
 import { Query } from './params.js';
 import type { AppEnv, AuthMode } from './security.js';
@@ -219,13 +220,24 @@ export function readRoutes(app: Hono<AppEnv>, ctx: ReadContext): void {
     return c.json({ evidence: rows, next: next(rows, limit) });
   });
 
-  app.get('/api/evidence/:id', async (c) => {
-    new Query(c.req.url, []);
-    const id = c.req.param('id');
+  const evidenceOf = async (id: string) => {
     if (!/^[1-9]\d{0,15}$/.test(id)) throw new ApiError('bad-request', 'an evidence id is a positive whole number');
     const [row] = await store.pageEvidence({ id: Number(id) }, 1);
     if (row === undefined) throw new ApiError('not-found', `no evidence ${id} in the case`);
-    return c.json(row);
+    return row;
+  };
+
+  app.get('/api/evidence/:id', async (c) => {
+    new Query(c.req.url, []);
+    return c.json(await evidenceOf(c.req.param('id')));
+  });
+
+  app.get('/api/evidence/:id/lines', async (c) => {
+    const q = new Query(c.req.url, ['from', 'count']);
+    const from = q.int('from', 1, Number.MAX_SAFE_INTEGER, 1)!;
+    const count = q.int('count', 1, MAX_LINES, 10)!;
+    const e = await evidenceOf(c.req.param('id'));
+    return c.json({ id: e.id, path: e.path, from, lines: await readEvidenceLines(e, from, count) });
   });
 
   app.get('/api/jobs', (c) => {

@@ -5,7 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -234,9 +235,9 @@ describe('read routes', () => {
 
   test('no query string makes a read route answer 500', async () => {
     const routes = ['/api/victims', '/api/sightings', '/api/samples', '/api/indicators', '/api/evidence', '/api/campaigns', '/api/whoami',
-      '/api/campaigns/NetTraveler/stats', '/api/evidence/1', '/api/jobs/x'];
+      '/api/campaigns/NetTraveler/stats', '/api/evidence/1', '/api/evidence/1/lines', '/api/jobs/x'];
     const names = ['campaign', 'country', 'sector', 'organisation', 'asn', 'src', 'sort', 'limit', 'offset', 'cursor', 'indicator', 'since', 'until',
-      'evidence', 'hash', 'type', 'q', 'sighted'];
+      'evidence', 'hash', 'type', 'q', 'sighted', 'from', 'count'];
     await fc.assert(fc.asyncProperty(
       fc.constantFrom(...routes),
       fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), fc.string()), fc.oneof(fc.string(), fc.integer().map(String), fc.constantFrom('', '-1', '1e3', '2013-05-01', 'domain:x', '%', '\u0000'))), { maxLength: 4 }),
@@ -346,9 +347,46 @@ describe('uploads and jobs', () => {
     assert.ok(existsSync(evidence.path));
     const rows = await allPages(`/api/sightings?evidence=${evidence.id}`, 'sightings');
     assert.equal(rows.length, 25);
+    const lines = await get(`/api/evidence/${evidence.id}/lines?from=${rows[3].evidence.line}&count=2`);
+    assert.equal(lines.status, 200, JSON.stringify(lines.body));
+    assert.deepEqual(lines.body.lines.map((l: { n: number }) => l.n), [4, 5]);
+    assert.match(lines.body.lines[0].text, / 10\.0\.1\.4 TCP_MISS\/200 4211 GET http:\/\/www\.nt\.example\/news\/3 /);
+    assert.deepEqual((await get(`/api/evidence/${evidence.id}/lines?from=25&count=50`)).body.lines.map((l: { n: number }) => l.n), [25]);
+    assert.deepEqual((await get(`/api/evidence/${evidence.id}/lines?from=26`)).body.lines, []);
+    await expectError(`/api/evidence/${evidence.id}/lines?count=51`, 400, 'bad-request');
+    await expectError(`/api/evidence/${evidence.id}/lines?from=0`, 400, 'bad-request');
+    appendFileSync(evidence.path, 'one more line\n');
+    await expectError(`/api/evidence/${evidence.id}/lines`, 409, 'conflict');
     assert.equal(rows[0].evidence.line, 1);
     assert.equal(rows[0].indicator.value, 'nt.example');
     assert.equal((await get('/api/jobs')).body.jobs[0].id, job.id);
+  });
+
+  test('evidence lines: gzip read through, long lines cut, a missing file said', async () => {
+    const s = await openStore(join(dir, 'lines-case.db'));
+    try {
+      await seedCase(s);
+      const a = make({}, s);
+      const text = Array.from({ length: 30 }, (_, i) => (i === 9 ? 'x'.repeat(5000) : `line ${i + 1}`)).join('\r\n');
+      const path = join(dir, 'dns.log.gz');
+      writeFileSync(path, gzipSync(text));
+      const ids = new Map<string, number>();
+      for await (const p of s.huntIndicators({ includeWarninglisted: true })) for (const h of p) ids.set(h.value, h.id);
+      const w = await s.beginEvidence({ includeWarninglisted: false, gen: await s.currentGeneration() });
+      await w.addSightings({ family: 'zeek', format: 'zeek-dns' }, [{ indicatorId: ids.get('nt.example')!, matched: 'nt.example', field: 'dns.query', ts: T0, src: '10.0.1.1', dst: null, line: 10 }]);
+      const { statSync } = await import('node:fs');
+      const st = statSync(path);
+      w.end({ path, sha256: 'c'.repeat(64), size: st.size, mtimeMs: st.mtimeMs, passes: [{ family: 'zeek', format: 'zeek-dns', lines: 30, records: 30, skipped: 0 }] });
+      const [out] = await w.commit();
+      const r = await get(`/api/evidence/${out!.evidenceId}/lines?from=9&count=3`, a);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(r.body.lines.map((l: { n: number; text: string; truncated: boolean }) => [l.n, l.text.length, l.truncated]), [[9, 6, false], [10, 4096, true], [11, 7, false]]);
+      assert.equal(r.body.lines[0].text, 'line 9', 'CR of CRLF dropped');
+      const dns = (await get('/api/evidence', a)).body.evidence.find((e: { path: string }) => e.path === 'logs/dns.log');
+      await expectError(`/api/evidence/${dns.id}/lines`, 404, 'not-found', a);
+    } finally {
+      await s.close();
+    }
   });
 
   test('an intel upload is imported as a job; the file is not kept', async () => {

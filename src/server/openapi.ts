@@ -224,6 +224,33 @@ export const OPENAPI: OpenApiDocument = {
         responses: { 200: json(ref('Evidence'), 'the evidence'), ...READ_ERRORS, 404: error('NotFound') },
       },
     },
+    '/api/evidence/{id}/lines': {
+      get: {
+        operationId: 'getEvidenceLines', summary: "lines of an evidence file, read where the case says it is (a sighting's line in its context)", tags: ['rows'],
+        description: 'The file must still be the one hunted (same size and modification time); gzip is read through; at most 256 MiB are read ' +
+          'to reach a line, and each line is cut at 4,096 characters. A relative path is read from the server\'s working directory.',
+        parameters: [
+          { name: 'id', in: 'path', required: true, description: 'the evidence id', schema: { type: 'integer', minimum: 1 } },
+          q('from', 'the first line (1-based)', { type: 'integer', minimum: 1, default: 1 }),
+          q('count', 'lines to return', { type: 'integer', minimum: 1, maximum: 50, default: 10 }),
+        ],
+        responses: {
+          200: json({
+            type: 'object', required: ['id', 'path', 'from', 'lines'],
+            properties: {
+              id: int('the evidence id'), path: str('its path'), from: int('the first line asked for'),
+              lines: {
+                type: 'array', description: 'the lines that exist from `from` on (fewer at the end of the file)',
+                items: { type: 'object', required: ['n', 'text', 'truncated'], properties: { n: int('line number'), text: str('the line, as UTF-8'), truncated: { type: 'boolean' } } },
+              },
+            },
+          }, 'the lines'),
+          ...READ_ERRORS, 404: error('NotFound'),
+          409: json(ref('Error'), 'the file changed since it was hunted, or cannot be read (code conflict)'),
+          413: error('TooLarge'),
+        },
+      },
+    },
     '/api/intel': {
       post: {
         operationId: 'uploadIntel', summary: 'import an intel file (STIX, MISP, IOC list, YARA) as a job', tags: ['uploads'],
