@@ -7,6 +7,8 @@
  * sample's file name and a victim's organisation.
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SightingInput, Store } from '../../index.js';
 
 export const XSS = {
@@ -30,7 +32,19 @@ export const FIXTURE = {
   sampleSha256: createHash('sha256').update('stub').digest('hex'),
 };
 
-export async function seedCase(store: Store): Promise<void> {
+/** The Zeek DNS log the fixture's first 120 sightings were read from (8 header lines, then one query a line). */
+export function dnsLogText(): string {
+  const head = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tdns', '#open\t2013-05-01-08-00-00',
+    '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery', '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring'];
+  const rows = Array.from({ length: 120 }, (_, i) => [((T0 + i * 3 * HOUR) / 1000).toFixed(6), `C${i}`, `10.0.1.${(i % 7) + 1}`, 40000 + i, '192.0.2.53', 53, 'udp', 'nt.example'].join('\t'));
+  return [...head, ...rows].join('\n') + '\n';
+}
+
+/**
+ * Seeds the case. With `dir`, the DNS log is written there for real (its
+ * evidence row names that path, size and time), so its lines can be read.
+ */
+export async function seedCase(store: Store, opts: { dir?: string } = {}): Promise<void> {
   await store.addCampaigns([{ name: 'NetTraveler', aliases: ['TravNet'] }, { name: 'Red October', aliases: ['Rocra'] }]);
   const nt = (type: 'domain' | 'ipv4' | 'yara', value: string, extra = {}) => ({ type, value, campaign: 'NetTraveler', source: 'nt.txt', warninglist: null, ...extra });
   await store.addIndicators([
@@ -54,7 +68,15 @@ export async function seedCase(store: Store): Promise<void> {
   const dns = await store.beginEvidence(sel);
   const pass = { family: 'zeek', format: 'zeek-dns' };
   await dns.addSightings(pass, Array.from({ length: 120 }, (_, i) => row('nt.example', `10.0.1.${(i % 7) + 1}`, T0 + i * 3 * HOUR, i + 9)));
-  dns.end({ path: 'logs/dns.log', sha256: 'a'.repeat(64), size: 12_000, mtimeMs: T0, passes: [{ ...pass, lines: 128, records: 120, skipped: 0 }] });
+  let file = { path: 'logs/dns.log', size: 12_000, mtimeMs: T0 };
+  if (opts.dir !== undefined) {
+    const path = join(opts.dir, 'logs', 'dns.log');
+    mkdirSync(join(opts.dir, 'logs'), { recursive: true });
+    writeFileSync(path, dnsLogText());
+    const st = statSync(path);
+    file = { path, size: st.size, mtimeMs: st.mtimeMs };
+  }
+  dns.end({ ...file, sha256: 'a'.repeat(64), passes: [{ ...pass, lines: 128, records: 120, skipped: 0 }] });
   await dns.commit();
 
   const proxy = await store.beginEvidence(sel);
