@@ -536,6 +536,40 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('sightings in a time window: the same rows whichever way the window is read (few rows or many)', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([
+          { type: 'domain', value: 'a.example', campaign: 'A', source: 's', warninglist: null },
+          { type: 'domain', value: 'b.example', campaign: 'B', source: 's', warninglist: null },
+        ]);
+        const ids = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat().map((h) => h.id);
+        const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        const n = 45_000;
+        // Times out of id order, a few without one; two campaigns interleaved.
+        const ts = (i: number) => (i % 97 === 0 ? null : ((i * 7919) % n) * 1000);
+        await w.addSightings({ family: 'zeek', format: 'zeek-dns' }, Array.from({ length: n }, (_, i) => (
+          { indicatorId: ids[i % 3 === 0 ? 1 : 0]!, matched: 'x', field: 'dns.query', ts: ts(i), src: `10.0.${i % 200}.1`, dst: null, line: i + 1 })));
+        await commitOne(w, { path: 'big.log', sha256: 'e'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family: 'zeek', format: 'zeek-dns', lines: n, records: n, skipped: 0 }] });
+        const lines = async (f: Parameters<Store['pageSightings']>[0]) => (await collect(store.listSightings(f))).map((x) => x.evidence.line!);
+        const expect = (lo: number, hi: number, campaignB?: boolean) => Array.from({ length: n }, (_, i) => i)
+          .filter((i) => { const t = ts(i); return t !== null && t >= lo && t <= hi && (campaignB === undefined || (i % 3 === 0) === campaignB); })
+          .map((i) => i + 1);
+        for (const [lo, hi] of [[0, n * 1000], [5_000_000, 5_999_000], [1000, 30_000_000]] as const) {
+          assert.deepEqual(await lines({ since: lo, until: hi }), expect(lo, hi), `${lo}..${hi}`);
+          assert.deepEqual(await lines({ since: lo, until: hi, campaign: 'B' }), expect(lo, hi, true), `${lo}..${hi}, B`);
+          const page = await store.pageSightings({ since: lo, until: hi, campaign: 'A' }, 100);
+          assert.deepEqual(page.map((r) => r.sighting.evidence.line), expect(lo, hi, false).slice(0, 100));
+          const next = await store.pageSightings({ since: lo, until: hi, campaign: 'A', afterId: page[99]!.id }, 100);
+          assert.deepEqual(next.map((r) => r.sighting.evidence.line), expect(lo, hi, false).slice(100, 200));
+        }
+        assert.deepEqual(await lines({ since: 5_000_000, until: 5_999_000, src: '10.0.3.1' }), expect(5_000_000, 5_999_000).filter((l) => (l - 1) % 200 === 3));
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
     test('lists more rows than one page', async () => {
       const { store, done } = await backend.open();
       try {

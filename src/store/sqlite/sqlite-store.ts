@@ -30,6 +30,15 @@ type Statement = BetterSqlite3.Statement;
 
 /** Rows fetched per step when streaming a listing. */
 const LIST_PAGE_ROWS = 2000;
+/**
+ * A time window holding at least this many sightings is read in id order
+ * (its page is met early) rather than from the (ts, indicator_id) index
+ * (which would sort the whole window by id): either way a page reads no
+ * more than some tens of thousands of index entries.
+ */
+const WINDOW_PROBE_ROWS = 20_000;
+/** Prepared statements of listings kept at most (their SQL varies only with the filters given). */
+const MAX_CACHED_STATEMENTS = 256;
 /** Indicator ids covered per step when loading a hunt's indicators. */
 const HUNT_PAGE_IDS = 50_000;
 /**
@@ -93,18 +102,18 @@ function toEvidence(r: Record<string, unknown>): StoredEvidence {
   };
 }
 
-type SightingDbRow = { id: number; evidence_id: number; matched: string; field: string; ts: number | null; src: string | null;
+type SightingDbRow = { id: number; evidence_id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null;
   dst: string | null; line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null;
-  type: string; value: string; path: string; format: string; campaigns: string };
+  type: string; value: string; path: string; format: string };
 
 /** The public sighting object (docs/design.md, sighting line): built here, and only here. */
-function toSighting(r: SightingDbRow): Sighting {
+function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
   const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
   if (r.line !== null) evidence.line = r.line;
   if (r.packet !== null) evidence.packet = r.packet;
   if (r.inside !== null) evidence.inside = r.inside;
   const sighting: Sighting = {
-    indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns: parseJsonArray(r.campaigns) },
+    indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns },
     matched: r.matched,
     field: r.field,
     ts: r.ts === null ? null : new Date(r.ts).toISOString(),
@@ -180,6 +189,8 @@ class SqliteStore implements Store {
   private readonly sourceIds = new Map<string, number>();
   private readonly ruleSourceIds = new Map<string, number>();
   private st: Record<string, Statement> = {};
+  /** Statements of listings and pages, by SQL text (see cached()). */
+  private readonly statements = new Map<string, Statement>();
   private k: Kysely<Database> | null = null;
   /** Whether an evidence writer is open (its staging tables are this connection's). */
   private writing = false;
@@ -525,7 +536,7 @@ class SqliteStore implements Store {
 
   /** Streams rows of a prepared statement page by page (keyset on id), so a listing holds no cursor across awaits. */
   private async *paged<R extends { id: number }>(sqlText: string, params: unknown[], key = 'x.id'): AsyncGenerator<R> {
-    const stmt = this.db.prepare(`${sqlText} AND ${key} > ? ORDER BY ${key} LIMIT ${LIST_PAGE_ROWS}`);
+    const stmt = this.cached(`${sqlText} AND ${key} > ? ORDER BY ${key} LIMIT ${LIST_PAGE_ROWS}`);
     let after = 0;
     for (;;) {
       const rows = stmt.all(...params, after) as R[];
@@ -856,57 +867,121 @@ class SqliteStore implements Store {
     };
   }
 
-  /** The query of a sightings listing (without its keyset and order), or null when it selects nothing (an unknown campaign). */
-  private async sightingQuery(filter: SightingFilter): Promise<{ q: string; params: unknown[] } | null> {
+  /**
+   * The conditions of a sightings listing on the sighting table alone (x),
+   * or null when it selects nothing (an unknown campaign or indicator). The
+   * conditions steer SQLite to the index that gives a page cheapest (the
+   * unary + keeps a condition a check, not an index): a source, an
+   * evidence file or one indicator (index ranges in id order); else a time
+   * window, by the (ts, indicator_id) index when it holds few rows, in id
+   * order when many (the page is then met early); else id order, the
+   * campaign checked row by row.
+   */
+  private async sightingWhere(filter: SightingFilter): Promise<{ where: string; params: unknown[] } | null> {
     const params: unknown[] = [];
     let where = '';
+    let driven = false;
+    if (filter.indicator !== undefined) {
+      const ids = this.indicatorIds(filter.indicator);
+      if (ids.length === 0) return null;
+      where += ids.length === 1 ? ' AND x.indicator_id = ?' : ` AND x.indicator_id IN (${ids.map(() => '?').join(', ')})`;
+      params.push(...ids);
+      driven = true;
+    }
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
       if (name === null) return null;
-      where += ' AND x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
+      // Never the index a page is read by: by the indicator index, SQLite would sort every sighting of the campaign for one page.
+      where += ' AND +x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
       params.push(this.campaignId(name));
     }
-    if (filter.indicator !== undefined) {
-      const { type, value } = filter.indicator;
-      // Each type is a seek on the (type, value) index; a rule is also found by its name, whatever file it came from.
-      const types = type !== undefined ? [type] : [...INDICATOR_TYPES];
-      let ids = `SELECT id FROM indicator WHERE type IN (${types.map(() => '?').join(', ')}) AND value = ?`;
-      params.push(...types, value);
-      if (type === undefined || type === 'yara') {
-        ids += " UNION ALL SELECT id FROM indicator WHERE type = 'yara' AND substr(value, -?) = ?";
-        params.push(value.length + 1, `:${value}`);
-      }
-      where += ` AND x.indicator_id IN (${ids})`;
+    if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); driven = true; }
+    if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); driven = true; }
+    if (filter.since !== undefined || filter.until !== undefined) {
+      const [lo, hi] = [filter.since ?? Number.MIN_SAFE_INTEGER, filter.until ?? Number.MAX_SAFE_INTEGER];
+      const wide = !driven && Number(this.cached(`SELECT count(*) FROM (SELECT 1 FROM sighting WHERE ts >= ? AND ts <= ? LIMIT ${WINDOW_PROBE_ROWS})`)
+        .pluck().get(lo, hi)) >= WINDOW_PROBE_ROWS;
+      where += wide ? ' AND +x.ts >= ? AND +x.ts <= ?' : ' AND x.ts >= ? AND x.ts <= ?';
+      params.push(lo, hi);
     }
-    if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
-    if (filter.until !== undefined) { where += ' AND x.ts <= ?'; params.push(filter.until); }
-    if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
-    if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
-    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const q = `SELECT x.id, x.evidence_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail, x.host_id,
-        i.type, i.value, e.path, coalesce(x.format, e.format) AS format,
-        (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) AS campaigns
-      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id WHERE 1 = 1${where}`;
-    return { q, params };
+    return { where, params };
+  }
+
+  /**
+   * One page of sightings above `afterId`: the page's ids first (from an
+   * index when the conditions allow, sorted when needed: integers only),
+   * then only those rows read and joined.
+   */
+  private sightingPage(cond: { where: string; params: unknown[] }, afterId: number, n: number): SightingDbRow[] {
+    return this.cached(`SELECT x.id, x.evidence_id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
+        x.host_id, i.type, i.value, e.path, coalesce(x.format, e.format) AS format
+      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id
+      WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.id > ?${cond.where} ORDER BY x.id LIMIT ?) ORDER BY x.id`)
+      .all(afterId, ...cond.params, n) as SightingDbRow[];
+  }
+
+  /** The ids of the indicators a sighting filter names: each type a seek on the (type, value) index; a rule also by its name. */
+  private indicatorIds(ind: { type?: IndicatorType; value: string }): number[] {
+    const types = ind.type !== undefined ? [ind.type] : [...INDICATOR_TYPES];
+    let q = `SELECT id FROM indicator WHERE type IN (${types.map(() => '?').join(', ')}) AND value = ?`;
+    const params: unknown[] = [...types, ind.value];
+    if (ind.type === undefined || ind.type === 'yara') {
+      q += " UNION SELECT id FROM indicator WHERE type = 'yara' AND substr(value, -?) = ?";
+      params.push(ind.value.length + 1, `:${ind.value}`);
+    }
+    return (this.cached(`${q} ORDER BY 1`).pluck().all(...params) as number[]).map(Number);
+  }
+
+  /** Each row's campaigns, read once per distinct indicator of the rows. */
+  private campaignsOf(rows: readonly { indicator_id: number }[]): Map<number, string[]> {
+    const ids = [...new Set(rows.map((r) => Number(r.indicator_id)))];
+    const out = new Map<number, string[]>();
+    for (let at = 0; at < ids.length; at += 500) {
+      const chunk = ids.slice(at, at + 500);
+      const pairs = this.cached(`SELECT DISTINCT r.indicator_id, c.name FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id
+        WHERE r.indicator_id IN (${chunk.map(() => '?').join(', ')})`).raw().all(...chunk) as [number, string][];
+      for (const [id, name] of pairs) {
+        const list = out.get(Number(id));
+        if (list) list.push(name); else out.set(Number(id), [name]);
+      }
+    }
+    for (const list of out.values()) list.sort();
+    return out;
+  }
+
+  /** A prepared statement for this SQL, kept for the next call (listings and pages repeat a few shapes). */
+  private cached(sqlText: string): Statement {
+    let st = this.statements.get(sqlText);
+    if (!st) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      st = this.db.prepare(sqlText);
+      this.statements.set(sqlText, st);
+    }
+    return st;
   }
 
   async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
-    const query = await this.sightingQuery(filter);
-    if (!query) return;
+    const cond = await this.sightingWhere(filter);
+    if (!cond) return;
     let left = filter.limit ?? Infinity;
-    if (left <= 0) return;
-    for await (const r of this.paged<SightingDbRow>(query.q, query.params)) {
-      yield toSighting(r);
-      if (--left <= 0) return;
+    let after = filter.afterId ?? 0;
+    while (left > 0) {
+      const rows = this.sightingPage(cond, after, Math.min(LIST_PAGE_ROWS, left));
+      const campaigns = this.campaignsOf(rows);
+      for (const r of rows) yield toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []);
+      if (rows.length < LIST_PAGE_ROWS) return;
+      left -= rows.length;
+      after = Number(rows[rows.length - 1]!.id);
     }
   }
 
   async pageSightings(filter: SightingFilter, limit: number): Promise<SightingRow[]> {
-    const query = await this.sightingQuery(filter);
     const n = Math.min(limit, filter.limit ?? Infinity);
-    if (!query || !(n > 0)) return [];
-    const rows = this.db.prepare(`${query.q} ORDER BY x.id LIMIT ?`).all(...query.params, Math.trunc(n)) as SightingDbRow[];
-    return rows.map((r) => ({ id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r) }));
+    const cond = n > 0 ? await this.sightingWhere(filter) : null;
+    if (!cond) return [];
+    const rows = this.sightingPage(cond, filter.afterId ?? 0, Math.trunc(n));
+    const campaigns = this.campaignsOf(rows);
+    return rows.map((r) => ({ id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []) }));
   }
 
   /** The query of a samples listing (without its keyset and order), or null when it selects nothing. */
@@ -948,14 +1023,14 @@ class SqliteStore implements Store {
   async pageSamples(filter: SampleFilter, limit: number): Promise<SampleRow[]> {
     const query = await this.sampleQuery(filter);
     if (!query || !(limit > 0)) return [];
-    const rows = this.db.prepare(`${query.q} ORDER BY x.rowid LIMIT ?`).all(...query.params, Math.trunc(limit)) as SampleDbRow[];
+    const rows = this.cached(`${query.q} ORDER BY x.rowid LIMIT ?`).all(...query.params, Math.trunc(limit)) as SampleDbRow[];
     return rows.map((r) => ({ id: Number(r.id), sample: toSample(r) }));
   }
 
   async pageIndicators(filter: IndicatorFilter, limit: number): Promise<IndicatorRow[]> {
     const query = await this.indicatorQuery(filter, true);
     if (!query || !(limit > 0)) return [];
-    const rows = this.db.prepare(`${query.q} ORDER BY x.id LIMIT ?`).all(...query.params, Math.trunc(limit)) as IndicatorDbRow[];
+    const rows = this.cached(`${query.q} ORDER BY x.id LIMIT ?`).all(...query.params, Math.trunc(limit)) as IndicatorDbRow[];
     return rows.map((r) => ({ id: Number(r.id), indicator: toIndicator(r), sightings: Number(r.sightings) }));
   }
 
@@ -966,7 +1041,7 @@ class SqliteStore implements Store {
     if (filter.id !== undefined) { where += ' AND x.id = ?'; params.push(filter.id); }
     if (filter.sha256 !== undefined) { where += ' AND x.sha256 = ?'; params.push(filter.sha256.toLowerCase()); }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const rows = this.db.prepare(`SELECT x.*,
+    const rows = this.cached(`SELECT x.*,
         (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = x.id) AS families,
         (SELECT count(*) FROM sighting s WHERE s.evidence_id = x.id) AS sightings
       FROM evidence x WHERE 1 = 1${where} ORDER BY x.id LIMIT ?`).all(...params, Math.trunc(limit)) as Record<string, unknown>[];
@@ -1081,7 +1156,7 @@ class SqliteStore implements Store {
   }
 
   async listApiTokens(): Promise<ApiToken[]> {
-    const rows = this.db.prepare('SELECT id, sha256, role, name, created_at FROM api_token ORDER BY id').all() as
+    const rows = this.cached('SELECT id, sha256, role, name, created_at FROM api_token ORDER BY id').all() as
       { id: number; sha256: string; role: string; name: string | null; created_at: string }[];
     return rows.map((r) => ({
       id: Number(r.id), sha256: r.sha256, role: r.role === 'analyst' ? 'analyst' : 'reader', name: r.name, createdAt: r.created_at,
