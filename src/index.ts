@@ -49,6 +49,7 @@ export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.
 export { hunt, rehunt, HUNT_FORMATS, FILES_FORMAT, NothingToHuntError } from './hunt/hunt.js';
 export type { HuntOptions, HuntResult, RehuntOptions } from './hunt/hunt.js';
 export type { ProgressListener } from './hunt/events.js';
+export { startWorker, workerUrl } from './hunt/worker-pool.js';
 
 // Enrichment and analytics
 export { Enricher, openGeo, openAsn, loadSectorRules, sectorOf, parseAssetCsv, AssetDirectory, GEO_CREDITS } from './enrich/index.js';

@@ -9,7 +9,7 @@ import {
   GEO_CREDITS, VERSION, inferIndicator, isIndicatorType, normalizeIndicator, INDICATOR_TYPES, type IndicatorType, type SightingFilter,
   type Store, type Victim,
 } from '../index.js';
-import type { CampaignCache } from './campaign-cache.js';
+import { encodedBody, type CampaignCache, type CampaignView } from './campaign-cache.js';
 import { ApiError } from './errors.js';
 import { MAX_LINES, readEvidenceLines } from './evidence-lines.js';
 import type { JobRunner } from './jobs.js';
@@ -24,6 +24,9 @@ export const MAX_SAMPLE_PAGE = 200;
 export const DEFAULT_SAMPLE_PAGE = 50;
 /** Longest campaign name or host accepted in a filter. */
 const MAX_NAME_CHARS = 256;
+
+/** Indicators listed per victim in a page (`indicatorCount` says how many there are). */
+export const MAX_VICTIM_INDICATORS = 20;
 
 /** How victims may be sorted (a leading `-`: descending). */
 export const VICTIM_SORTS = ['sightings', 'src', 'country', 'sector', 'organisation', 'firstSeen', 'lastSeen', 'hostIds'] as const;
@@ -59,7 +62,23 @@ export function parseIndicatorParam(v: string): { type?: IndicatorType; value: s
   return inferred ? { type: inferred.type, value: inferred.value } : { value: v };
 }
 
-function sortVictims(rows: (Victim & { campaign: string })[], sort: string): void {
+/** Selections of a view's victims, by filter and order, a few per view (dropped with the view). */
+const MAX_MEMO_PER_VIEW = 32;
+const selections = new WeakMap<CampaignView, Map<string, { campaign: string; v: Victim }[]>>();
+
+function memo(view: CampaignView, key: string, make: () => { campaign: string; v: Victim }[]): { campaign: string; v: Victim }[] {
+  let m = selections.get(view);
+  if (!m) { m = new Map(); selections.set(view, m); }
+  let rows = m.get(key);
+  if (!rows) {
+    if (m.size >= MAX_MEMO_PER_VIEW) m.delete(m.keys().next().value!);
+    rows = make();
+    m.set(key, rows);
+  }
+  return rows;
+}
+
+function sortVictims(rows: { campaign: string; v: Victim }[], sort: string): void {
   const desc = sort.startsWith('-');
   const key = (desc ? sort.slice(1) : sort) as (typeof VICTIM_SORTS)[number];
   const text = (v: Victim): string | null => {
@@ -75,7 +94,7 @@ function sortVictims(rows: (Victim & { campaign: string })[], sort: string): voi
   };
   const num = (v: Victim): number => (key === 'hostIds' ? v.hostIds.length : v.sightings);
   const numeric = key === 'sightings' || key === 'hostIds';
-  rows.sort((a, b) => {
+  rows.sort(({ campaign: ca, v: a }, { campaign: cb, v: b }) => {
     let d: number;
     if (numeric) d = num(a) - num(b);
     else {
@@ -85,7 +104,7 @@ function sortVictims(rows: (Victim & { campaign: string })[], sort: string): voi
       d = x < y ? -1 : x > y ? 1 : 0;
     }
     if (desc) d = -d;
-    return d !== 0 ? d : a.src < b.src ? -1 : a.src > b.src ? 1 : a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : 0;
+    return d !== 0 ? d : a.src < b.src ? -1 : a.src > b.src ? 1 : ca < cb ? -1 : ca > cb ? 1 : 0;
   });
 }
 
@@ -110,7 +129,10 @@ export function readRoutes(app: Hono<AppEnv>, ctx: ReadContext): void {
     if (campaign.length > MAX_NAME_CHARS) throw new ApiError('bad-request', `a campaign name is at most ${MAX_NAME_CHARS} characters`);
     const view = await cache.view(campaign);
     if (view === null) throw new ApiError('not-found', `no campaign named ${JSON.stringify(campaign)} in the case`);
-    return c.body(view.json, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+    const { body, encoding } = encodedBody(view, c.req.header('Accept-Encoding'));
+    return c.body(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/json; charset=utf-8', Vary: 'Accept-Encoding', ...(encoding !== null ? { 'Content-Encoding': encoding } : {}),
+    });
   });
 
   app.get('/api/victims', async (c) => {
@@ -132,21 +154,39 @@ export function readRoutes(app: Hono<AppEnv>, ctx: ReadContext): void {
       names = [n];
     } else names = (await cache.campaigns()).map((x) => x.name);
     const cc = country?.toUpperCase();
-    const rows: (Victim & { campaign: string })[] = [];
-    for (const n of names) {
-      const view = await cache.view(n);
-      if (view === null) continue;
+    const select = (view: CampaignView): { campaign: string; v: Victim }[] => {
+      const out: { campaign: string; v: Victim }[] = [];
       for (const v of view.victims) {
         if (cc !== undefined && (v.country ?? 'ZZ') !== cc) continue;
         if (sector !== undefined && v.sector !== sector) continue;
         if (organisation !== undefined && (v.organisation ?? '').toLowerCase() !== organisation) continue;
         if (asn !== undefined && v.asn !== asn) continue;
         if (src !== undefined && v.src !== src) continue;
-        rows.push({ campaign: view.stats.campaign, ...v });
+        out.push({ campaign: view.stats.campaign, v });
       }
+      return out;
+    };
+    let rows: { campaign: string; v: Victim }[];
+    if (names.length === 1) {
+      const view = await cache.view(names[0]!);
+      // One campaign's selection is kept with its view: the pages after the first (and the same filter again) reuse it.
+      rows = view === null ? [] : memo(view, JSON.stringify([cc, sector, organisation, asn, src, sort]), () => {
+        const r = select(view);
+        if (sort !== '-sightings') sortVictims(r, sort);
+        return r;
+      });
+    } else {
+      rows = [];
+      for (const n of names) {
+        const view = await cache.view(n);
+        if (view !== null) rows.push(...select(view));
+      }
+      sortVictims(rows, sort);
     }
-    if (sort !== '-sightings' || names.length > 1) sortVictims(rows, sort);
-    const page = rows.slice(offset, offset + limit);
+    // Only the page's rows are copied, each with its first indicators (a busy victim hits hundreds).
+    const page = rows.slice(offset, offset + limit).map(({ campaign: name, v }) => ({
+      campaign: name, ...v, indicators: v.indicators.slice(0, MAX_VICTIM_INDICATORS), indicatorCount: v.indicators.length,
+    }));
     return c.json({ total: rows.length, offset, limit, nextOffset: offset + limit < rows.length ? offset + limit : null, victims: page });
   });
 

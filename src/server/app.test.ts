@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -106,6 +106,11 @@ describe('read routes', () => {
     assert.equal(s.body.victims.count, FIXTURE.ntVictims);
     assert.deepEqual(s.body.victims.byCountry.map((c: { code: string; count: number }) => [c.code, c.count]), [['MN', 7], ['RU', 3], ['KZ', 1]]);
     assert.equal((await get('/api/campaigns/Red%20October/stats')).body.victims.count, 5);
+    for (const [accept, encoding, decode] of [['gzip, deflate, br', 'br', brotliDecompressSync], ['gzip;q=1, br;q=0', 'gzip', gunzipSync]] as const) {
+      const res = await app.request('/api/campaigns/NetTraveler/stats', { headers: { 'Accept-Encoding': accept } });
+      assert.equal(res.headers.get('Content-Encoding'), encoding, accept);
+      assert.deepEqual(JSON.parse(decode(Buffer.from(await res.arrayBuffer())).toString()), s.body, `${accept}: the same statistics`);
+    }
     await expectError('/api/campaigns/nobody/stats', 404, 'not-found');
     await expectError('/api/campaigns/NetTraveler/stats?x=1', 400, 'bad-request');
   });
@@ -125,10 +130,24 @@ describe('read routes', () => {
       await w.addSightings({ family: 'zeek', format: 'zeek-dns' }, [{ indicatorId: ids.get('nt.example')!, matched: 'nt.example', field: 'dns.query', ts: T0, src: '10.9.9.9', dst: null, line: 1 }]);
       w.end({ path: 'late.log', sha256: 'f'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family: 'zeek', format: 'zeek-dns', lines: 1, records: 1, skipped: 0 }] });
       await w.commit();
-      assert.equal((await get('/api/campaigns/NetTraveler/stats', a)).body.victims.count, FIXTURE.ntVictims + 1, 'a new victim is counted');
+      const stale = await get('/api/campaigns/NetTraveler/stats', a);
+      assert.equal(stale.body.victims.count, FIXTURE.ntVictims, 'while it is computed again, the last statistics are served');
+      await cache.settled();
+      assert.equal((await get('/api/campaigns/NetTraveler/stats', a)).body.victims.count, FIXTURE.ntVictims + 1, 'then the new victim is counted');
       await s.addAssets([{ address: '10.9.9.9', kind: 'ip', organisation: 'Late Org', sector: 'energy', country: 'DE' }]);
-      const after = (await get('/api/campaigns/NetTraveler/stats', a)).body;
+      const after = (await cache.view('NetTraveler', { fresh: true }))!.stats;
       assert.ok(after.victims.byCountry.some((c: { code: string }) => c.code === 'DE'), 'a new asset entry re-enriches');
+
+      // serve's way: in a worker thread with a connection of its own, the same statistics.
+      const threaded = make({ statsThread: true }, s);
+      try {
+        const t = await get('/api/campaigns/NetTraveler/stats', threaded);
+        assert.equal(t.status, 200);
+        assert.deepEqual(t.body, JSON.parse(JSON.stringify(after)));
+        assert.equal((await get('/api/victims?campaign=NetTraveler&country=DE', threaded)).body.total, 1);
+      } finally {
+        await appState(threaded).cache.close();
+      }
     } finally {
       await s.close();
     }

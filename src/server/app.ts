@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import type { EnrichOptions, Store } from '../index.js';
 import { readRoutes } from './api-read.js';
 import { writeRoutes } from './api-write.js';
-import { CampaignCache } from './campaign-cache.js';
+import { CampaignCache, LocalStats } from './campaign-cache.js';
 import { ApiError, errorBody } from './errors.js';
 import { JobRunner } from './jobs.js';
 import { OPENAPI } from './openapi.js';
@@ -17,6 +17,7 @@ import { Query } from './params.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { authorise, rateLimit, securityHeaders, type AppEnv, type AuthMode } from './security.js';
 import { loadStaticFiles } from './static-files.js';
+import { StatsThread } from './stats-thread.js';
 
 /** The default cap on an uploaded file: 1 GiB. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 ** 3;
@@ -45,6 +46,12 @@ export interface AppOptions {
   enrich?: EnrichOptions;
   /** Worker threads per uploaded hunt (default: the library's). */
   huntWorkers?: number;
+  /**
+   * Compute campaign statistics in a worker thread with its own connection
+   * to the case (serve does; needs a case file), so the server answers
+   * while they are computed. Default: in this thread.
+   */
+  statsThread?: boolean;
 }
 
 /** What a created app holds besides its routes (for the server and tests). */
@@ -78,7 +85,7 @@ export function createApp(opts: AppOptions): Hono<AppEnv> {
   const store = opts.store;
   const auth = opts.auth ?? 'required';
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-  const cache = new CampaignCache(store, opts.enrich);
+  const cache = new CampaignCache(store, opts.statsThread ? new StatsThread(store, opts.enrich) : new LocalStats(store, opts.enrich));
   const jobs = new JobRunner();
   const limiter = new RateLimiter(opts.rateLimit ?? { perSecond: DEFAULT_RATE_PER_SECOND });
   const files = opts.webDir !== undefined ? loadStaticFiles(opts.webDir) : new Map();

@@ -41,6 +41,8 @@ test('any chunking of a body gives the same file, fields and hash, even when the
     async (bytes, cuts, boundary) => {
       // Put near-boundaries inside the file: CRLF, "--", the boundary without its CRLF.
       const file = Buffer.concat([Buffer.from(bytes), Buffer.from(`\r\n-${boundary}\r\n--${boundary.slice(0, -1)}`), Buffer.from(bytes.slice(0, 5))]);
+      // A sender picks a boundary its content does not hold (RFC 2046 5.1.1).
+      fc.pre(!file.includes(`\r\n--${boundary}`));
       await withDir(async (dir) => {
         const up = await receiveUpload(streamOf(body(boundary, file, { campaign: 'NetTraveler' }), cuts), `multipart/form-data; boundary=${boundary}`, dir, opts);
         assert.deepEqual(readFileSync(up.file.path), file);

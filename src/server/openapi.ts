@@ -358,14 +358,17 @@ export const OPENAPI: OpenApiDocument = {
         },
       },
       Victim: {
-        type: 'object', required: ['campaign', 'src', 'hostIds', 'country', 'sector', 'enrichedBy', 'sightings', 'indicators'],
+        type: 'object', required: ['campaign', 'src', 'hostIds', 'country', 'sector', 'enrichedBy', 'sightings', 'indicators', 'indicatorCount'],
+        description: 'a victim of `victims --json`, its indicators capped',
         properties: {
           campaign: str('the campaign'), src: str('the source address'), hostIds: { type: 'array', items: { type: 'string' } },
           country: nullable(str('ISO 3166-1 alpha-2')), countryName: nullable(str('its English name')), asn: { type: ['integer', 'null'] },
           organisation: nullable(str('from the asset directory or the ASN data')), sector: str('lower-case; unknown when nothing says'),
           enrichedBy: { type: 'string', enum: ['assets', 'geoip', 'none'] },
           firstSeen: nullable(str('ISO 8601 UTC', { format: 'date-time' })), lastSeen: nullable(str('ISO 8601 UTC', { format: 'date-time' })),
-          sightings: int('sightings from this host'), indicators: { type: 'array', items: { type: 'string' }, description: '`type:value`' },
+          sightings: int('sightings from this host'),
+          indicators: { type: 'array', items: { type: 'string' }, description: 'the first 20 of the indicators it hit, as `type:value`, sorted' },
+          indicatorCount: int('how many indicators it hit'),
         },
       },
       Sighting: {

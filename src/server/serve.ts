@@ -43,7 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     const auth = loopback ? 'auto' : 'required';
     const { location: _l, host: _h, port: _p, ...appOpts } = opts;
-    const app = createApp({ ...appOpts, store, auth });
+    const app = createApp({ ...appOpts, store, auth, statsThread: true });
     // A bad --geoip or --sectors file is said now, not at the first request.
     await appState(app).cache.warm();
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -65,6 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();
         });
+        await appState(app).cache.close();
         await store.close();
       },
     };
