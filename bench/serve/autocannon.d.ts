@@ -15,6 +15,7 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
   }
   export interface Options {
     url: string;

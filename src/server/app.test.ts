@@ -279,6 +279,7 @@ describe('security', () => {
     assert.equal(SECURITY_HEADERS['Content-Security-Policy'], "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
       "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     assert.equal((await app.request('/api/campaigns')).headers.get('Cache-Control'), 'no-store');
+    assert.match((await app.request('/api/campaigns')).headers.get('Server-Timing') ?? '', /^app;dur=\d+\.\d{2}$/);
     assert.equal((await app.request('/api/campaigns')).headers.get('Set-Cookie'), null);
   });
 
