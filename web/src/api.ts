@@ -59,7 +59,7 @@ export async function getJson<T>(path: string, params?: Record<string, string | 
 export type { CampaignStats, Victim, Campaign, Indicator, Sighting };
 
 export interface WhoAmI { role: 'reader' | 'analyst'; auth: 'required' | 'auto'; version: string; maxUploadBytes: number; credits: string[] }
-export interface VictimRow extends Victim { campaign: string }
+export interface VictimRow extends Victim { campaign: string; indicatorCount: number }
 export interface VictimPage { total: number; offset: number; limit: number; nextOffset: number | null; victims: VictimRow[] }
 export interface SightingRow extends Sighting { id: number; evidenceId: number }
 export interface SightingPage { sightings: SightingRow[]; next: string | null }
