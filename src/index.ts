@@ -36,8 +36,9 @@ export { openStore, DEFAULT_CASE } from './store/index.js';
 export type {
   Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
   StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter, AssetRecord, CampaignActivity, CampaignOverlap,
-  SourceActivity, IndicatorActivity,
+  SourceActivity, IndicatorActivity, SightingRow, SampleRow, IndicatorRow, EvidenceRow, EvidenceFilter, CaseRevision, ApiRole, ApiToken,
 } from './store/index.js';
+export { API_ROLES, isApiRole, generateApiToken, findApiToken } from './store/index.js';
 
 // Samples
 export { parsePe } from './samples/pe/index.js';
@@ -59,6 +60,7 @@ export async function rehunt(...args: Parameters<typeof HuntModule.rehunt>): Ret
   return (await import('./hunt/hunt.js')).rehunt(...args);
 }
 export type { ProgressListener } from './hunt/events.js';
+export { startWorker, workerUrl } from './hunt/worker-pool.js';
 
 // Enrichment and analytics
 export { Enricher, openGeo, openAsn, loadSectorRules, sectorOf, parseAssetCsv, AssetDirectory, GEO_CREDITS, ASN_CREDITS } from './enrich/index.js';

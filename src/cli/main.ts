@@ -8,6 +8,8 @@ import { registerSightings } from './commands/sightings.js';
 import { registerSamples } from './commands/samples.js';
 import { registerVictims } from './commands/victims.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { EXIT_FATAL } from './output.js';
 import { VERSION } from '../index.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerSamples(program, globals);
   registerVictims(program, globals);
   registerReport(program, globals);
+  registerServe(program, globals);
+  registerToken(program, globals);
   return program;
 }
 

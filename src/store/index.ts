@@ -1,2 +1,3 @@
 export * from './store.js';
 export { openStore, DEFAULT_CASE } from './open.js';
+export { API_ROLES, isApiRole, apiTokenHash, generateApiToken, findApiToken } from './api-token.js';

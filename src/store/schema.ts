@@ -91,6 +91,11 @@ export interface AssetTable {
   country: string | null;
 }
 
+/** The API's bearer tokens (migration 0008): the SHA-256 of each, never the token. */
+export interface ApiTokenTable { id: Generated<number>; sha256: string; role: string; name: string | null; created_at: string }
+/** Counters of writes that change statistics without adding sightings (migration 0008). */
+export interface CaseRevisionTable { name: string; value: number }
+
 export interface Database {
   sample: SampleTable;
   sample_path: SamplePathTable;
@@ -108,4 +113,6 @@ export interface Database {
   rollup_day: RollupDayTable;
   rollup_host: RollupHostTable;
   asset: AssetTable;
+  api_token: ApiTokenTable;
+  case_revision: CaseRevisionTable;
 }

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { CommitOutcome, EvidenceCommit, EvidenceWriter, SightingInput, Store } from './store.js';
+import { apiTokenHash, findApiToken, generateApiToken } from './api-token.js';
 
 /** Ends the one file a writer staged and stores it. */
 async function commitOne(w: EvidenceWriter, info: EvidenceCommit): Promise<CommitOutcome> {
@@ -420,6 +421,157 @@ for (const backend of BACKENDS) {
           { address: '10.0.0.0/24', kind: 'cidr', organisation: 'Ministry of Foreign Affairs', sector: 'diplomatic', country: 'MN' },
           { address: 'pc1.corp', kind: 'host', organisation: null, sector: null, country: null },
         ]);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('pages with cursors and filters; revision marks every change; API tokens by hash', async () => {
+      const { store, done } = await backend.open();
+      try {
+        const r0 = await store.revision();
+        await store.addCampaigns([{ name: 'NetTraveler', aliases: ['TravNet'] }]);
+        const r1 = await store.revision();
+        assert.notDeepEqual(r1, r0, 'campaigns change the revision');
+        await store.addIndicators([
+          { type: 'domain', value: 'nt.example', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+          { type: 'domain', value: 'other.example', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+          { type: 'domain', value: 'unseen.example', campaign: 'NetTraveler', source: 'nt.txt', warninglist: null },
+          { type: 'ipv4', value: '192.0.2.9', campaign: 'Red October', source: 'ro.txt', warninglist: null },
+          { type: 'yara', value: 'rules.yar:NT_Marker', campaign: 'NetTraveler', source: 'rules.yar', warninglist: null, ruleSource: 'rule NT_Marker { condition: true }' },
+        ]);
+        const r2 = await store.revision();
+        assert.notEqual(r2.data, r1.data, 'an import changes the revision');
+        const ids = new Map((await collect(store.huntIndicators({ includeWarninglisted: true }))).flat().map((h) => [h.value, h.id]));
+        const row = (v: string, src: string | null, ts: number | null, line: number, extra: Partial<SightingInput> = {}): SightingInput =>
+          ({ indicatorId: ids.get(v)!, matched: v, field: 'dns.query', ts, src, dst: null, line, ...extra });
+        const pass = { family: 'zeek', format: 'zeek-dns' };
+        const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        await w.addSightings(pass, [
+          row('nt.example', '10.0.0.1', 1000, 1), row('nt.example', '10.0.0.2', 2000, 2), row('other.example', '10.0.0.1', 3000, 3),
+          row('192.0.2.9', '10.0.0.1', 4000, 4), row('nt.example', '10.0.0.1', 5000, 5),
+        ]);
+        await w.addSamples([{ sha256: 'c'.repeat(64), md5: 'd'.repeat(32), sha1: 'e'.repeat(40), size: 3, type: 'pe', path: 'x/netmgr.exe', factsJson: null }]);
+        await w.addSightings({ family: 'files', format: 'files' }, [
+          row('rules.yar:NT_Marker', null, null, 0, { field: 'yara', sample: 'c'.repeat(64), line: undefined }),
+        ]);
+        await commitOne(w, { path: 'a.log', sha256: 'a'.repeat(64), size: 10, mtimeMs: 1,
+          passes: [{ ...pass, lines: 5, records: 5, skipped: 1 }, { family: 'files', format: 'files', lines: 0, records: 0, skipped: 0 }] });
+        const r3 = await store.revision();
+        assert.notEqual(r3.data, r2.data, 'an evidence commit changes the revision');
+        assert.deepEqual(await store.revision(), r3, 'reading changes nothing');
+
+        // Sightings: id order, a cursor, a limit, each filter.
+        const all = await store.pageSightings({}, 100);
+        assert.equal(all.length, 6);
+        assert.deepEqual(all.map((r) => r.id), [...all.map((r) => r.id)].sort((a, b) => a - b));
+        assert.deepEqual(all.map((r) => r.sighting), await collect(store.listSightings({})), 'the same objects as listSightings');
+        const first = await store.pageSightings({}, 2);
+        const next = await store.pageSightings({ afterId: first[1]!.id }, 2);
+        assert.deepEqual([...first, ...next].map((r) => r.id), all.slice(0, 4).map((r) => r.id));
+        assert.equal(new Set(all.map((r) => r.evidenceId)).size, 1);
+        const values = async (f: Parameters<Store['pageSightings']>[0]) => (await store.pageSightings(f, 100)).map((r) => `${r.sighting.indicator.value}@${r.sighting.evidence.line ?? '-'}`);
+        assert.deepEqual(await values({ indicator: { value: 'nt.example' } }), ['nt.example@1', 'nt.example@2', 'nt.example@5']);
+        assert.deepEqual(await values({ indicator: { type: 'domain', value: 'nt.example' }, src: '10.0.0.1' }), ['nt.example@1', 'nt.example@5']);
+        assert.deepEqual(await values({ indicator: { type: 'ipv4', value: 'nt.example' } }), []);
+        assert.deepEqual(await values({ indicator: { value: 'NT_Marker' } }), ['NT_Marker@-'], 'a rule by its name');
+        assert.deepEqual(await values({ indicator: { type: 'yara', value: 'rules.yar:NT_Marker' } }), ['NT_Marker@-']);
+        assert.deepEqual(await values({ indicator: { value: 'Marker' } }), [], 'a name is matched whole');
+        assert.deepEqual(await values({ campaign: 'travnet', since: 2000, until: 3000 }), ['nt.example@2', 'other.example@3']);
+        assert.deepEqual(await values({ campaign: 'Red October' }), ['192.0.2.9@4']);
+        assert.deepEqual(await values({ campaign: 'nobody' }), []);
+        assert.deepEqual(await values({ evidenceId: all[0]!.evidenceId + 1 }), []);
+        assert.deepEqual(await values({ src: '10.0.0.1', limit: 2 }), ['nt.example@1', 'other.example@3']);
+        assert.equal((await collect(store.listSightings({ limit: 4 }))).length, 4, 'listSightings honours limit');
+
+        // Indicators: sighted counts, search, cursor.
+        const inds = await store.pageIndicators({}, 100);
+        assert.deepEqual(inds.map((r) => [r.indicator.value, r.sightings]).sort(),
+          [['192.0.2.9', 1], ['NT_Marker', 1], ['nt.example', 3], ['other.example', 1], ['unseen.example', 0]]);
+        assert.deepEqual((await store.pageIndicators({ search: 'EXAMPLE', campaign: 'NetTraveler', sighted: true }, 100)).map((r) => r.indicator.value).sort(),
+          ['nt.example', 'other.example']);
+        assert.deepEqual((await store.pageIndicators({ sighted: false }, 100)).map((r) => r.indicator.value), ['unseen.example']);
+        const i1 = await store.pageIndicators({}, 1);
+        assert.deepEqual((await store.pageIndicators({ afterId: i1[0]!.id }, 100)).length, 4);
+
+        // Samples: by any hash, cursor.
+        const samples = await store.pageSamples({}, 10);
+        assert.deepEqual(samples.map((r) => r.sample.paths), [['x/netmgr.exe']]);
+        for (const hash of ['c'.repeat(64), 'D'.repeat(32), 'e'.repeat(40)]) assert.equal((await store.pageSamples({ hash }, 10)).length, 1, hash);
+        assert.deepEqual(await store.pageSamples({ hash: 'f'.repeat(32) }, 10), []);
+        assert.deepEqual(await store.pageSamples({ hash: 'xyz' }, 10), []);
+        assert.deepEqual(await store.pageSamples({ afterId: samples[0]!.id }, 10), []);
+        assert.equal((await store.pageSamples({ campaign: 'NetTraveler' }, 10)).length, 1);
+
+        // Evidence with its statistics and sightings.
+        const ev = await store.pageEvidence({}, 10);
+        assert.equal(ev.length, 1);
+        assert.deepEqual([ev[0]!.path, ev[0]!.lines, ev[0]!.skipped, ev[0]!.sightings, ev[0]!.families], ['a.log', 5, 1, 6, ['files', 'zeek']]);
+        assert.deepEqual(await store.pageEvidence({ id: ev[0]!.id }, 10), ev);
+        assert.deepEqual(await store.pageEvidence({ sha256: 'A'.repeat(64) }, 10), ev);
+        assert.deepEqual(await store.pageEvidence({ sha256: 'b'.repeat(64) }, 10), []);
+        assert.deepEqual(await store.pageEvidence({ afterId: ev[0]!.id }, 10), []);
+
+        // Assets and campaign settings change the revision; assets their own mark.
+        await store.addAssets([{ address: '10.0.0.1', kind: 'ip', organisation: 'MFA', sector: 'diplomatic', country: 'MN' }]);
+        const r4 = await store.revision();
+        assert.notEqual(r4.data, r3.data);
+        assert.notEqual(r4.assets, r3.assets);
+        await store.setHostIdParams('NetTraveler', ['uid']);
+        const r5 = await store.revision();
+        assert.notEqual(r5.data, r4.data);
+        assert.equal(r5.assets, r4.assets);
+
+        // API tokens: only the hash is kept; found in constant time by the token's text.
+        const { token, sha256 } = generateApiToken();
+        assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+        assert.equal(sha256, apiTokenHash(token));
+        const t = await store.addApiToken({ sha256, role: 'reader', name: 'laptop' });
+        const t2 = await store.addApiToken({ sha256: generateApiToken().sha256, role: 'analyst', name: null });
+        const listed = await store.listApiTokens();
+        assert.deepEqual(listed, [t, t2]);
+        assert.ok(!JSON.stringify(listed).includes(token), 'the token itself is never stored');
+        assert.equal(findApiToken(listed, token)?.id, t.id);
+        assert.equal(findApiToken(listed, token + 'x'), null);
+        assert.equal(findApiToken(listed, ''), null);
+        assert.equal(await store.revokeApiToken(t.id), true);
+        assert.equal(await store.revokeApiToken(t.id), false);
+        assert.deepEqual((await store.listApiTokens()).map((x) => x.id), [t2.id]);
+      } finally {
+        await store.close();
+        done();
+      }
+    });
+
+    test('sightings in a time window: the same rows whichever way the window is read (few rows or many)', async () => {
+      const { store, done } = await backend.open();
+      try {
+        await store.addIndicators([
+          { type: 'domain', value: 'a.example', campaign: 'A', source: 's', warninglist: null },
+          { type: 'domain', value: 'b.example', campaign: 'B', source: 's', warninglist: null },
+        ]);
+        const ids = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat().map((h) => h.id);
+        const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        const n = 45_000;
+        // Times out of id order, a few without one; two campaigns interleaved.
+        const ts = (i: number) => (i % 97 === 0 ? null : ((i * 7919) % n) * 1000);
+        await w.addSightings({ family: 'zeek', format: 'zeek-dns' }, Array.from({ length: n }, (_, i) => (
+          { indicatorId: ids[i % 3 === 0 ? 1 : 0]!, matched: 'x', field: 'dns.query', ts: ts(i), src: `10.0.${i % 200}.1`, dst: null, line: i + 1 })));
+        await commitOne(w, { path: 'big.log', sha256: 'e'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family: 'zeek', format: 'zeek-dns', lines: n, records: n, skipped: 0 }] });
+        const lines = async (f: Parameters<Store['pageSightings']>[0]) => (await collect(store.listSightings(f))).map((x) => x.evidence.line!);
+        const expect = (lo: number, hi: number, campaignB?: boolean) => Array.from({ length: n }, (_, i) => i)
+          .filter((i) => { const t = ts(i); return t !== null && t >= lo && t <= hi && (campaignB === undefined || (i % 3 === 0) === campaignB); })
+          .map((i) => i + 1);
+        for (const [lo, hi] of [[0, n * 1000], [5_000_000, 5_999_000], [1000, 30_000_000]] as const) {
+          assert.deepEqual(await lines({ since: lo, until: hi }), expect(lo, hi), `${lo}..${hi}`);
+          assert.deepEqual(await lines({ since: lo, until: hi, campaign: 'B' }), expect(lo, hi, true), `${lo}..${hi}, B`);
+          const page = await store.pageSightings({ since: lo, until: hi, campaign: 'A' }, 100);
+          assert.deepEqual(page.map((r) => r.sighting.evidence.line), expect(lo, hi, false).slice(0, 100));
+          const next = await store.pageSightings({ since: lo, until: hi, campaign: 'A', afterId: page[99]!.id }, 100);
+          assert.deepEqual(next.map((r) => r.sighting.evidence.line), expect(lo, hi, false).slice(100, 200));
+        }
+        assert.deepEqual(await lines({ since: 5_000_000, until: 5_999_000, src: '10.0.3.1' }), expect(5_000_000, 5_999_000).filter((l) => (l - 1) % 200 === 3));
       } finally {
         await store.close();
         done();

@@ -29,6 +29,20 @@ export interface ImportCounts {
 export interface IndicatorFilter {
   campaign?: string;
   type?: IndicatorType;
+  /** Only indicators whose value (a rule by its name) contains this text, case-insensitively. */
+  search?: string;
+  /** Only indicators sighted (true) or never sighted (false); crawlers and scanners of a sinkhole do not count. */
+  sighted?: boolean;
+  /** Only indicators with ids above this (a listing's cursor). */
+  afterId?: number;
+}
+
+/** An indicator with its row id (a listing's cursor) and how often it was sighted. */
+export interface IndicatorRow {
+  id: number;
+  indicator: Indicator;
+  /** Sightings of it (crawlers and scanners of a sinkhole aside). */
+  sightings: number;
 }
 
 /** An indicator as a hunt needs it: its row id for sightings. */
@@ -129,6 +143,16 @@ export interface SampleRecord {
 
 export interface SampleFilter {
   campaign?: string;
+  /** Only the sample with this md5, sha1 or sha256 (any case). */
+  hash?: string;
+  /** Only samples with row ids above this (a listing's cursor). */
+  afterId?: number;
+}
+
+/** A sample with its row id (a listing's cursor). */
+export interface SampleRow {
+  id: number;
+  sample: SampleRecord;
 }
 
 export interface SightingFilter {
@@ -140,6 +164,59 @@ export interface SightingFilter {
   since?: number;
   until?: number;
   src?: string;
+  /**
+   * Only sightings of this indicator: its value as stored (normalised; a
+   * `yara` rule by its name or its stored `file:rule`), of this type when given.
+   */
+  indicator?: { type?: IndicatorType; value: string };
+  /** At most this many sightings (the first ones in id order). */
+  limit?: number;
+}
+
+/** A sighting with its row id (ascending: a listing's cursor) and the id of its evidence. */
+export interface SightingRow {
+  id: number;
+  evidenceId: number;
+  sighting: Sighting;
+}
+
+/** Evidence with the sightings the case holds in it. */
+export interface EvidenceRow extends StoredEvidence {
+  sightings: number;
+}
+
+export interface EvidenceFilter {
+  /** Only this evidence. */
+  id?: number;
+  /** Only the evidence with this content (hex sha256). */
+  sha256?: string;
+  /** Only evidence with ids above this (a listing's cursor). */
+  afterId?: number;
+}
+
+/**
+ * Marks of what the case holds, read cheaply: anything computed from the case
+ * (a campaign's statistics) is stale once they differ from when it was computed.
+ */
+export interface CaseRevision {
+  /** Changes whenever sightings, evidence, samples, indicators or campaigns change (asset changes included). */
+  data: string;
+  /** Changes whenever the asset directory changes. */
+  assets: number;
+}
+
+/** The API's roles: a reader reads, an analyst also uploads intel, evidence and assets. */
+export type ApiRole = 'reader' | 'analyst';
+
+/** A bearer token of the API, as the case keeps it: the SHA-256 of the token, never the token. */
+export interface ApiToken {
+  id: number;
+  /** Hex SHA-256 of the token's text. */
+  sha256: string;
+  role: ApiRole;
+  name: string | null;
+  /** ISO 8601 UTC. */
+  createdAt: string;
 }
 
 /** Evidence already in the case. */
@@ -344,7 +421,17 @@ export interface Store {
   /** Starts staging evidence files hunted with `selection` (one writer at a time per store). */
   beginEvidence(selection: HuntSelection): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
+  /** One page of sightings in id order (above `filter.afterId`), with their ids. */
+  pageSightings(filter: SightingFilter, limit: number): Promise<SightingRow[]>;
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;
+  /** One page of samples in row order (above `filter.afterId`), with their ids. */
+  pageSamples(filter: SampleFilter, limit: number): Promise<SampleRow[]>;
+  /** One page of indicators in id order (above `filter.afterId`), with their ids and sighting counts. */
+  pageIndicators(filter: IndicatorFilter, limit: number): Promise<IndicatorRow[]>;
+  /** One page of evidence in id order (above `filter.afterId`), with the sightings each holds. */
+  pageEvidence(filter: EvidenceFilter, limit: number): Promise<EvidenceRow[]>;
+  /** Cheap marks that change whenever what the case holds changes. */
+  revision(): Promise<CaseRevision>;
   /** The roll-ups of one campaign (name or alias), or null when the case has no such campaign. */
   campaignActivity(campaign: string): Promise<CampaignActivity | null>;
   /** One row per (source host, kind) of a campaign's sightings, in no particular order (what `victims` lists). */
@@ -360,5 +447,11 @@ export interface Store {
   /** Adds asset directory entries (an entry for an address already listed replaces it), in one transaction. */
   addAssets(rows: readonly AssetRecord[]): Promise<{ added: number; replaced: number }>;
   listAssets(): Promise<AssetRecord[]>;
+  /** Stores an API token by its hash (the token itself is never stored). */
+  addApiToken(token: { sha256: string; role: ApiRole; name: string | null }): Promise<ApiToken>;
+  /** Every API token of the case, in id order. */
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Removes an API token; false when there was none with this id. */
+  revokeApiToken(id: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import * as m0004 from './0004-hunt-coverage.js';
 import * as m0005 from './0005-hunt-claim.js';
 import * as m0006 from './0006-folded-names.js';
 import * as m0007 from './0007-victims.js';
+import * as m0008 from './0008-serve.js';
 import type { MigrationContext } from './context.js';
 import { MIGRATION_NAMES } from './names.js';
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0005-hunt-claim': m0005,
   '0006-folded-names': m0006,
   '0007-victims': m0007,
+  '0008-serve': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

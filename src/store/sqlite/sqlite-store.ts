@@ -15,13 +15,14 @@ import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { yaraRuleName } from '../../core/yara-x.js';
-import type { Campaign, CampaignInfo, Indicator, IndicatorType, Sighting, YaraHit } from '../../core/model.js';
+import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting, type YaraHit } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import type {
-  AssetRecord, CampaignActivity, CampaignOverlap, CommitOutcome, EvidenceCommit, EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter,
-  IndicatorInput, IndicatorWriter, SampleFilter, SampleInput, SampleRecord, SightingFilter, SightingInput, SourceActivity, Store, StoredEvidence,
+  ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
+  EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
+  SampleFilter, SampleInput, SampleRecord, SampleRow, SightingFilter, SightingInput, SightingRow, SourceActivity, Store, StoredEvidence,
 } from '../store.js';
 
 type Db = BetterSqlite3.Database;
@@ -29,6 +30,15 @@ type Statement = BetterSqlite3.Statement;
 
 /** Rows fetched per step when streaming a listing. */
 const LIST_PAGE_ROWS = 2000;
+/**
+ * A time window holding at least this many sightings is read in id order
+ * (its page is met early) rather than from the (ts, indicator_id) index
+ * (which would sort the whole window by id): either way a page reads no
+ * more than some tens of thousands of index entries.
+ */
+const WINDOW_PROBE_ROWS = 20_000;
+/** Prepared statements of listings kept at most (their SQL varies only with the filters given). */
+const MAX_CACHED_STATEMENTS = 256;
 /** Indicator ids covered per step when loading a hunt's indicators. */
 const HUNT_PAGE_IDS = 50_000;
 /**
@@ -92,6 +102,53 @@ function toEvidence(r: Record<string, unknown>): StoredEvidence {
   };
 }
 
+type SightingDbRow = { id: number; evidence_id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null;
+  dst: string | null; line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null;
+  type: string; value: string; path: string; format: string };
+
+/** The public sighting object (docs/design.md, sighting line): built here, and only here. */
+function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
+  const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
+  if (r.line !== null) evidence.line = r.line;
+  if (r.packet !== null) evidence.packet = r.packet;
+  if (r.inside !== null) evidence.inside = r.inside;
+  const sighting: Sighting = {
+    indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns },
+    matched: r.matched,
+    field: r.field,
+    ts: r.ts === null ? null : new Date(r.ts).toISOString(),
+    src: r.src,
+    dst: r.dst,
+    evidence,
+  };
+  if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
+  if (r.host_id !== null) sighting.hostId = r.host_id;
+  return sighting;
+}
+
+type SampleDbRow = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
+  paths: string; campaigns: string; yara: string };
+
+function toSample(r: SampleDbRow): SampleRecord {
+  return {
+    sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
+    paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
+    pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
+  };
+}
+
+type IndicatorDbRow = { id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string; sightings: number };
+
+function toIndicator(r: IndicatorDbRow): Indicator {
+  return {
+    type: r.type as IndicatorType,
+    value: shownValue(r.type, r.value),
+    campaigns: parseJsonArray(r.campaigns),
+    sources: parseJsonArray(r.sources),
+    warninglist: r.warninglist,
+  };
+}
+
 /** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
 export async function openSqliteStore(path: string): Promise<Store> {
   const db = new BetterSqlite3(path);
@@ -132,6 +189,8 @@ class SqliteStore implements Store {
   private readonly sourceIds = new Map<string, number>();
   private readonly ruleSourceIds = new Map<string, number>();
   private st: Record<string, Statement> = {};
+  /** Statements of listings and pages, by SQL text (see cached()). */
+  private readonly statements = new Map<string, Statement>();
   private k: Kysely<Database> | null = null;
   /** Whether an evidence writer is open (its staging tables are this connection's). */
   private writing = false;
@@ -286,6 +345,13 @@ class SqliteStore implements Store {
       insertSource: p('INSERT INTO source(name) VALUES (?)'),
       ruleBySha: p('SELECT id FROM rule_source WHERE sha256 = ?'),
       insertRule: p('INSERT INTO rule_source(sha256, name, text) VALUES (?, ?, ?)'),
+      // Writes that change statistics without a sighting or an evidence hunt bump a counter (migration 0008).
+      bumpRevision: p(`INSERT INTO case_revision(name, value) VALUES (?, 1)
+        ON CONFLICT(name) DO UPDATE SET value = case_revision.value + 1`),
+      // The largest ids of append-only tables are read from the end of their B-trees: a few page reads, whatever the case's size.
+      revision: p(`SELECT (SELECT coalesce(max(id), 0) FROM sighting) AS s, (SELECT coalesce(max(id), 0) FROM evidence_hunt) AS h,
+        (SELECT coalesce(group_concat(name || '=' || value, ','), '') FROM case_revision) AS r,
+        (SELECT coalesce(max(value), 0) FROM case_revision WHERE name = 'assets') AS a`),
     };
   }
 
@@ -321,7 +387,10 @@ class SqliteStore implements Store {
 
   async addCampaigns(campaigns: readonly CampaignInfo[]): Promise<void> {
     try {
-      this.db.transaction(() => this.mergeCampaigns(campaigns))();
+      this.db.transaction(() => {
+        this.mergeCampaigns(campaigns);
+        this.st['bumpRevision']!.run('campaigns');
+      })();
     } catch (e) {
       this.campaignIds.clear();
       throw e;
@@ -414,6 +483,7 @@ class SqliteStore implements Store {
         if (onePair) st['mergeOneRef']!.run(this.campaignId(first.campaign), this.sourceId(first.source), gen);
         else st['mergeRefs']!.run(gen);
       }
+      st['bumpRevision']!.run('indicators');
       return { added, merged: keys - added };
     });
     let open = true;
@@ -472,7 +542,7 @@ class SqliteStore implements Store {
 
   /** Streams rows of a prepared statement page by page (keyset on id), so a listing holds no cursor across awaits. */
   private async *paged<R extends { id: number }>(sqlText: string, params: unknown[], key = 'x.id'): AsyncGenerator<R> {
-    const stmt = this.db.prepare(`${sqlText} AND ${key} > ? ORDER BY ${key} LIMIT ${LIST_PAGE_ROWS}`);
+    const stmt = this.cached(`${sqlText} AND ${key} > ? ORDER BY ${key} LIMIT ${LIST_PAGE_ROWS}`);
     let after = 0;
     for (;;) {
       const rows = stmt.all(...params, after) as R[];
@@ -490,25 +560,30 @@ class SqliteStore implements Store {
     return { where: ' AND x.id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)', params: [id] };
   }
 
-  async *listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator> {
+  /** The query of an indicators listing (without its keyset and order), or null when it selects nothing. */
+  private async indicatorQuery(filter: IndicatorFilter, counts: boolean): Promise<{ q: string; params: unknown[] } | null> {
     const cf = await this.campaignFilter(filter.campaign);
-    if (!cf) return;
+    if (!cf) return null;
     const params = [...cf.params];
     let where = cf.where;
     if (filter.type) { where += ' AND x.type = ?'; params.push(filter.type); }
+    if (filter.search !== undefined) { where += ' AND instr(lower(x.value), lower(?)) > 0'; params.push(filter.search); }
+    if (filter.sighted !== undefined) {
+      where += ` AND ${filter.sighted ? '' : 'NOT '}EXISTS (SELECT 1 FROM rollup_src s WHERE s.indicator_id = x.id AND s.kind = '')`;
+    }
+    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
     const q = `SELECT x.id, x.type, x.value, x.warninglist,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = x.id) AS campaigns,
-        (SELECT json_group_array(DISTINCT s.name) FROM indicator_ref r JOIN source s ON s.id = r.source_id WHERE r.indicator_id = x.id) AS sources
+        (SELECT json_group_array(DISTINCT s.name) FROM indicator_ref r JOIN source s ON s.id = r.source_id WHERE r.indicator_id = x.id) AS sources,
+        ${counts ? "(SELECT coalesce(sum(s.sightings), 0) FROM rollup_src s WHERE s.indicator_id = x.id AND s.kind = '')" : '0'} AS sightings
       FROM indicator x WHERE 1 = 1${where}`;
-    for await (const r of this.paged<{ id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string }>(q, params)) {
-      yield {
-        type: r.type as IndicatorType,
-        value: shownValue(r.type, r.value),
-        campaigns: parseJsonArray(r.campaigns),
-        sources: parseJsonArray(r.sources),
-        warninglist: r.warninglist,
-      };
-    }
+    return { q, params };
+  }
+
+  async *listIndicators(filter: IndicatorFilter): AsyncIterable<Indicator> {
+    const query = await this.indicatorQuery(filter, false);
+    if (!query) return;
+    for await (const r of this.paged<IndicatorDbRow>(query.q, query.params)) yield toIndicator(r);
   }
 
   async listCampaigns(): Promise<Campaign[]> {
@@ -798,85 +873,144 @@ class SqliteStore implements Store {
     };
   }
 
-  async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
+  /**
+   * The conditions of a sightings listing on the sighting table alone (x),
+   * or null when it selects nothing (an unknown campaign or indicator). The
+   * conditions steer SQLite to the index that gives a page cheapest (the
+   * unary + keeps a condition a check, not an index): a source, an
+   * evidence file or one indicator (index ranges in id order); else a time
+   * window, by the (ts, indicator_id) index when it holds few rows, in id
+   * order when many (the page is then met early); else id order, the
+   * campaign checked row by row.
+   */
+  private async sightingWhere(filter: SightingFilter): Promise<{ where: string; params: unknown[] } | null> {
     const params: unknown[] = [];
     let where = '';
+    let driven = false;
+    if (filter.indicator !== undefined) {
+      const ids = this.indicatorIds(filter.indicator);
+      if (ids.length === 0) return null;
+      where += ids.length === 1 ? ' AND x.indicator_id = ?' : ` AND x.indicator_id IN (${ids.map(() => '?').join(', ')})`;
+      params.push(...ids);
+      driven = true;
+    }
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
-      if (name === null) return;
-      // `+` keeps the planner off the indicator index: the pages are read in id order from the table itself. Through the
-      // index, each page of a campaign with many indicators sorted all its remaining sightings again (a million: 37 s).
+      if (name === null) return null;
+      // Never the index a page is read by: by the indicator index, SQLite would sort every sighting of the campaign for one page.
       where += ' AND +x.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)';
       params.push(this.campaignId(name));
     }
-    if (filter.since !== undefined) { where += ' AND x.ts >= ?'; params.push(filter.since); }
-    if (filter.until !== undefined) { where += ' AND x.ts <= ?'; params.push(filter.until); }
-    if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); }
-    if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); }
-    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    // Rows as arrays, and what is the same for many rows asked once: an indicator (type, value, campaigns; a sinkhole's
-    // million sightings share one) and an evidence file (path, format). One page at a time, in id order.
-    const page = this.db.prepare(`SELECT x.id, x.indicator_id, x.evidence_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside,
-        x.detail, x.host_id, x.format
-      FROM sighting x WHERE 1 = 1${where} AND x.id > ? ORDER BY x.id LIMIT ${LIST_PAGE_ROWS}`).raw();
-    type Row = [number, number, number, string, string, number | null, string | null, string | null, number | null, number | null,
-      string | null, string | null, string | null, string | null];
-    const indicatorOf = this.db.prepare(`SELECT i.type, i.value, (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r
-      JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = i.id) FROM indicator i WHERE i.id = ?`).raw();
-    const evidenceOf = this.db.prepare('SELECT path, format FROM evidence WHERE id = ?').raw();
-    const indicators = new Map<number, { type: IndicatorType; value: string; campaigns: string[] }>();
-    const evidences = new Map<number, { path: string; format: string }>();
-    let after = 0;
-    for (;;) {
-      const rows = page.all(...params, after) as Row[];
-      for (const [, indicatorId, evidenceId, matched, field, ts, src, dst, line, packet, inside, detail, hostId, format] of rows) {
-        let ind = indicators.get(indicatorId);
-        if (ind === undefined) {
-          if (indicators.size >= 100_000) indicators.clear();
-          const [type, value, names] = indicatorOf.get(indicatorId) as [string, string, string];
-          ind = { type: type as IndicatorType, value: shownValue(type, value), campaigns: parseJsonArray(names) };
-          indicators.set(indicatorId, ind);
-        }
-        let ev = evidences.get(evidenceId);
-        if (ev === undefined) {
-          if (evidences.size >= 100_000) evidences.clear();
-          const [path, evFormat] = evidenceOf.get(evidenceId) as [string, string];
-          ev = { path, format: evFormat };
-          evidences.set(evidenceId, ev);
-        }
-        const evidence: Sighting['evidence'] = { path: ev.path, format: format ?? ev.format };
-        if (line !== null) evidence.line = line;
-        if (packet !== null) evidence.packet = packet;
-        if (inside !== null) evidence.inside = inside;
-        const sighting: Sighting = {
-          indicator: { type: ind.type, value: ind.value, campaigns: [...ind.campaigns] },
-          matched,
-          field,
-          ts: ts === null ? null : new Date(ts).toISOString(),
-          src,
-          dst,
-          evidence,
-        };
-        if (detail !== null && field === 'yara') sighting.yara = JSON.parse(detail) as YaraHit;
-        if (hostId !== null) sighting.hostId = hostId;
-        yield sighting;
+    if (filter.src !== undefined) { where += ' AND x.src = ?'; params.push(filter.src); driven = true; }
+    if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); driven = true; }
+    if (filter.since !== undefined || filter.until !== undefined) {
+      const [lo, hi] = [filter.since ?? Number.MIN_SAFE_INTEGER, filter.until ?? Number.MAX_SAFE_INTEGER];
+      const wide = !driven && Number(this.cached(`SELECT count(*) FROM (SELECT 1 FROM sighting WHERE ts >= ? AND ts <= ? LIMIT ${WINDOW_PROBE_ROWS})`)
+        .pluck().get(lo, hi)) >= WINDOW_PROBE_ROWS;
+      where += wide ? ' AND +x.ts >= ? AND +x.ts <= ?' : ' AND x.ts >= ? AND x.ts <= ?';
+      params.push(lo, hi);
+    }
+    return { where, params };
+  }
+
+  /**
+   * One page of sightings above `afterId`: the page's ids first (from an
+   * index when the conditions allow, sorted when needed: integers only),
+   * then only those rows read and joined.
+   */
+  private sightingPage(cond: { where: string; params: unknown[] }, afterId: number, n: number): SightingDbRow[] {
+    return this.cached(`SELECT x.id, x.evidence_id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
+        x.host_id, i.type, i.value, e.path, coalesce(x.format, e.format) AS format
+      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id
+      WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.id > ?${cond.where} ORDER BY x.id LIMIT ?) ORDER BY x.id`)
+      .all(afterId, ...cond.params, n) as SightingDbRow[];
+  }
+
+  /** The ids of the indicators a sighting filter names: each type a seek on the (type, value) index; a rule also by its name. */
+  private indicatorIds(ind: { type?: IndicatorType; value: string }): number[] {
+    const types = ind.type !== undefined ? [ind.type] : [...INDICATOR_TYPES];
+    let q = `SELECT id FROM indicator WHERE type IN (${types.map(() => '?').join(', ')}) AND value = ?`;
+    const params: unknown[] = [...types, ind.value];
+    if (ind.type === undefined || ind.type === 'yara') {
+      q += " UNION SELECT id FROM indicator WHERE type = 'yara' AND substr(value, -?) = ?";
+      params.push(ind.value.length + 1, `:${ind.value}`);
+    }
+    return (this.cached(`${q} ORDER BY 1`).pluck().all(...params) as number[]).map(Number);
+  }
+
+  /** Each row's campaigns, read once per distinct indicator of the rows. */
+  private campaignsOf(rows: readonly { indicator_id: number }[]): Map<number, string[]> {
+    const ids = [...new Set(rows.map((r) => Number(r.indicator_id)))];
+    const out = new Map<number, string[]>();
+    for (let at = 0; at < ids.length; at += 500) {
+      const chunk = ids.slice(at, at + 500);
+      const pairs = this.cached(`SELECT DISTINCT r.indicator_id, c.name FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id
+        WHERE r.indicator_id IN (${chunk.map(() => '?').join(', ')})`).raw().all(...chunk) as [number, string][];
+      for (const [id, name] of pairs) {
+        const list = out.get(Number(id));
+        if (list) list.push(name); else out.set(Number(id), [name]);
       }
+    }
+    for (const list of out.values()) list.sort();
+    return out;
+  }
+
+  /** A prepared statement for this SQL, kept for the next call (listings and pages repeat a few shapes). */
+  private cached(sqlText: string): Statement {
+    let st = this.statements.get(sqlText);
+    if (!st) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      st = this.db.prepare(sqlText);
+      this.statements.set(sqlText, st);
+    }
+    return st;
+  }
+
+  async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
+    const cond = await this.sightingWhere(filter);
+    if (!cond) return;
+    let left = filter.limit ?? Infinity;
+    let after = filter.afterId ?? 0;
+    while (left > 0) {
+      const rows = this.sightingPage(cond, after, Math.min(LIST_PAGE_ROWS, left));
+      const campaigns = this.campaignsOf(rows);
+      for (const r of rows) yield toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []);
       if (rows.length < LIST_PAGE_ROWS) return;
-      after = rows[rows.length - 1]![0];
+      left -= rows.length;
+      after = Number(rows[rows.length - 1]!.id);
     }
   }
 
-  async *listSamples(filter: SampleFilter): AsyncIterable<SampleRecord> {
+  async pageSightings(filter: SightingFilter, limit: number): Promise<SightingRow[]> {
+    const n = Math.min(limit, filter.limit ?? Infinity);
+    const cond = n > 0 ? await this.sightingWhere(filter) : null;
+    if (!cond) return [];
+    const rows = this.sightingPage(cond, filter.afterId ?? 0, Math.trunc(n));
+    const campaigns = this.campaignsOf(rows);
+    return rows.map((r) => ({ id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []) }));
+  }
+
+  /** The query of a samples listing (without its keyset and order), or null when it selects nothing. */
+  private async sampleQuery(filter: SampleFilter): Promise<{ q: string; params: unknown[] } | null> {
     const params: unknown[] = [];
     let where = '';
     if (filter.campaign !== undefined) {
       const name = await this.resolveCampaign(filter.campaign);
-      if (name === null) return;
+      if (name === null) return null;
       // Per sample, through the sample's own sightings (indexed): not through every sighting of the campaign.
       where = ` AND EXISTS (SELECT 1 FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
         WHERE s.sample_sha256 = x.sha256 AND r.campaign_id = ?)`;
       params.push(this.campaignId(name));
     }
+    if (filter.hash !== undefined) {
+      // Told apart by length, as matching does: each is one index seek (sha1 has no index, but samples are few).
+      const h = filter.hash.toLowerCase();
+      const column = h.length === 32 ? 'md5' : h.length === 40 ? 'sha1' : h.length === 64 ? 'sha256' : null;
+      if (column === null || !/^[0-9a-f]+$/.test(h)) return null;
+      where += ` AND x.${column} = ?`;
+      params.push(h);
+    }
+    if (filter.afterId !== undefined) { where += ' AND x.rowid > ?'; params.push(filter.afterId); }
     const q = `SELECT x.rowid AS id, x.sha256, x.md5, x.sha1, x.size, x.type, x.facts,
         (SELECT json_group_array(DISTINCT p.path) FROM sample_path p WHERE p.sha256 = x.sha256) AS paths,
         (SELECT json_group_array(DISTINCT c.name) FROM sighting s JOIN indicator_ref r ON r.indicator_id = s.indicator_id
@@ -884,15 +1018,46 @@ class SqliteStore implements Store {
         (SELECT json_group_array(DISTINCT i.value) FROM sighting s JOIN indicator i ON i.id = s.indicator_id
           WHERE s.sample_sha256 = x.sha256 AND i.type = 'yara') AS yara
       FROM sample x WHERE 1 = 1${where}`;
-    type Row = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
-      paths: string; campaigns: string; yara: string };
-    for await (const r of this.paged<Row>(q, params, 'x.rowid')) {
-      yield {
-        sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
-        paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
-        pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
-      };
-    }
+    return { q, params };
+  }
+
+  async *listSamples(filter: SampleFilter): AsyncIterable<SampleRecord> {
+    const query = await this.sampleQuery(filter);
+    if (!query) return;
+    for await (const r of this.paged<SampleDbRow>(query.q, query.params, 'x.rowid')) yield toSample(r);
+  }
+
+  async pageSamples(filter: SampleFilter, limit: number): Promise<SampleRow[]> {
+    const query = await this.sampleQuery(filter);
+    if (!query || !(limit > 0)) return [];
+    const rows = this.cached(`${query.q} ORDER BY x.rowid LIMIT ?`).all(...query.params, Math.trunc(limit)) as SampleDbRow[];
+    return rows.map((r) => ({ id: Number(r.id), sample: toSample(r) }));
+  }
+
+  async pageIndicators(filter: IndicatorFilter, limit: number): Promise<IndicatorRow[]> {
+    const query = await this.indicatorQuery(filter, true);
+    if (!query || !(limit > 0)) return [];
+    const rows = this.cached(`${query.q} ORDER BY x.id LIMIT ?`).all(...query.params, Math.trunc(limit)) as IndicatorDbRow[];
+    return rows.map((r) => ({ id: Number(r.id), indicator: toIndicator(r), sightings: Number(r.sightings) }));
+  }
+
+  async pageEvidence(filter: EvidenceFilter, limit: number): Promise<EvidenceRow[]> {
+    if (!(limit > 0)) return [];
+    const params: unknown[] = [];
+    let where = '';
+    if (filter.id !== undefined) { where += ' AND x.id = ?'; params.push(filter.id); }
+    if (filter.sha256 !== undefined) { where += ' AND x.sha256 = ?'; params.push(filter.sha256.toLowerCase()); }
+    if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
+    const rows = this.cached(`SELECT x.*,
+        (SELECT json_group_array(DISTINCT h.family) FROM evidence_hunt h WHERE h.evidence_id = x.id) AS families,
+        (SELECT count(*) FROM sighting s WHERE s.evidence_id = x.id) AS sightings
+      FROM evidence x WHERE 1 = 1${where} ORDER BY x.id LIMIT ?`).all(...params, Math.trunc(limit)) as Record<string, unknown>[];
+    return rows.map((r) => ({ ...toEvidence(r), sightings: Number(r['sightings']) }));
+  }
+
+  async revision(): Promise<CaseRevision> {
+    const r = this.st['revision']!.get() as { s: number; h: number; r: string; a: number };
+    return { data: `${r.s}.${r.h}.${r.r}`, assets: Number(r.a) };
   }
 
   async campaignActivity(campaign: string): Promise<CampaignActivity | null> {
@@ -1017,7 +1182,11 @@ class SqliteStore implements Store {
     const name = await this.resolveCampaign(campaign);
     if (name === null) throw new Error(`no campaign named ${campaign} in the case`);
     const list = [...new Set(params.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
-    this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, this.campaignId(name));
+    const id = this.campaignId(name);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, id);
+      this.st['bumpRevision']!.run('campaigns');
+    }).immediate();
   }
 
   async hostIdParams(): Promise<string[]> {
@@ -1040,6 +1209,7 @@ class SqliteStore implements Store {
         if (exists.get(r.address) === undefined) added++; else replaced++;
         upsert.run(r.address, r.kind, r.organisation, r.sector, r.country);
       }
+      this.st['bumpRevision']!.run('assets');
     }).immediate();
     return { added, replaced };
   }
@@ -1047,6 +1217,25 @@ class SqliteStore implements Store {
   async listAssets(): Promise<AssetRecord[]> {
     return (this.db.prepare('SELECT address, kind, organisation, sector, country FROM asset ORDER BY id').all() as AssetRecord[])
       .map((r) => ({ address: r.address, kind: r.kind, organisation: r.organisation, sector: r.sector, country: r.country }));
+  }
+
+  async addApiToken(t: { sha256: string; role: ApiRole; name: string | null }): Promise<ApiToken> {
+    const createdAt = new Date().toISOString();
+    const id = Number(this.db.prepare('INSERT INTO api_token(sha256, role, name, created_at) VALUES (?, ?, ?, ?)')
+      .run(t.sha256, t.role, t.name, createdAt).lastInsertRowid);
+    return { id, sha256: t.sha256, role: t.role, name: t.name, createdAt };
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    const rows = this.cached('SELECT id, sha256, role, name, created_at FROM api_token ORDER BY id').all() as
+      { id: number; sha256: string; role: string; name: string | null; created_at: string }[];
+    return rows.map((r) => ({
+      id: Number(r.id), sha256: r.sha256, role: r.role === 'analyst' ? 'analyst' : 'reader', name: r.name, createdAt: r.created_at,
+    }));
+  }
+
+  async revokeApiToken(id: number): Promise<boolean> {
+    return this.db.prepare('DELETE FROM api_token WHERE id = ?').run(id).changes > 0;
   }
 
   async close(): Promise<void> {
