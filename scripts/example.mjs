@@ -3,14 +3,15 @@
 // (examples/nettraveler): generate its evidence (a sinkhole's access log, an
 // organisation's Zeek and Suricata logs and capture, a partner's alerts, a
 // hundred harmless PE stubs, an asset directory), import the intel, hunt,
-// measure, write the report to ./report/ and serve it on 127.0.0.1.
+// measure, write the report to ./report/, and serve the report and the
+// dashboard (`sightline serve`) on 127.0.0.1.
 //
-//   npm start                       (serves until Ctrl-C)
+//   npm start                       (serves until Ctrl-C: the dashboard on --port, the report on the next port)
 //   npm start -- --no-serve         (stops after writing the report)
 //   npm start -- --out DIR --port N --generated-at ISO
 //
 // The case is written to examples/out/case.db, new on every run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -82,6 +83,12 @@ if (opts['no-serve']) {
   process.exit(0);
 }
 
+// The dashboard: `sightline serve` on the case, 127.0.0.1 only.
+const port = Number(opts.port);
+const serve = spawn(process.execPath, [cli, '--db', db, 'serve', '--host', '127.0.0.1', '--port', String(port)], { cwd: root, stdio: 'inherit' });
+process.on('SIGINT', () => { serve.kill('SIGINT'); process.exit(0); });
+process.on('SIGTERM', () => { serve.kill('SIGTERM'); process.exit(0); });
+
 // The report is a folder of static files: served from 127.0.0.1 only, nothing outside it.
 const TYPES = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf' };
 const server = createServer((req, res) => {
@@ -97,6 +104,7 @@ const server = createServer((req, res) => {
     'x-content-type-options': 'nosniff',
   }).end(readFileSync(file));
 });
-server.listen(Number(opts.port), '127.0.0.1', () => {
-  console.log(`\nThe report is served at http://127.0.0.1:${server.address().port}/ (Ctrl-C stops it; it is also at ${join(reportDir, 'index.html')})`);
+server.listen(port + 1, '127.0.0.1', () => {
+  console.log(`\nThe report:    http://127.0.0.1:${server.address().port}/  (also ${join(reportDir, 'index.html')})`);
+  console.log(`The dashboard: http://127.0.0.1:${port}/  (sightline serve on the case; Ctrl-C stops both)`);
 });
