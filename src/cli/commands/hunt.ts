@@ -1,6 +1,6 @@
 /** `sightline hunt PATH…` and `sightline rehunt`. */
 import type { Command } from 'commander';
-import { hunt, rehunt, HUNT_FORMATS, type HuntOptions, type HuntResult, type Sighting } from '../../index.js';
+import { hunt, rehunt, HUNT_FORMATS, type HuntOptions, type HuntResult, type Sighting, type Store } from '../../index.js';
 import { DiagnosticPrinter, EXIT_FATAL, safeText } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { Progress } from '../progress.js';
@@ -106,6 +106,31 @@ export function sinkholeUsage(o: { sinkhole?: string; exclusions?: string[]; cam
   return null;
 }
 
+/**
+ * What hunt and rehunt share: the progress bar, sighting lines in chunks, the
+ * diagnostics, the case, the closing summary and the exit status.
+ */
+async function runHunt(
+  globals: () => GlobalOptions, o: CommonFlags, mustExist: boolean,
+  run: (store: Store, common: Omit<HuntOptions, 'format'>) => Promise<HuntResult>,
+): Promise<void> {
+  const printer = new DiagnosticPrinter();
+  const bar = new Progress();
+  const stdout = stdoutLines(bar);
+  const common = commonOptions(o, bar, printer, stdout);
+  if (!common) { process.exitCode = EXIT_FATAL; return; }
+  try {
+    await withStore(globals(), async (store) => {
+      const r = await run(store, common);
+      stdout.flush();
+      process.stderr.write(formatHuntSummary(r, printer.errors));
+    }, { mustExist });
+  } finally {
+    stdout.flush();
+  }
+  process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
+}
+
 export function registerHunt(program: Command, globals: () => GlobalOptions): void {
   withCommonFlags(program.command('hunt')
     .description("find every sighting of the case's indicators in logs, packet captures and files")
@@ -127,44 +152,16 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
         process.exitCode = EXIT_FATAL;
         return;
       }
-      const printer = new DiagnosticPrinter();
-      const bar = new Progress();
-      const stdout = stdoutLines(bar);
-      const common = commonOptions(o, bar, printer, stdout);
-      if (!common) { process.exitCode = EXIT_FATAL; return; }
-      try {
-        await withStore(globals(), async (store) => {
-          const r = await hunt(store, paths, {
-            ...common, format: o.format, followSymlinks: Boolean(o.followSymlinks),
-            ...(o.sinkhole !== undefined ? { sinkhole: o.sinkhole, exclusions: o.exclusions ?? [] } : {}),
-          });
-          stdout.flush();
-          process.stderr.write(formatHuntSummary(r, printer.errors));
-          // A researcher with only a sinkhole's log has no case yet: a sinkhole hunt makes its campaign (said in a notice), and the case.
-        }, { mustExist: o.sinkhole === undefined });
-      } finally {
-        stdout.flush();
-      }
-      process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
+      // A researcher with only a sinkhole's log has no case yet: a sinkhole hunt makes its campaign (said in a notice), and the case.
+      await runHunt(globals, o, o.sinkhole === undefined, (store, common) => hunt(store, paths, {
+        ...common, format: o.format, followSymlinks: Boolean(o.followSymlinks),
+        ...(o.sinkhole !== undefined ? { sinkhole: o.sinkhole, exclusions: o.exclusions ?? [] } : {}),
+      }));
     });
 
   withCommonFlags(program.command('rehunt')
     .description('hunt the evidence the case already holds again, for the indicators each file has not met yet'))
     .action(async (o: CommonFlags) => {
-      const printer = new DiagnosticPrinter();
-      const bar = new Progress();
-      const stdout = stdoutLines(bar);
-      const common = commonOptions(o, bar, printer, stdout);
-      if (!common) { process.exitCode = EXIT_FATAL; return; }
-      try {
-        await withStore(globals(), async (store) => {
-          const r = await rehunt(store, common);
-          stdout.flush();
-          process.stderr.write(formatHuntSummary(r, printer.errors));
-        }, { mustExist: true });
-      } finally {
-        stdout.flush();
-      }
-      process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
+      await runHunt(globals, o, true, (store, common) => rehunt(store, common));
     });
 }
