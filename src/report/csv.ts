@@ -5,21 +5,11 @@
 import type { Sighting } from '../core/model.js';
 import type { SampleRecord } from '../store/store.js';
 import type { Victim } from '../analytics/types.js';
+import { csvField } from '../core/csv.js';
 import { ChunkedWriter } from './chunked-writer.js';
 import { peFactsOf } from './samples.js';
 
-/** RFC 4180 quoting; a cell starting with =, +, -, @, tab or CR is prefixed with ' so spreadsheets do not run it as a formula. */
-export function csvField(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return v < 0 ? `'${v}` : String(v);
-  let s = v;
-  const c = s.charCodeAt(0);
-  // = + - @ tab CR
-  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
-  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
+export { csvField };
 
 function csvLine(cells: (string | number | null | undefined)[]): string {
   return cells.map(csvField).join(',') + '\r\n';

@@ -1,19 +1,11 @@
 /** `sightline sightings`: what the case holds. */
 import type { Command } from 'commander';
-import type { Sighting } from '../../index.js';
+import { csvField, type Sighting } from '../../index.js';
 import { ChunkedStdout, EXIT_FATAL } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatSightingText } from './hunt.js';
 
 const CSV_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside'];
-
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
-export function csvField(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function csvRow(s: Sighting): string {
   return [s.ts, s.indicator.campaigns.join(';'), s.indicator.type, s.indicator.value, s.matched, s.field, s.src, s.dst,

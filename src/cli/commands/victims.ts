@@ -1,10 +1,9 @@
 /** `sightline victims` and `sightline assets import`. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { campaignsToMeasure, campaignStats, openCaseEnricher, parseAssetCsv, type Enricher, type Store, type Victim } from '../../index.js';
+import { campaignsToMeasure, campaignStats, csvField, openCaseEnricher, parseAssetCsv, type Enricher, type Store, type Victim } from '../../index.js';
 import { DiagnosticPrinter, EXIT_FATAL, EXIT_SKIPPED, printJsonLine } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { csvField } from './sightings.js';
 import { formatVictimsTable } from './stats-text.js';
 
 export interface EnrichFlags { geoip?: string; sectors?: string }
