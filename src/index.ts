@@ -37,7 +37,7 @@ export { openStore, DEFAULT_CASE } from './store/index.js';
 export type {
   Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
   StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter, AssetRecord, CampaignActivity, CampaignOverlap,
-  SourceActivity, IndicatorActivity, SightingRow, SampleRow, IndicatorRow, EvidenceRow, EvidenceFilter, CaseRevision, ApiRole, ApiToken,
+  SourceActivity, IndicatorActivity, SightingRow, SightingOrder, SightingTimeKey, SampleRow, IndicatorRow, EvidenceRow, EvidenceFilter, CaseRevision, ApiRole, ApiToken,
 } from './store/index.js';
 export { API_ROLES, isApiRole, generateApiToken, findApiToken } from './store/index.js';
 

@@ -6,14 +6,14 @@
  */
 import type { Hono } from 'hono';
 import {
-  GEO_CREDITS, VERSION, inferIndicator, isIndicatorType, normalizeIndicator, INDICATOR_TYPES, type IndicatorType, type SightingFilter,
+  GEO_CREDITS, VERSION, inferIndicator, isIndicatorType, normalizeIndicator, INDICATOR_TYPES, type IndicatorType, type SightingFilter, type SightingOrder,
   type Store, type Victim,
 } from '../index.js';
-import { encodedBody, type CampaignCache, type CampaignView } from './campaign-cache.js';
+import { encodedBody, topOf, type CampaignCache, type CampaignView } from './campaign-cache.js';
 import { ApiError } from './errors.js';
 import { MAX_LINES, readEvidenceLines } from './evidence-lines.js';
 import type { JobRunner } from './jobs.js';
-import { Query } from './params.js';
+import { Query, timeCursor } from './params.js';
 import type { AppEnv, AuthMode } from './security.js';
 
 /** Rows a page may hold, at most and by default. */
@@ -124,12 +124,13 @@ export function readRoutes(app: Hono<AppEnv>, ctx: ReadContext): void {
   });
 
   app.get('/api/campaigns/:name/stats', async (c) => {
-    new Query(c.req.url, []);
+    const q = new Query(c.req.url, ['top']);
+    const top = q.int('top', 1, MAX_PAGE);
     const campaign = c.req.param('name');
     if (campaign.length > MAX_NAME_CHARS) throw new ApiError('bad-request', `a campaign name is at most ${MAX_NAME_CHARS} characters`);
     const view = await cache.view(campaign);
     if (view === null) throw new ApiError('not-found', `no campaign named ${JSON.stringify(campaign)} in the case`);
-    const { body, encoding } = encodedBody(view, c.req.header('Accept-Encoding'));
+    const { body, encoding } = encodedBody(top === undefined ? view : topOf(view, top), c.req.header('Accept-Encoding'));
     return c.body(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/json; charset=utf-8', Vary: 'Accept-Encoding', ...(encoding !== null ? { 'Content-Encoding': encoding } : {}),
     });
@@ -191,7 +192,9 @@ export function readRoutes(app: Hono<AppEnv>, ctx: ReadContext): void {
   });
 
   app.get('/api/sightings', async (c) => {
-    const q = new Query(c.req.url, ['campaign', 'indicator', 'src', 'since', 'until', 'evidence', 'limit', 'cursor']);
+    const q = new Query(c.req.url, ['campaign', 'indicator', 'src', 'since', 'until', 'evidence', 'order', 'limit', 'cursor']);
+    // `order=time`: in time order (the timeline's drill-down), its cursor a time key; else in id order.
+    const byTime = q.choice('order', ['id', 'time'] as const) === 'time';
     const filter: SightingFilter = {};
     const campaign = name(q, 'campaign');
     if (campaign !== undefined) filter.campaign = campaign;
@@ -206,14 +209,24 @@ export function readRoutes(app: Hono<AppEnv>, ctx: ReadContext): void {
     if (since !== undefined && until !== undefined && since > until) throw new ApiError('bad-request', 'since is after until');
     const evidence = q.int('evidence', 1, Number.MAX_SAFE_INTEGER);
     if (evidence !== undefined) filter.evidenceId = evidence;
-    const cursor = q.cursor();
-    if (cursor !== undefined) filter.afterId = cursor;
+    let order: SightingOrder = { by: 'id' };
+    if (byTime) {
+      const after = q.timeCursor();
+      order = after === undefined ? { by: 'time' } : { by: 'time', after };
+    } else {
+      const cursor = q.cursor();
+      if (cursor !== undefined) filter.afterId = cursor;
+    }
     const limit = q.int('limit', 1, MAX_PAGE, DEFAULT_PAGE)!;
     if (campaign !== undefined && await store.resolveCampaign(campaign) === null) {
       throw new ApiError('not-found', `no campaign named ${JSON.stringify(campaign)} in the case`);
     }
-    const rows = await store.pageSightings(filter, limit);
-    return c.json({ sightings: rows.map((r) => ({ id: r.id, evidenceId: r.evidenceId, ...r.sighting })), next: next(rows, limit) });
+    const rows = await store.pageSightings(filter, limit, order);
+    const last = rows.length === limit ? rows[rows.length - 1]! : null;
+    return c.json({
+      sightings: rows.map((r) => ({ id: r.id, evidenceId: r.evidenceId, ...r.sighting })),
+      next: last === null ? null : byTime ? timeCursor(last.timeKey) : String(last.id),
+    });
   });
 
   app.get('/api/samples', async (c) => {

@@ -210,6 +210,47 @@ describe('read routes', () => {
     }
   });
 
+  test('sightings in time order: every sighting once, by time (then indicator, then id), those without a time last', async () => {
+    const byId = await allPages('/api/sightings', 'sightings');
+    for (const q of ['', 'campaign=NetTraveler', 'src=10.0.1.1', 'since=2013-05-01&until=2013-05-01', 'indicator=nt.example']) {
+      const idOrder = q === '' ? byId : await allPages(`/api/sightings?${q}`, 'sightings');
+      for (const limit of [50, 3]) {
+        const rows: { id: number; ts: string | null }[] = [];
+        let cursor: string | null = null;
+        for (let i = 0; i < 1000; i++) {
+          const r = await get(`/api/sightings?order=time&limit=${limit}${q ? `&${q}` : ''}${cursor !== null ? `&cursor=${cursor}` : ''}`);
+          assert.equal(r.status, 200, JSON.stringify(r.body));
+          rows.push(...r.body.sightings);
+          cursor = r.body.next;
+          if (cursor === null) break;
+        }
+        assert.deepEqual(rows.map((x) => x.id).sort((a, b) => a - b), idOrder.map((x) => x.id), `${q}: the same sightings as in id order`);
+        const ts = rows.map((x) => (x.ts === null ? Infinity : Date.parse(x.ts)));
+        assert.ok(ts.every((t, i) => i === 0 || ts[i - 1]! <= t), `${q}: by time, untimed last`);
+        if (q === '') assert.ok(ts.includes(Infinity) && ts[0] !== Infinity, 'the case holds sightings with and without a time');
+      }
+    }
+    const page = await get('/api/sightings?order=time&limit=2');
+    assert.match(page.body.next, /^(T-?\d+|N)\.\d+\.\d+$/);
+    for (const bad of ['order=size', 'order=time&cursor=12', 'order=time&cursor=T1.2', 'order=time&cursor=X.1.2', 'order=time&cursor=T1.2.3.4']) {
+      await expectError(`/api/sightings?${bad}`, 400, 'bad-request');
+    }
+  });
+
+  test('a campaign\'s statistics cut to the top N (the overview\'s)', async () => {
+    const full = (await get('/api/campaigns/NetTraveler/stats')).body;
+    const top = (await get('/api/campaigns/NetTraveler/stats?top=1')).body;
+    assert.equal(top.top, 1);
+    assert.deepEqual(top.victims.byOrganisation, full.victims.byOrganisation.slice(0, 1));
+    assert.deepEqual(top.overlap.map((o: { victims: string[] }) => o.victims), full.overlap.map((o: { victims: string[] }) => o.victims.slice(0, 1)));
+    const { top: _t, victims: tv, overlap: _to, ...rest } = top;
+    const { victims: fv, overlap: _fo, ...fullRest } = full;
+    assert.deepEqual(rest, fullRest, 'nothing else cut');
+    assert.deepEqual({ ...tv, byOrganisation: [] }, { ...fv, byOrganisation: [] });
+    assert.ok(full.victims.byOrganisation.length > 1 && full.overlap.some((o: { victims: string[] }) => o.victims.length > 1), 'the fixture has lists to cut');
+    for (const bad of ['top=0', 'top=1001', 'top=x', 'nope=1']) await expectError(`/api/campaigns/NetTraveler/stats?${bad}`, 400, 'bad-request');
+  });
+
   test('samples, indicators, evidence', async () => {
     const samples = await get('/api/samples?campaign=NetTraveler');
     assert.deepEqual(samples.body.samples.map((s: { paths: string[] }) => s.paths), [[XSS.sampleName]]);

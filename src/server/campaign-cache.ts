@@ -21,6 +21,41 @@ export interface CampaignView {
   victims: Victim[];
   /** The JSON compressed, made on first use (a campaign's statistics run to hundreds of kilobytes). */
   encoded: { br?: Buffer; gzip?: Buffer };
+  /** The statistics with their long lists cut to the first N (`?top=N`: the dashboard's overview), made on first use. */
+  tops?: Map<number, EncodedJson>;
+}
+
+/** A JSON body and its compressed forms, made on first use. */
+export interface EncodedJson {
+  json: Buffer;
+  encoded: { br?: Buffer; gzip?: Buffer };
+}
+
+/** Most distinct `top` cuts kept per view. */
+const MAX_TOPS_PER_VIEW = 8;
+
+/**
+ * The statistics with `victims.byOrganisation` and each `overlap[].victims`
+ * cut to their first `top` entries, and `top` saying so: what an overview
+ * shows, a few kilobytes where the whole object runs to hundreds (thousands
+ * of organisations, tens of thousands of shared victims).
+ */
+export function topOf(view: CampaignView, top: number): EncodedJson {
+  view.tops ??= new Map();
+  let e = view.tops.get(top);
+  if (e === undefined) {
+    const s = view.stats;
+    const cut = {
+      ...s,
+      top,
+      victims: { ...s.victims, byOrganisation: s.victims.byOrganisation.slice(0, top) },
+      overlap: s.overlap.map((o) => ({ ...o, victims: o.victims.slice(0, top) })),
+    };
+    e = { json: Buffer.from(JSON.stringify(cut)), encoded: {} };
+    if (view.tops.size >= MAX_TOPS_PER_VIEW) view.tops.delete(view.tops.keys().next().value!);
+    view.tops.set(top, e);
+  }
+  return e;
 }
 
 /** What a StatsSource computes: the statistics (and their JSON when made elsewhere) and the victims. */
@@ -62,7 +97,7 @@ export class LocalStats implements StatsSource {
 }
 
 /** The view's body in the best encoding the client accepts (`br`, `gzip`, else none), compressed once per view. */
-export function encodedBody(view: CampaignView, acceptEncoding: string | undefined): { body: Buffer; encoding: 'br' | 'gzip' | null } {
+export function encodedBody(view: EncodedJson, acceptEncoding: string | undefined): { body: Buffer; encoding: 'br' | 'gzip' | null } {
   const accepts = (name: string) => acceptEncoding !== undefined && acceptEncoding.split(',').some((part) => {
     const [token, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
     const q = params.find((x) => x.startsWith('q='));

@@ -136,7 +136,11 @@ export const OPENAPI: OpenApiDocument = {
     '/api/campaigns/{name}/stats': {
       get: {
         operationId: 'campaignStats', summary: "a campaign's statistics: the same object as `campaign stats --json` (docs/analytics.md)", tags: ['campaigns'],
-        parameters: [{ name: 'name', in: 'path', required: true, description: 'the campaign, by name or alias', schema: { type: 'string', maxLength: 256 } }],
+        parameters: [
+          { name: 'name', in: 'path', required: true, description: 'the campaign, by name or alias', schema: { type: 'string', maxLength: 256 } },
+          q('top', 'cut `victims.byOrganisation` and each `overlap[].victims` to their first N entries (the object then says `top: N`): what an overview shows, a few kilobytes',
+            { type: 'integer', minimum: 1, maximum: 1000 }),
+        ],
         responses: { 200: json(ref('CampaignStats'), 'the statistics'), ...READ_ERRORS, 404: error('NotFound') },
       },
     },
@@ -172,7 +176,7 @@ export const OPENAPI: OpenApiDocument = {
     },
     '/api/sightings': {
       get: {
-        operationId: 'listSightings', summary: 'the sightings the case holds, in id order', tags: ['rows'],
+        operationId: 'listSightings', summary: 'the sightings the case holds, in id order (or time order with `order=time`)', tags: ['rows'],
         parameters: [
           param('campaign'),
           q('indicator', '`type:value` or a value (normalised as on import; a YARA rule by its name)', { type: 'string', maxLength: 4096 }),
@@ -180,7 +184,10 @@ export const OPENAPI: OpenApiDocument = {
           q('since', 'at or after (ISO 8601 date or time; UTC when no zone is given)', { type: 'string' }),
           q('until', 'at or before (a date alone: to the end of that day)', { type: 'string' }),
           q('evidence', 'the evidence id', { type: 'integer', minimum: 1 }),
-          param('limit'), param('cursor'),
+          q('order', '`id` (the default) or `time`: by time, then indicator id, then id, sightings without a time last; its cursor is the `next` of the page before (`T<ms>.<indicator>.<id>` or `N.<indicator>.<id>`)',
+            { type: 'string', enum: ['id', 'time'], default: 'id' }),
+          param('limit'),
+          { name: 'cursor', in: 'query', description: '`next` of the page before (an id; in time order a time key)', schema: { type: 'string', pattern: '^(\\d{1,16}|(T-?\\d{1,16}|N)\\.\\d{1,16}\\.\\d{1,16})$' } },
         ],
         responses: { 200: json(page('Sighting', 'sightings'), 'a page of sightings'), ...READ_ERRORS, 404: error('NotFound') },
       },

@@ -5,6 +5,7 @@
  * 500 and never silently ignored.
  */
 import { ApiError } from './errors.js';
+import type { SightingTimeKey } from '../index.js';
 
 /** Longest text value a query parameter may carry (an indicator may be a long URL). */
 export const MAX_PARAM_CHARS = 4096;
@@ -113,4 +114,22 @@ export class Query {
   cursor(): number | undefined {
     return this.int('cursor', 0, Number.MAX_SAFE_INTEGER);
   }
+
+  /**
+   * A time-ordered page's cursor (`timeCursor` of the page before's last
+   * row): `T<ms>.<indicator id>.<id>`, or `N.<indicator id>.<id>` among the
+   * sightings without a time; undefined when absent.
+   */
+  timeCursor(): SightingTimeKey | undefined {
+    const v = this.values.get('cursor');
+    if (v === undefined) return undefined;
+    const m = /^(?:T(-?\d{1,16})|N)\.(\d{1,16})\.(\d{1,16})$/.exec(v);
+    if (m === null) throw new ApiError('bad-request', `query parameter cursor takes the \`next\` of a time-ordered page, not ${JSON.stringify(v.slice(0, 40))}`);
+    return { ts: m[1] === undefined ? null : Number(m[1]), indicatorId: Number(m[2]), id: Number(m[3]) };
+  }
+}
+
+/** The cursor that resumes a time-ordered listing after `k` (Query.timeCursor reads it). */
+export function timeCursor(k: SightingTimeKey): string {
+  return `${k.ts === null ? 'N' : `T${k.ts}`}.${k.indicatorId}.${k.id}`;
 }

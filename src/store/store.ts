@@ -173,11 +173,27 @@ export interface SightingFilter {
   limit?: number;
 }
 
+/**
+ * Where a page in time order resumes: after this sighting's time key
+ * (SightingRow.timeKey of the last row of the page before).
+ */
+export interface SightingTimeKey {
+  /** Epoch ms, or null for the sightings with no time (listed after every timed one). */
+  ts: number | null;
+  indicatorId: number;
+  id: number;
+}
+
+/** What orders a page of sightings: ids (the default), or time (then indicator id, then id) resuming after `after`. */
+export type SightingOrder = { by: 'id' } | { by: 'time'; after?: SightingTimeKey };
+
 /** A sighting with its row id (ascending: a listing's cursor) and the id of its evidence. */
 export interface SightingRow {
   id: number;
   evidenceId: number;
   sighting: Sighting;
+  /** Its key in time order (a time-ordered page's cursor). */
+  timeKey: SightingTimeKey;
 }
 
 /** Evidence with the sightings the case holds in it. */
@@ -421,8 +437,13 @@ export interface Store {
   /** Starts staging evidence files hunted with `selection` (one writer at a time per store). */
   beginEvidence(selection: HuntSelection): Promise<EvidenceWriter>;
   listSightings(filter: SightingFilter): AsyncIterable<Sighting>;
-  /** One page of sightings in id order (above `filter.afterId`), with their ids. */
-  pageSightings(filter: SightingFilter, limit: number): Promise<SightingRow[]>;
+  /**
+   * One page of sightings with their ids: in id order (above
+   * `filter.afterId`), or in time order (time, then indicator id, then id;
+   * sightings without a time last) after `order.after` — a time window's
+   * page read from the (ts, indicator_id) index without sorting the window.
+   */
+  pageSightings(filter: SightingFilter, limit: number, order?: SightingOrder): Promise<SightingRow[]>;
   listSamples(filter: SampleFilter): AsyncIterable<SampleRecord>;
   /** One page of samples in row order (above `filter.afterId`), with their ids. */
   pageSamples(filter: SampleFilter, limit: number): Promise<SampleRow[]>;

@@ -22,7 +22,7 @@ import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import type {
   ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
   EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
-  SampleFilter, SampleInput, SampleRecord, SampleRow, SightingFilter, SightingInput, SightingRow, SourceActivity, Store, StoredEvidence,
+  SampleFilter, SampleInput, SampleRecord, SampleRow, SightingFilter, SightingInput, SightingOrder, SightingRow, SightingTimeKey, SourceActivity, Store, StoredEvidence,
 } from '../store.js';
 
 type Db = BetterSqlite3.Database;
@@ -105,6 +105,11 @@ function toEvidence(r: Record<string, unknown>): StoredEvidence {
 type SightingDbRow = { id: number; evidence_id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null;
   dst: string | null; line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null;
   type: string; value: string; path: string; format: string };
+
+/** A sighting row as toSighting reads it (the page's WHERE follows). */
+const SIGHTING_COLUMNS = `SELECT x.id, x.evidence_id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
+        x.host_id, i.type, i.value, e.path, coalesce(x.format, e.format) AS format
+      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id`;
 
 /** The public sighting object (docs/design.md, sighting line): built here, and only here. */
 function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
@@ -883,7 +888,7 @@ class SqliteStore implements Store {
    * order when many (the page is then met early); else id order, the
    * campaign checked row by row.
    */
-  private async sightingWhere(filter: SightingFilter): Promise<{ where: string; params: unknown[] } | null> {
+  private async sightingWhere(filter: SightingFilter, timeOrder = false): Promise<{ where: string; params: unknown[] } | null> {
     const params: unknown[] = [];
     let where = '';
     let driven = false;
@@ -905,7 +910,8 @@ class SqliteStore implements Store {
     if (filter.evidenceId !== undefined) { where += ' AND x.evidence_id = ?'; params.push(filter.evidenceId); driven = true; }
     if (filter.since !== undefined || filter.until !== undefined) {
       const [lo, hi] = [filter.since ?? Number.MIN_SAFE_INTEGER, filter.until ?? Number.MAX_SAFE_INTEGER];
-      const wide = !driven && Number(this.cached(`SELECT count(*) FROM (SELECT 1 FROM sighting WHERE ts >= ? AND ts <= ? LIMIT ${WINDOW_PROBE_ROWS})`)
+      // In time order the window is the index range a page reads (met early): no probe.
+      const wide = !timeOrder && !driven && Number(this.cached(`SELECT count(*) FROM (SELECT 1 FROM sighting WHERE ts >= ? AND ts <= ? LIMIT ${WINDOW_PROBE_ROWS})`)
         .pluck().get(lo, hi)) >= WINDOW_PROBE_ROWS;
       where += wide ? ' AND +x.ts >= ? AND +x.ts <= ?' : ' AND x.ts >= ? AND x.ts <= ?';
       params.push(lo, hi);
@@ -919,9 +925,7 @@ class SqliteStore implements Store {
    * then only those rows read and joined.
    */
   private sightingPage(cond: { where: string; params: unknown[] }, afterId: number, n: number): SightingDbRow[] {
-    return this.cached(`SELECT x.id, x.evidence_id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
-        x.host_id, i.type, i.value, e.path, coalesce(x.format, e.format) AS format
-      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id
+    return this.cached(`${SIGHTING_COLUMNS}
       WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.id > ?${cond.where} ORDER BY x.id LIMIT ?) ORDER BY x.id`)
       .all(afterId, ...cond.params, n) as SightingDbRow[];
   }
@@ -981,14 +985,43 @@ class SqliteStore implements Store {
     }
   }
 
-  async pageSightings(filter: SightingFilter, limit: number): Promise<SightingRow[]> {
-    const n = Math.min(limit, filter.limit ?? Infinity);
-    const cond = n > 0 ? await this.sightingWhere(filter) : null;
+  async pageSightings(filter: SightingFilter, limit: number, order: SightingOrder = { by: 'id' }): Promise<SightingRow[]> {
+    const n = Math.trunc(Math.min(limit, filter.limit ?? Infinity));
+    const cond = n > 0 ? await this.sightingWhere(filter, order.by === 'time') : null;
     if (!cond) return [];
-    const rows = this.sightingPage(cond, filter.afterId ?? 0, Math.trunc(n));
+    const rows = order.by === 'time' ? this.sightingTimePage(cond, order.after, n) : this.sightingPage(cond, filter.afterId ?? 0, n);
     const campaigns = this.campaignsOf(rows);
-    return rows.map((r) => ({ id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []) }));
+    return rows.map((r) => ({
+      id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []),
+      timeKey: { ts: r.ts === null ? null : Number(r.ts), indicatorId: Number(r.indicator_id), id: Number(r.id) },
+    }));
   }
+
+  /**
+   * One page in time order after `after`: the timed sightings by the
+   * (ts, indicator_id) index (whose entries end with the row id, so the
+   * keyset (ts, indicator_id, id) is the index's own order: no sort, however
+   * wide the window), then those without a time, by the same index.
+   */
+  private sightingTimePage(cond: { where: string; params: unknown[] }, after: SightingTimeKey | undefined, n: number): SightingDbRow[] {
+    const rows: SightingDbRow[] = [];
+    if (after === undefined || after.ts !== null) {
+      const key = after === undefined ? '' : ' AND x.ts >= ? AND (x.ts, x.indicator_id, x.id) > (?, ?, ?)';
+      const keyParams = after === undefined ? [] : [after.ts, after.ts, after.indicatorId, after.id];
+      rows.push(...this.cached(`${SIGHTING_COLUMNS}
+        WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.ts IS NOT NULL${key}${cond.where} ORDER BY x.ts, x.indicator_id, x.id LIMIT ?)
+        ORDER BY x.ts, x.indicator_id, x.id`).all(...keyParams, ...cond.params, n) as SightingDbRow[]);
+    }
+    if (rows.length < n) {
+      const key = after === undefined || after.ts !== null ? '' : ' AND (x.indicator_id, x.id) > (?, ?)';
+      const keyParams = key === '' ? [] : [after!.indicatorId, after!.id];
+      rows.push(...this.cached(`${SIGHTING_COLUMNS}
+        WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.ts IS NULL${key}${cond.where} ORDER BY x.indicator_id, x.id LIMIT ?)
+        ORDER BY x.indicator_id, x.id`).all(...keyParams, ...cond.params, n - rows.length) as SightingDbRow[]);
+    }
+    return rows;
+  }
+
 
   /** The query of a samples listing (without its keyset and order), or null when it selects nothing. */
   private async sampleQuery(filter: SampleFilter): Promise<{ q: string; params: unknown[] } | null> {

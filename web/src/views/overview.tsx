@@ -41,8 +41,11 @@ export function Overview(props: { params: URLSearchParams }) {
   );
 }
 
+/** The longest list the overview shows (organisations, an overlap's shared victims): the statistics are asked for cut to it. */
+const OVERVIEW_TOP = 10;
+
 function CampaignView(props: { name: string }) {
-  const stats = useLoad(`stats:${props.name}`, () => getJson<CampaignStats>(`/api/campaigns/${encodeURIComponent(props.name)}/stats`));
+  const stats = useLoad(`stats:${props.name}`, () => getJson<CampaignStats>(`/api/campaigns/${encodeURIComponent(props.name)}/stats`, { top: OVERVIEW_TOP }));
   return <Loading loaded={stats}>{(s) => <Stats key={s.campaign} s={s} />}</Loading>;
 }
 
@@ -105,7 +108,7 @@ function Stats({ s }: { s: CampaignStats }) {
           <Bars rows={s.victims.byOrganisation.map((x) => ({
             label: x.asn !== null ? `${x.organisation} (AS${x.asn})` : x.organisation, count: x.count, view: 'victims',
             params: x.asn !== null ? { campaign: c, asn: x.asn } : { campaign: c, organisation: x.organisation },
-          }))} max={10} />
+          }))} max={OVERVIEW_TOP} />
         </section>
         <section class="panel wide">
           <h2>Timeline</h2>
@@ -147,7 +150,7 @@ function Stats({ s }: { s: CampaignStats }) {
               {s.overlap.map((o) => (
                 <li key={o.campaign}>
                   <a href={href('overview', { campaign: o.campaign })}>{o.campaign}</a>: {o.sharedVictims} shared victim(s), {o.sharedIndicators} shared indicator(s)
-                  {o.victims.length ? <ul class="plain small">{o.victims.slice(0, 10).map((v) => <li key={v}><a href={href('sightings', { src: v })}>{v}</a></li>)}</ul> : null}
+                  {o.victims.length ? <ul class="plain small">{o.victims.slice(0, OVERVIEW_TOP).map((v) => <li key={v}><a href={href('sightings', { src: v })}>{v}</a></li>)}</ul> : null}
                 </li>
               ))}
             </ul>

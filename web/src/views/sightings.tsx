@@ -1,6 +1,6 @@
 /**
- * Sightings, filtered as the URL says, a page at a time (the cursor is the
- * last row's id): each with where it was found, linked to its evidence line
+ * Sightings, filtered as the URL says, a page at a time (the API's cursor;
+ * a time window is listed in time order, the timeline's drill-down): each with where it was found, linked to its evidence line
  * or packet. One API request per page.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -51,7 +51,8 @@ export function Sightings(props: { params: URLSearchParams }) {
   for (const k of FILTERS) query[k] = p.get(k) ?? undefined;
   const load = (cursor: string | null, reset: boolean) => {
     setState('loading');
-    getJson<SightingPage>('/api/sightings', { ...query, limit: PAGE, cursor: cursor ?? undefined }).then((page) => {
+    const order = query['since'] !== undefined || query['until'] !== undefined ? 'time' : undefined;
+    getJson<SightingPage>('/api/sightings', { ...query, order, limit: PAGE, cursor: cursor ?? undefined }).then((page) => {
       setRows((old) => (reset ? page.sightings : [...old, ...page.sightings]));
       setNext(page.next);
       setState('done');
