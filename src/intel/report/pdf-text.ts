@@ -25,8 +25,8 @@ const EDGE_LINES = 3;
 
 interface TextItem { str: string; transform: number[]; width: number; height: number; hasEOL: boolean }
 
-/** Reads a PDF's text; a PDF that cannot be read gives a diagnostic and no lines. */
-export async function pdfText(data: Buffer, path: string, onDiagnostic: (d: Diagnostic) => void): Promise<ReportText> {
+/** Reads a PDF's text; a PDF that cannot be opened gives a diagnostic and null (a page that cannot be read, a diagnostic and no lines). */
+export async function pdfText(data: Buffer, path: string, onDiagnostic: (d: Diagnostic) => void): Promise<ReportText | null> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // A copy: pdf.js takes the buffer over.
   const task = pdfjs.getDocument({
@@ -41,7 +41,7 @@ export async function pdfText(data: Buffer, path: string, onDiagnostic: (d: Diag
     const name = e instanceof Error ? e.name : '';
     onDiagnostic(diag(name === 'PasswordException' ? 'unsupported' : 'unreadable', path,
       name === 'PasswordException' ? 'the PDF is encrypted with a password: its text cannot be read' : `not a readable PDF: ${e instanceof Error ? e.message : String(e)}`));
-    return { kind: 'pdf', lines: [], publisherHosts: [] };
+    return null;
   }
   const pages: ReportLine[][] = [];
   try {

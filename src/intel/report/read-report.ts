@@ -17,6 +17,7 @@
  */
 import { diag, type Diagnostic } from '../../core/diagnostic.js';
 import type { IndicatorType } from '../../core/model.js';
+import { reportHint } from '../detect.js';
 import { findCandidates, isTopLevelDomain, type Candidate } from './extract.js';
 import { guardReason, PublisherDomains } from './guard.js';
 import { htmlText } from './html-text.js';
@@ -31,28 +32,31 @@ export const MAX_REPORT_VALUES = 100_000;
 /** Digest lengths in hex digits. */
 const DIGEST_LENGTHS = new Set([32, 40, 64]);
 
-export interface ReportOptions {
+export interface ReportReadOptions {
   /** Domains of the publisher, beside those the document names (`--publisher`). */
   publishers?: readonly string[];
 }
 
-/** Tells a report's kind by content: `%PDF-` near the start, HTML markup at the start, else text; `.html`/`.htm` names break ties. */
+/** Tells a report's kind by content (detect.ts's reportHint: `%PDF-`, HTML markup at the start), else text; `.html`/`.htm` names break ties. */
 export function reportKind(data: Buffer, path: string): ReportKind {
-  const head = data.subarray(0, 1024);
-  if (head.indexOf('%PDF-') >= 0) return 'pdf';
-  const text = decodeText(data.subarray(0, 4096)).trimStart().toLowerCase();
-  if (/^(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b/.test(text)) return 'html';
-  if (/\.x?html?$/i.test(path) && text.startsWith('<')) return 'html';
+  const hint = reportHint(data.subarray(0, 4096));
+  if (hint === 'a PDF') return 'pdf';
+  if (hint !== null || (/\.x?html?$/i.test(path) && decodeText(data.subarray(0, 4096)).trimStart().startsWith('<'))) return 'html';
   return 'text';
 }
 
-/** Reads one report: its text by kind (pdf.js and parse5 loaded only for their kinds), then its values. */
-export async function readReport(data: Buffer, path: string, opts: ReportOptions, onDiagnostic: (d: Diagnostic) => void): Promise<ReportReading> {
+/**
+ * Reads one report: its text by kind (pdf.js and parse5 loaded only for
+ * their kinds), then its values. Null when it cannot be read at all (a PDF
+ * pdf.js cannot open; said through onDiagnostic).
+ */
+export async function readReport(data: Buffer, path: string, opts: ReportReadOptions, onDiagnostic: (d: Diagnostic) => void): Promise<ReportReading | null> {
   const kind = reportKind(data, path);
-  let text: ReportText;
+  let text: ReportText | null;
   if (kind === 'pdf') text = await pdfText(data, path, onDiagnostic);
   else if (kind === 'html') text = await htmlText(decodeText(data));
   else text = { kind, lines: decodeText(data).split(/\r\n|\r|\n/).map((t, i) => ({ text: t, line: i + 1 })), publisherHosts: [] };
+  if (text === null) return null;
   if (kind === 'pdf' && text.lines.length === 0) {
     onDiagnostic(diag('unsupported', path, 'no text in this PDF (pages of scanned images need OCR, which Sightline does not do)'));
   }
@@ -74,7 +78,7 @@ function decodeText(b: Buffer): string {
 interface Placed extends Candidate { li: number; from: number; to: number; text: string }
 
 /** Scans a report's lines (pure; never throws on any text). */
-export function scanReport(src: ReportText, opts: ReportOptions = {}, onCut: (reason: string) => void = () => undefined): ReportReading {
+export function scanReport(src: ReportText, opts: ReportReadOptions = {}, onCut: (reason: string) => void = () => undefined): ReportReading {
   const lines = splitLongLines(src.lines.map((l) => ({ ...l, text: cleanText(l.text) })));
   const publishers = new PublisherDomains();
   for (const p of opts.publishers ?? []) publishers.add(p);
