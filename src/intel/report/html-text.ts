@@ -42,11 +42,11 @@ export async function htmlText(html: string): Promise<ReportText> {
   const lines: ReportLine[] = [];
   let parts: string[] = [];
   let lineNo = 0;
+  let hasText = false; // the line's number is that of its first text that is not white space
   const flush = () => {
-    const text = parts.join('');
-    if (text.trim() !== '') lines.push({ text, line: lineNo });
+    if (hasText) lines.push({ text: parts.join(''), line: lineNo });
     parts = [];
-    lineNo = 0;
+    hasText = false;
   };
   const canonical: string[] = [];
   const linkHosts = new Map<string, number>();
@@ -63,7 +63,7 @@ export async function htmlText(html: string): Promise<ReportText> {
       const start = n.sourceCodeLocation?.startLine ?? 0;
       pieces.forEach((p, k) => {
         if (k > 0) flush();
-        if (parts.length === 0) lineNo = start + k;
+        if (!hasText && p.trim() !== '') { lineNo = start + k; hasText = true; }
         parts.push(p);
       });
       continue;
