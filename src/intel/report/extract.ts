@@ -54,8 +54,9 @@ export function isTopLevelDomain(label: string): boolean {
  */
 export function findCandidates(text: string, changed: (start: number, end: number) => boolean): Candidate[] {
   const out: Candidate[] = [];
-  const taken: Array<[number, number]> = []; // spans of URLs and e-mail addresses: their parts are not words of their own
-  const inside = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
+  // Spans of URLs and of e-mail addresses (each list in line order, without overlaps): their parts are not words of their own.
+  const urls: number[][] = [], emails: number[][] = [];
+  const inside = (s: number, e: number) => overlaps(urls, s, e) || overlaps(emails, s, e);
   const add = (c: Candidate) => { if (out.length < MAX_CANDIDATES_PER_LINE) out.push(c); };
 
   for (const m of text.matchAll(URL_RE)) {
@@ -66,7 +67,7 @@ export function findCandidates(text: string, changed: (start: number, end: numbe
     if (value === null) continue;
     const host = urlHost(value);
     if (host === null) continue;
-    taken.push([s, e]);
+    urls.push([s, e]);
     add({ type: 'url', value, start: s, end: e });
     add({ ...host, start: s, end: e });
   }
@@ -76,7 +77,7 @@ export function findCandidates(text: string, changed: (start: number, end: numbe
     if (inside(m.index, e)) continue;
     const value = normalizeEmail(text.slice(m.index, e));
     if (value === null || !isTopLevelDomain(value.slice(value.lastIndexOf('.') + 1))) continue;
-    taken.push([m.index, e]);
+    emails.push([m.index, e]);
     add({ type: 'email', value, start: m.index, end: e });
   }
   for (const m of text.matchAll(IPV4_RE)) {
@@ -121,6 +122,16 @@ export function findCandidates(text: string, changed: (start: number, end: numbe
     if (c !== null) add({ ...c, start: s, end: e });
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** Whether [s, e) overlaps a span of `spans` (sorted by start, not overlapping each other): a binary search. */
+function overlaps(spans: readonly number[][], s: number, e: number): boolean {
+  let lo = 0, hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]![0]! < e) lo = mid + 1; else hi = mid;
+  }
+  return lo > 0 && spans[lo - 1]![1]! > s;
 }
 
 /** A dotted word as a domain, a file name, or nothing (see the file comment). */
