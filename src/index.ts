@@ -26,8 +26,8 @@ export {
 } from './core/normalize.js';
 
 // Intel
-export { INTEL_FORMATS, detectIntelFormat, readIntel, readWarninglist } from './intel/index.js';
-export type { IntelFormat, IntelSink } from './intel/index.js';
+export { INTEL_FORMATS, detectIntelFormat, readIntel, readWarninglist, readReport, scanReport } from './intel/index.js';
+export type { IntelFormat, IntelSink, ReportReadOptions, ReportReading, ReportFinding, ReportDrop, ReportKind } from './intel/index.js';
 
 // Matching
 export { IndicatorIndex, WarninglistIndex } from './matching/index.js';
@@ -50,6 +50,8 @@ export type { SampleFacts, FileType, YaraMatch } from './samples/index.js';
 // Running things
 export { importIntel, loadWarninglists, defaultWarninglistDir } from './hunt/intel-import.js';
 export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.js';
+export { previewReports, MAX_REPORT_BYTES } from './hunt/report-import.js';
+export type { ReportPreview, ReportPreviewOptions } from './hunt/report-import.js';
 export { HUNT_FORMATS, FILES_FORMAT, NothingToHuntError } from './hunt/formats.js';
 export type { HuntOptions, HuntResult, RehuntOptions } from './hunt/hunt.js';
 /** Hunts evidence files and folders (src/hunt/hunt.ts; loaded on first use: commands that only read a case start faster). */

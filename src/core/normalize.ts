@@ -21,9 +21,17 @@ const MAX_LABEL_LENGTH = 63;
  * that only type inference needs, and a hunt should not pay to load it.
  */
 let tldts: typeof import('tldts') | null = null;
-function parseDomain(name: string, opts: { allowPrivateDomains: boolean }): { isIcann: boolean | null } {
+function loadTldts(): typeof import('tldts') {
   tldts ??= createRequire(import.meta.url)('tldts') as typeof import('tldts');
-  return tldts.parse(name, opts);
+  return tldts;
+}
+function parseDomain(name: string, opts: { allowPrivateDomains: boolean }): { isIcann: boolean | null } {
+  return loadTldts().parse(name, opts);
+}
+
+/** The registrable domain of a host name (`www.securelist.com` → `securelist.com`; ICANN suffixes only), or null. */
+export function registrableDomain(host: string): string | null {
+  return loadTldts().getDomain(host, { allowPrivateDomains: false });
 }
 
 /** Default ports dropped from URLs. */

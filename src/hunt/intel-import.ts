@@ -1,5 +1,5 @@
 /**
- * `sightline intel import`: reads intel files (STIX, MISP, IOC lists, YARA),
+ * `sightline intel import`: reads intel files (STIX, MISP, IOC lists, YARA, reports' text: report-import.ts),
  * flags warninglisted values, and merges each file's indicators into the case
  * all or nothing (one store transaction and import generation per file). IOC
  * lists are read in chunks, so memory does not grow with the list. The
@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import type { CampaignInfo, IntelItem } from '../core/model.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
-import { detectIntelFormat, readIntel, streamIntel, INTEL_FORMATS, readWarninglist, type IntelFormat, type IntelSink } from '../intel/index.js';
+import { detectIntelFormat, readIntel, streamIntel, INTEL_FORMATS, readWarninglist, reportHint, type IntelFormat, type IntelSink, type ReportReading } from '../intel/index.js';
 import { WarninglistIndex } from '../matching/index.js';
 import type { Warninglist } from '../core/warninglist.js';
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
 import { walkPaths } from '../samples/index.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { readFileHead } from './file-head.js';
+import { readReportFile, reportItems } from './report-import.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
@@ -34,6 +35,8 @@ export interface IntelImportOptions {
   onDiagnostic(d: Diagnostic): void;
   /** Told the bytes to read and the indicators merged as the import goes. */
   progress?: ProgressListener;
+  /** `--format report`: the publisher's domains, beside those the document names. */
+  publishers?: readonly string[];
 }
 
 export interface IntelImportResult extends ImportCounts {
@@ -43,6 +46,8 @@ export interface IntelImportResult extends ImportCounts {
   /** Diagnostics of severity error (things skipped). */
   errors: number;
   warninglisted: number;
+  /** `--format report`: values in the reports' text left out (not indicators, the publisher's, warninglisted; `--dry-run` lists them). */
+  leftOut: number;
 }
 
 /** The folder of MISP warninglists shipped with the package (`data/warninglists`). */
@@ -79,7 +84,7 @@ function fileCampaign(path: string): string {
 
 /** Imports intel files and directories into the case. */
 export async function importIntel(store: Store, paths: readonly string[], opts: IntelImportOptions): Promise<IntelImportResult> {
-  const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0 };
+  const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0, leftOut: 0 };
   const progress = opts.progress ?? NO_PROGRESS;
   const report = (d: Diagnostic) => {
     if (d.severity === 'error') result.errors++;
@@ -94,19 +99,30 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
 
   for (const f of files) {
     let format: IntelFormat | null;
+    let head: Buffer | null = null;
     if (f.size === 0) {
       report(diag('unknown-format', f.path, `empty file; known formats are: ${INTEL_FORMATS.join(', ')}`));
       continue;
     }
     try {
-      format = opts.format && opts.format !== 'auto' ? opts.format : detectIntelFormat(await readFileHead(f.path, DETECT_HEAD_BYTES), f.path);
+      if (opts.format && opts.format !== 'auto') format = opts.format;
+      else format = detectIntelFormat(head = await readFileHead(f.path, DETECT_HEAD_BYTES), f.path);
     } catch (e) {
       report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
       continue;
     }
     if (!format) {
-      report(diag('unknown-format', f.path, `not a known intel format; known formats are: ${INTEL_FORMATS.join(', ')}`));
+      const hint = head !== null ? reportHint(head) : null;
+      report(diag('unknown-format', f.path, hint !== null
+        ? `${hint}: use --format report to extract indicators from a report's text`
+        : `not a known intel format; known formats are: ${INTEL_FORMATS.join(', ')}`));
       continue;
+    }
+    let reading: ReportReading | null = null;
+    if (format === 'report') {
+      // Read before the import begins: pdf.js is asynchronous, and an unreadable report (said already) adds nothing.
+      reading = await readReportFile(f.path, lists, { publishers: opts.publishers ?? [] }, report);
+      if (reading === null) continue;
     }
     const source = basename(f.path);
     const fallback = [fileCampaign(f.path)];
@@ -152,7 +168,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
     };
     let readError: unknown = null;
     try {
-      readError = readFile(f.path, format, sink, flush, (bytes) => progress.advance(bytes));
+      if (reading !== null) { reportItems(reading, sink); progress.advance(f.size); } else readError = readFile(f.path, format, sink, flush, (bytes) => progress.advance(bytes));
       flush();
       await Promise.all(writes);
     } catch (e) {
@@ -173,6 +189,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
     result.files++;
     result.formats[format] = (result.formats[format] ?? 0) + 1;
     result.warninglisted += warninglisted;
+    result.leftOut += reading?.dropped.length ?? 0;
     result.added += counts.added;
     result.merged += counts.merged;
   }

@@ -25,7 +25,11 @@ test('detection by content', () => {
   assert.equal(d('\x00\x01\x02binary'), null);
   assert.equal(d('   \n\t'), null);
   assert.equal(d(''), null);
-  assert.deepEqual([...INTEL_FORMATS], ['stix', 'misp', 'yara', 'ioc']);
+  // A PDF or an HTML page is a report, read only when asked for (`--format report`), never an IOC list.
+  assert.equal(d('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj'), null);
+  assert.equal(d('<!DOCTYPE html>\n<p>evil.example.com</p>', 'post.txt'), null);
+  assert.equal(d('<html><body>10.0.0.1</body></html>'), null);
+  assert.deepEqual([...INTEL_FORMATS], ['stix', 'misp', 'yara', 'ioc', 'report']);
 });
 
 function head(path: string): Buffer {

@@ -19,6 +19,7 @@ export function detectIntelFormat(head: Buffer, path: string): IntelFormat | nul
   if (start >= bytes.length) return null;
   if (isBinary(bytes, start)) return null;
   const text = bytes.toString('utf8', start);
+  if (reportHint(bytes) !== null) return null; // an HTML page is no IOC list: `--format report` reads its text
   const lowerPath = path.toLowerCase();
   const first = bytes[start];
   if (first === 0x7b || first === 0x5b) { // { or [
@@ -32,6 +33,16 @@ export function detectIntelFormat(head: Buffer, path: string): IntelFormat | nul
   if (YARA_RE.test(text)) return 'yara';
   if (lowerPath.endsWith('.yar') || lowerPath.endsWith('.yara')) return 'yara';
   return 'ioc';
+}
+
+/**
+ * 'a PDF' or 'an HTML page' when the head is one (no intel format, but a
+ * report whose text `--format report` reads), else null.
+ */
+export function reportHint(head: Buffer): string | null {
+  if (head.subarray(0, 1024).indexOf('%PDF-') >= 0) return 'a PDF';
+  const text = head.toString('utf8', 0, Math.min(head.length, 1024)).replace(/^\ufeff/, '').trimStart().toLowerCase();
+  return /^(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b/.test(text) ? 'an HTML page' : null;
 }
 
 function firstMatch(re: RegExp, text: string): number {

@@ -1,6 +1,8 @@
 /** The public API of src/intel: detect an intel file's format, read it, read warninglists. */
 export { INTEL_FORMATS, type IntelFormat, type IntelSink } from './intel-sink.js';
-export { detectIntelFormat } from './detect.js';
+export { detectIntelFormat, reportHint } from './detect.js';
+export { readReport, reportKind, scanReport, type ReportReadOptions } from './report/read-report.js';
+export type { ReportDrop, ReportFinding, ReportKind, ReportReading } from './report/report-types.js';
 export { readIntel, streamIntel } from './read-intel.js';
 export { readWarninglist, MAX_WARNINGLIST_ENTRIES } from './warninglists/warninglists.js';
 export { parseStixPattern, type StixPattern, type StixComparison, type StixLiteral, type StixObjectPath, type StixPathStep, type StixOperator, type StixQualifier } from './stix/pattern-parser.js';

@@ -3,10 +3,10 @@ import type { CampaignInfo, IntelItem } from '../core/model.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 
 /** The intel formats Sightline reads. */
-export type IntelFormat = 'stix' | 'misp' | 'ioc' | 'yara';
+export type IntelFormat = 'stix' | 'misp' | 'ioc' | 'yara' | 'report';
 
-/** Every intel format, in detection order. */
-export const INTEL_FORMATS: readonly IntelFormat[] = ['stix', 'misp', 'yara', 'ioc'];
+/** Every intel format, in detection order; `report` (indicators in a report's text) is never detected, only asked for. */
+export const INTEL_FORMATS: readonly IntelFormat[] = ['stix', 'misp', 'yara', 'ioc', 'report'];
 
 /** Receives what a reader finds, as it finds it. */
 export interface IntelSink {

@@ -14,6 +14,8 @@ export function readIntel(data: Buffer, path: string, format: IntelFormat, sink:
       case 'misp': readMisp(data, path, sink); return;
       case 'ioc': readIocList(data, path, sink); return;
       case 'yara': readYaraRules(data, path, sink); return;
+      // A report's text needs pdf.js, which is asynchronous: readReport (src/intel/report/) reads it.
+      case 'report': sink.diagnostic(diag('unsupported', path, 'a report is read with readReport, not readIntel')); return;
       default: sink.diagnostic(diag('unknown-format', path, `unknown intel format ${String(format)}`));
     }
   } catch (e) {
