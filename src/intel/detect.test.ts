@@ -25,7 +25,7 @@ test('detection by content', () => {
   assert.equal(d('\x00\x01\x02binary'), null);
   assert.equal(d('   \n\t'), null);
   assert.equal(d(''), null);
-  assert.deepEqual([...INTEL_FORMATS], ['stix', 'misp', 'yara', 'ioc']);
+  assert.deepEqual([...INTEL_FORMATS], ['stix', 'misp', 'yara', 'ioc', 'urlhaus', 'threatfox', 'malwarebazaar', 'feodo', 'sslbl', 'otx']);
 });
 
 function head(path: string): Buffer {
