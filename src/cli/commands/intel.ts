@@ -9,11 +9,18 @@ export function registerIntel(program: Command, globals: () => GlobalOptions): v
   const intel = program.command('intel').description("import and list a case's indicators");
 
   intel.command('import')
-    .description('import indicators from STIX 2.x bundles, MISP events, IOC lists and YARA rule files')
+    .description('import indicators from STIX 2.x bundles, MISP events and feed directories, IOC lists, YARA rule files, abuse.ch and OTX feeds')
     .argument('<paths...>', 'files or directories')
     .option('--campaign <name>', 'the campaign every indicator belongs to (overrides what the source names)')
     .option('--format <format>', `auto|${INTEL_FORMATS.join('|')}`, 'auto')
-    .action(async (paths: string[], o: { campaign?: string; format: string }) => {
+    .option('--min-confidence <n>', "drop indicators whose source's confidence (0-100) is below N; those with none are kept")
+    .action(async (paths: string[], o: { campaign?: string; format: string; minConfidence?: string }) => {
+      const minConfidence = o.minConfidence === undefined ? undefined : Number(o.minConfidence);
+      if (minConfidence !== undefined && !(/^\d{1,3}$/.test(o.minConfidence!) && minConfidence <= 100)) {
+        process.stderr.write(`sightline: --min-confidence takes a whole number from 0 to 100, not ${o.minConfidence}\n`);
+        process.exitCode = EXIT_FATAL;
+        return;
+      }
       if (o.format !== 'auto' && !(INTEL_FORMATS as readonly string[]).includes(o.format)) {
         process.stderr.write(`sightline: unknown --format ${o.format}; known formats are: auto, ${INTEL_FORMATS.join(', ')}\n`);
         process.exitCode = EXIT_FATAL;
@@ -25,13 +32,16 @@ export function registerIntel(program: Command, globals: () => GlobalOptions): v
         const r = await importIntel(store, paths, {
           ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
           format: o.format as IntelFormat | 'auto',
+          ...(minConfidence !== undefined ? { minConfidence } : {}),
           onDiagnostic: (d) => { bar.clear(); printer.report(d); },
           progress: bar,
         });
         const formats = Object.entries(r.formats).map(([f, n]) => `${n} ${f}`).join(', ') || 'none';
         process.stderr.write(
           `imported ${r.files} file(s) (${formats}): ${r.added} new indicator(s), ${r.merged} merged into known ones` +
-          `${r.warninglisted ? `, ${r.warninglisted} warninglisted` : ''}${printer.errors ? `; ${printer.errors} input(s) skipped` : ''}\n`);
+          `${r.warninglisted ? `, ${r.warninglisted} warninglisted` : ''}${r.belowConfidence ? `, ${r.belowConfidence} below --min-confidence dropped` : ''}` +
+          `${r.mispFeeds ? `; ${r.mispFeeds} MISP feed(s) read by manifest, ${r.indexesSkipped ?? 0} look-up index(es) skipped` : ''}` +
+          `${printer.errors ? `; ${printer.errors} input(s) skipped` : ''}\n`);
       });
       process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
     });
