@@ -120,7 +120,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
       report(diag('unknown-format', f.path, `not a known intel format; known formats are: ${INTEL_FORMATS.join(', ')}`));
       continue;
     }
-    await importSource(store, { path: f.path, source: basename(f.path), format, lists, opts, result, report },
+    await importSource(store, { path: f.path, source: basename(f.path), fallback: fileCampaign(f.path), format, lists, opts, result, report },
       (sink, flush, advance) => readFile(f.path, format, sink, flush, advance));
   }
   progress.finish();
@@ -129,7 +129,7 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
 
 /** Imports one document held in memory (a TAXII page) as one source, all or nothing, as a file is. */
 export async function importIntelDocument(
-  store: Store, doc: { path: string; source: string; data: Buffer; format: IntelFormat }, opts: IntelImportOptions,
+  store: Store, doc: { path: string; source: string; fallbackCampaign: string; data: Buffer; format: IntelFormat }, opts: IntelImportOptions,
 ): Promise<IntelImportResult> {
   const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0 };
   const report = (d: Diagnostic) => {
@@ -137,7 +137,8 @@ export async function importIntelDocument(
     opts.onDiagnostic(d);
   };
   const lists = opts.warninglists ?? loadWarninglists();
-  await importSource(store, { path: doc.path, source: doc.source, format: doc.format, lists, opts, result, report }, (sink, _flush, advance) => {
+  const ctx = { path: doc.path, source: doc.source, fallback: doc.fallbackCampaign, format: doc.format, lists, opts, result, report };
+  await importSource(store, ctx, (sink, _flush, advance) => {
     readIntel(doc.data, doc.path, doc.format, sink);
     advance(doc.data.length);
     return null;
@@ -150,6 +151,8 @@ interface SourceContext {
   path: string;
   /** The name the case records as the indicators' source. */
   source: string;
+  /** The campaign of indicators the source gives none (a file's base name). */
+  fallback: string;
   format: IntelFormat;
   lists: WarninglistIndex;
   opts: IntelImportOptions;
@@ -163,10 +166,10 @@ type SourceReader = (sink: IntelSink, flush: () => void, advance: (bytes: number
 /** Reads one source and merges its indicators into the case, all or nothing (one transaction, one generation). */
 async function importSource(store: Store, ctx: SourceContext, read: SourceReader): Promise<void> {
   const { path, source, format, lists, opts, result, report } = ctx;
+  const fallback = [ctx.fallback];
   const progress = opts.progress ?? NO_PROGRESS;
   const override = opts.campaign;
   const minConfidence = opts.minConfidence;
-  const fallback = [fileCampaign(source)];
   const writer = await store.beginImport();
   let batch: IndicatorInput[] = [];
   const writes: Promise<void>[] = [];

@@ -4,6 +4,7 @@ import { importIntel, isIndicatorType, INTEL_FORMATS, type IntelFormat } from '.
 import { DiagnosticPrinter, EXIT_FATAL, formatTable, printJsonLine, safeText } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { Progress } from '../progress.js';
+import { registerIntelPull } from './intel-pull.js';
 
 export function registerIntel(program: Command, globals: () => GlobalOptions): void {
   const intel = program.command('intel').description("import and list a case's indicators");
@@ -45,6 +46,8 @@ export function registerIntel(program: Command, globals: () => GlobalOptions): v
       });
       process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
     });
+
+  registerIntelPull(intel, globals);
 
   intel.command('list')
     .description("list the case's indicators")
