@@ -1,6 +1,7 @@
 /**
  * The import arrows of docs/design.md, enforced in `npm test`:
  *   core ← intel, evidence, samples, matching ← store ← hunt, enrich ← analytics ← report ← server, cli
+ *   (sync sits beside analytics: it may import core, intel, store and hunt)
  * A folder imports only from folders left of it (and itself); intel, evidence,
  * samples and matching never import each other; server/ and cli/ use only
  * src/index.ts and never each other.
@@ -13,6 +14,8 @@ const LAYERS = {
   matching: ['core'],
   store: ['core', 'intel', 'evidence', 'samples', 'matching'],
   hunt: ['core', 'intel', 'evidence', 'samples', 'matching', 'store'],
+  // Pulls intel from TAXII servers and imports it through hunt/'s importer.
+  sync: ['core', 'intel', 'store', 'hunt'],
   enrich: ['core', 'intel', 'evidence', 'samples', 'matching', 'store'],
   analytics: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt', 'enrich'],
   report: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt', 'enrich', 'analytics'],

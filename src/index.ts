@@ -49,6 +49,8 @@ export type { SampleFacts, FileType, YaraMatch } from './samples/index.js';
 
 // Running things
 export { importIntel, loadWarninglists, defaultWarninglistDir } from './hunt/intel-import.js';
+export { pullTaxii, taxiiStateName, type TaxiiPullOptions, type TaxiiPullResult, type TaxiiCollectionResult } from './sync/taxii-pull.js';
+export { TaxiiError, type TaxiiAuth } from './sync/taxii-client.js';
 export type { IntelImportOptions, IntelImportResult } from './hunt/intel-import.js';
 export { previewReports, MAX_REPORT_BYTES } from './hunt/report-import.js';
 export type { ReportPreview, ReportPreviewOptions } from './hunt/report-import.js';

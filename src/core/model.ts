@@ -33,6 +33,12 @@ export interface IntelItem {
   ruleSource?: string;
   /** Physical line (1-based) in the source file, when it has lines. */
   line?: number;
+  /** When the source first saw the value: ISO 8601 UTC (`2024-01-02T03:04:05Z`, or a date `2024-01-02`). */
+  firstSeen?: string;
+  /** When the source last saw the value, as firstSeen. */
+  lastSeen?: string;
+  /** The source's confidence in the value, 0–100 (ThreatFox's `confidence_level`). */
+  confidence?: number;
 }
 
 /** A campaign as named by a source, with its aliases. */
@@ -49,6 +55,12 @@ export interface Indicator {
   sources: string[];
   /** Name of the MISP warninglist the value is on, or null. */
   warninglist: string | null;
+  /** The earliest first-seen time any source gave (present only when one did). */
+  firstSeen?: string;
+  /** The latest last-seen time any source gave (present only when one did). */
+  lastSeen?: string;
+  /** The highest confidence any source gave, 0–100 (present only when one did). */
+  confidence?: number;
 }
 
 /** A stored campaign with its indicator counts (`campaign list --json`). */

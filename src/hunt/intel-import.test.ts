@@ -63,8 +63,8 @@ test('bad inputs are reported with the known formats and the others still import
     const r = await importIntel(store, [p('empty.txt'), p('binary.bin'), p('cut.json'), p('good.json'), p('list.txt')],
       { onDiagnostic: (d) => diags.push(d), warninglists: WARNINGLISTS });
     const text = diags.map(formatDiagnostic);
-    assert.equal(text[0], `${p('empty.txt')}: empty file; known formats are: stix, misp, yara, ioc, report`);
-    assert.equal(text[1], `${p('binary.bin')}: not a known intel format; known formats are: stix, misp, yara, ioc, report`);
+    assert.equal(text[0], `${p('empty.txt')}: empty file; known formats are: stix, misp, yara, ioc, urlhaus, threatfox, malwarebazaar, feodo, sslbl, otx, report`);
+    assert.equal(text[1], `${p('binary.bin')}: not a known intel format; known formats are: stix, misp, yara, ioc, urlhaus, threatfox, malwarebazaar, feodo, sslbl, otx, report`);
     assert.match(text[2]!, new RegExp(`^${p('cut.json')}:byte 824: truncated: JSON ends early at byte 824`));
     assert.ok(text.includes(`${p('list.txt')}:2: warning: ipv4 8.8.8.8 is on warninglist public-dns-v4: imported, not hunted unless --include-warninglisted`));
     assert.ok(text.some((t) => t.startsWith(`${p("list.txt")}:3: not an indicator: `)), text.join("\n"));

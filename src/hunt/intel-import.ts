@@ -19,6 +19,7 @@ import { walkPaths } from '../samples/index.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { readFileHead } from './file-head.js';
 import { readReportFile, reportItems } from './report-import.js';
+import { planMispFeeds } from './misp-feed-plan.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
@@ -37,6 +38,8 @@ export interface IntelImportOptions {
   progress?: ProgressListener;
   /** `--format report`: the publisher's domains, beside those the document names. */
   publishers?: readonly string[];
+  /** Drops indicators whose source gives a confidence (0–100) below this; those with none are kept. */
+  minConfidence?: number;
 }
 
 export interface IntelImportResult extends ImportCounts {
@@ -48,6 +51,12 @@ export interface IntelImportResult extends ImportCounts {
   warninglisted: number;
   /** `--format report`: values in the reports' text left out (not indicators, the publisher's, warninglisted; `--dry-run` lists them). */
   leftOut: number;
+  /** Indicators dropped by minConfidence (present when some were). */
+  belowConfidence?: number;
+  /** MISP feed directories read through their manifest (present when some were). */
+  mispFeeds?: number;
+  /** MISP look-up indexes (a feed's hashes.csv) left out (present when some were). */
+  indexesSkipped?: number;
 }
 
 /** The folder of MISP warninglists shipped with the package (`data/warninglists`). */
@@ -90,12 +99,15 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
     if (d.severity === 'error') result.errors++;
     opts.onDiagnostic(d);
   };
-  const files = [];
-  for await (const f of walkPaths(paths, { onDiagnostic: report })) files.push(f);
+  const walked = [];
+  for await (const f of walkPaths(paths, { onDiagnostic: report })) walked.push(f);
+  const feeds = await planMispFeeds(walked, report);
+  const files = feeds.files;
+  if (feeds.feeds > 0) result.mispFeeds = feeds.feeds;
+  if (feeds.indexes > 0) result.indexesSkipped = feeds.indexes;
   const total = files.reduce((n, f) => n + f.size, 0);
   progress.start(total, 'indicators');
   const lists = opts.warninglists ?? loadWarninglists();
-  const override = opts.campaign;
 
   for (const f of files) {
     let format: IntelFormat | null;
@@ -124,77 +136,135 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
       reading = await readReportFile(f.path, lists, { publishers: opts.publishers ?? [] }, report);
       if (reading === null) continue;
     }
-    const source = basename(f.path);
-    const fallback = [fileCampaign(f.path)];
-    const writer = await store.beginImport();
-    let batch: IndicatorInput[] = [];
-    const writes: Promise<void>[] = [];
-    let notes = 0;
-    let items = 0;
-    let warninglisted = 0;
-    // The writer stages synchronously (its promise settles after the work is
-    // done), so batches are staged while the reader runs and memory stays flat.
-    const flush = () => {
-      if (batch.length === 0) return;
-      writes.push(writer.add(batch));
-      progress.advance(0, batch.length);
-      batch = [];
-    };
-    const sink = {
-      item(i: IntelItem) {
-        items++;
-        const wl = lists.check(i.type, i.value);
-        if (wl !== null) {
-          warninglisted++;
-          if (notes++ < MAX_WARNINGLIST_NOTES) {
-            opts.onDiagnostic(diag('warninglisted', f.path,
-              `warning: ${i.type} ${quoteForDiagnostic(i.value)} is on warninglist ${wl}: imported, not hunted unless --include-warninglisted`,
-              i.line !== undefined ? { line: i.line } : {}));
-          }
-        }
-        const names = override !== undefined ? [override] : i.campaigns.length > 0 ? i.campaigns : fallback;
-        for (const campaign of names) {
-          const row: IndicatorInput = { type: i.type, value: i.value, campaign, source, warninglist: wl };
-          if (i.description !== undefined) row.description = i.description;
-          if (i.ruleSource !== undefined) row.ruleSource = i.ruleSource;
-          batch.push(row);
-        }
-        if (batch.length >= STORE_BATCH_ROWS) flush();
-      },
-      campaign(c: CampaignInfo) {
-        if (override === undefined) writes.push(writer.addCampaigns([c]));
-      },
-      diagnostic: report,
-    };
-    let readError: unknown = null;
-    try {
-      if (reading !== null) { reportItems(reading, sink); progress.advance(f.size); } else readError = readFile(f.path, format, sink, flush, (bytes) => progress.advance(bytes));
-      flush();
-      await Promise.all(writes);
-    } catch (e) {
-      await writer.rollback();
-      throw e;
-    }
-    if (readError !== null) {
-      // All or nothing: a file that could not be read to its end adds nothing.
-      await writer.rollback();
-      report(diag('unreadable', f.path, `cannot read: ${(readError as NodeJS.ErrnoException).code ?? String(readError)}`));
-      continue;
-    }
-    if (notes > MAX_WARNINGLIST_NOTES) {
-      opts.onDiagnostic(diag('warninglisted', f.path, `warning: ${notes - MAX_WARNINGLIST_NOTES} more warninglisted indicators not listed`));
-    }
-    if (override !== undefined && items > 0) await writer.addCampaigns([{ name: override, aliases: [] }]);
-    const counts = await writer.commit();
-    result.files++;
-    result.formats[format] = (result.formats[format] ?? 0) + 1;
-    result.warninglisted += warninglisted;
-    result.leftOut += reading?.dropped.length ?? 0;
-    result.added += counts.added;
-    result.merged += counts.merged;
+    const r = reading;
+    await importSource(store, { path: f.path, source: basename(f.path), fallback: fileCampaign(f.path), format, lists, opts, result, report },
+      (sink, flush, advance) => {
+        if (r === null) return readFile(f.path, format, sink, flush, advance);
+        reportItems(r, sink);
+        advance(f.size);
+        return null;
+      });
+    if (r !== null) result.leftOut += r.dropped.length;
   }
   progress.finish();
   return result;
+}
+
+/** Imports one document held in memory (a TAXII page) as one source, all or nothing, as a file is. */
+export async function importIntelDocument(
+  store: Store, doc: { path: string; source: string; fallbackCampaign: string; data: Buffer; format: IntelFormat }, opts: IntelImportOptions,
+): Promise<IntelImportResult> {
+  const result: IntelImportResult = { added: 0, merged: 0, files: 0, formats: {}, errors: 0, warninglisted: 0, leftOut: 0 };
+  const report = (d: Diagnostic) => {
+    if (d.severity === 'error') result.errors++;
+    opts.onDiagnostic(d);
+  };
+  const lists = opts.warninglists ?? loadWarninglists();
+  const ctx = { path: doc.path, source: doc.source, fallback: doc.fallbackCampaign, format: doc.format, lists, opts, result, report };
+  await importSource(store, ctx, (sink, _flush, advance) => {
+    readIntel(doc.data, doc.path, doc.format, sink);
+    advance(doc.data.length);
+    return null;
+  });
+  return result;
+}
+
+/** What importSource needs beside the reader. */
+interface SourceContext {
+  path: string;
+  /** The name the case records as the indicators' source. */
+  source: string;
+  /** The campaign of indicators the source gives none (a file's base name). */
+  fallback: string;
+  format: IntelFormat;
+  lists: WarninglistIndex;
+  opts: IntelImportOptions;
+  result: IntelImportResult;
+  report(d: Diagnostic): void;
+}
+
+/** Reads one source into the sink: returns the read error, or null when it was read to its end. */
+type SourceReader = (sink: IntelSink, flush: () => void, advance: (bytes: number) => void) => unknown;
+
+/** Reads one source and merges its indicators into the case, all or nothing (one transaction, one generation). */
+async function importSource(store: Store, ctx: SourceContext, read: SourceReader): Promise<void> {
+  const { path, source, format, lists, opts, result, report } = ctx;
+  const fallback = [ctx.fallback];
+  const progress = opts.progress ?? NO_PROGRESS;
+  const override = opts.campaign;
+  const minConfidence = opts.minConfidence;
+  const writer = await store.beginImport();
+  let batch: IndicatorInput[] = [];
+  const writes: Promise<void>[] = [];
+  let notes = 0;
+  let items = 0;
+  let warninglisted = 0;
+  // The writer stages synchronously (its promise settles after the work is
+  // done), so batches are staged while the reader runs and memory stays flat.
+  const flush = () => {
+    if (batch.length === 0) return;
+    writes.push(writer.add(batch));
+    progress.advance(0, batch.length);
+    batch = [];
+  };
+  const sink = {
+    item(i: IntelItem) {
+      if (minConfidence !== undefined && i.confidence !== undefined && i.confidence < minConfidence) {
+        result.belowConfidence = (result.belowConfidence ?? 0) + 1;
+        return;
+      }
+      items++;
+      const wl = lists.check(i.type, i.value);
+      if (wl !== null) {
+        warninglisted++;
+        if (notes++ < MAX_WARNINGLIST_NOTES) {
+          opts.onDiagnostic(diag('warninglisted', path,
+            `warning: ${i.type} ${quoteForDiagnostic(i.value)} is on warninglist ${wl}: imported, not hunted unless --include-warninglisted`,
+            i.line !== undefined ? { line: i.line } : {}));
+        }
+      }
+      const names = override !== undefined ? [override] : i.campaigns.length > 0 ? i.campaigns : fallback;
+      for (const campaign of names) {
+        const row: IndicatorInput = { type: i.type, value: i.value, campaign, source, warninglist: wl };
+        if (i.description !== undefined) row.description = i.description;
+        if (i.ruleSource !== undefined) row.ruleSource = i.ruleSource;
+        if (i.firstSeen !== undefined) row.firstSeen = i.firstSeen;
+        if (i.lastSeen !== undefined) row.lastSeen = i.lastSeen;
+        if (i.confidence !== undefined) row.confidence = i.confidence;
+        batch.push(row);
+      }
+      if (batch.length >= STORE_BATCH_ROWS) flush();
+    },
+    campaign(c: CampaignInfo) {
+      if (override === undefined) writes.push(writer.addCampaigns([c]));
+    },
+    diagnostic: report,
+  };
+  let readError: unknown = null;
+  try {
+    readError = read(sink, flush, (bytes) => progress.advance(bytes));
+    flush();
+    await Promise.all(writes);
+  } catch (e) {
+    await writer.rollback();
+    throw e;
+  }
+  if (readError !== null) {
+    // All or nothing: a file that could not be read to its end adds nothing.
+    await writer.rollback();
+    report(diag('unreadable', path, `cannot read: ${(readError as NodeJS.ErrnoException).code ?? String(readError)}`));
+    return;
+  }
+  if (notes > MAX_WARNINGLIST_NOTES) {
+    opts.onDiagnostic(diag('warninglisted', path, `warning: ${notes - MAX_WARNINGLIST_NOTES} more warninglisted indicators not listed`));
+  }
+  if (override !== undefined && items > 0) await writer.addCampaigns([{ name: override, aliases: [] }]);
+  const counts = await writer.commit();
+  result.files++;
+  result.formats[format] = (result.formats[format] ?? 0) + 1;
+  result.warninglisted += warninglisted;
+  result.added += counts.added;
+  result.merged += counts.merged;
 }
 
 /**

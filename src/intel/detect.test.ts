@@ -29,7 +29,7 @@ test('detection by content', () => {
   assert.equal(d('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj'), null);
   assert.equal(d('<!DOCTYPE html>\n<p>evil.example.com</p>', 'post.txt'), null);
   assert.equal(d('<html><body>10.0.0.1</body></html>'), null);
-  assert.deepEqual([...INTEL_FORMATS], ['stix', 'misp', 'yara', 'ioc', 'report']);
+  assert.deepEqual([...INTEL_FORMATS], ['stix', 'misp', 'yara', 'ioc', 'urlhaus', 'threatfox', 'malwarebazaar', 'feodo', 'sslbl', 'otx', 'report']);
 });
 
 function head(path: string): Buffer {

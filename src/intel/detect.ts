@@ -3,6 +3,7 @@
  * ties (a `.yar` file with no rule yet, a `.txt`/`.csv` list).
  */
 import type { IntelFormat } from './intel-sink.js';
+import { detectFeedJson, detectFeedText } from './feeds/feeds.js';
 
 /** Bytes of the head looked at. */
 export const MAX_DETECT_BYTES = 64 * 1024;
@@ -23,6 +24,8 @@ export function detectIntelFormat(head: Buffer, path: string): IntelFormat | nul
   const lowerPath = path.toLowerCase();
   const first = bytes[start];
   if (first === 0x7b || first === 0x5b) { // { or [
+    const feed = detectFeedJson(text);
+    if (feed !== null) return feed;
     const stixAt = firstMatch(STIX_RE, text);
     const mispAt = firstMatch(MISP_RE, text);
     if (stixAt < 0 && mispAt < 0) return null;
@@ -32,7 +35,7 @@ export function detectIntelFormat(head: Buffer, path: string): IntelFormat | nul
   }
   if (YARA_RE.test(text)) return 'yara';
   if (lowerPath.endsWith('.yar') || lowerPath.endsWith('.yara')) return 'yara';
-  return 'ioc';
+  return detectFeedText(text) ?? 'ioc';
 }
 
 /**

@@ -11,3 +11,4 @@ export { formatStixPattern } from './stix/pattern-format.js';
 export { reduceStixPattern, type PatternReduction, type PatternValue } from './stix/pattern-reduce.js';
 export { compileYara, type YaraCompileResult, type YaraCompiledRules } from './yara-rules/yara-compiler.js';
 export { listYaraRules, type YaraRuleHeader } from './yara-rules/rule-lexer.js';
+export { readMispManifest, isMispHashIndex, MAX_MANIFEST_EVENTS } from './misp/misp-feed.js';

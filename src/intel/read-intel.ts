@@ -5,6 +5,11 @@ import { readIocList, IocListReader } from './ioc-list/ioc-list-reader.js';
 import { readMisp } from './misp/misp-reader.js';
 import { readStix } from './stix/stix-reader.js';
 import { readYaraRules } from './yara-rules/yara-reader.js';
+import { FEED_FORMATS, readFeed, streamFeed, type FeedFormat } from './feeds/feeds.js';
+
+function isFeed(format: IntelFormat): format is FeedFormat {
+  return (FEED_FORMATS as readonly string[]).includes(format);
+}
 
 /** Reads one whole file's bytes (synchronous; streams items into the sink; never throws on bad input). */
 export function readIntel(data: Buffer, path: string, format: IntelFormat, sink: IntelSink): void {
@@ -16,7 +21,9 @@ export function readIntel(data: Buffer, path: string, format: IntelFormat, sink:
       case 'yara': readYaraRules(data, path, sink); return;
       // A report's text needs pdf.js, which is asynchronous: readReport (src/intel/report/) reads it.
       case 'report': sink.diagnostic(diag('unsupported', path, 'a report is read with readReport, not readIntel')); return;
-      default: sink.diagnostic(diag('unknown-format', path, `unknown intel format ${String(format)}`));
+      default:
+        if (isFeed(format)) { readFeed(data, path, format, sink); return; }
+        sink.diagnostic(diag('unknown-format', path, `unknown intel format ${String(format)}`));
     }
   } catch (e) {
     // A reader bug must not take the import down; say what happened instead.
@@ -29,12 +36,13 @@ export function readIntel(data: Buffer, path: string, format: IntelFormat, sink:
 }
 
 /**
- * A reader for a format that can be read piece by piece (IOC lists), or null
+ * A reader for a format that can be read piece by piece (IOC lists and
+ * feeds; a JSON feed is gathered and read at the end), or null
  * (STIX, MISP and YARA need the whole file). Chunks may be cut anywhere.
  */
 export function streamIntel(path: string, format: IntelFormat, sink: IntelSink): { push(chunk: Buffer): void; end(): void } | null {
-  if (format !== 'ioc') return null;
-  const r = new IocListReader(path, sink);
+  if (format !== 'ioc' && !isFeed(format)) return null;
+  const r = format === 'ioc' ? new IocListReader(path, sink) : streamFeed(path, format, sink);
   // As readIntel: a reader bug is reported, never thrown at the importer, and the rest of that file is not read.
   let failed = false;
   const guard = (f: () => void): void => {

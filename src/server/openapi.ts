@@ -261,7 +261,7 @@ export const OPENAPI: OpenApiDocument = {
     '/api/intel': {
       post: {
         operationId: 'uploadIntel', summary: 'import an intel file (STIX, MISP, IOC list, YARA) as a job', tags: ['uploads'],
-        requestBody: upload({ campaign: campaignField, format: str('auto, stix, misp, ioc or yara', { default: 'auto' }) }),
+        requestBody: upload({ campaign: campaignField, format: str('auto, or an intel format: stix, misp, ioc, yara, urlhaus, threatfox, malwarebazaar, feodo, sslbl, otx', { default: 'auto' }) }),
         responses: {
           202: { ...json({ type: 'object', required: ['job'], properties: { job: ref('Job') } }, 'the job, queued'), headers: { Location: { description: 'the job', schema: { type: 'string' } } } },
           ...READ_ERRORS, 413: error('TooLarge'), 415: error('UnsupportedMediaType'),

@@ -12,6 +12,10 @@ export interface IndicatorTable {
   warninglist: string | null;
   description: string | null;
   rule_source_id: number | null;
+  /** Migration 0010: the earliest first-seen, latest last-seen and highest confidence the sources gave. */
+  first_seen: string | null;
+  last_seen: string | null;
+  confidence: number | null;
 }
 export interface IndicatorRefTable { indicator_id: number; campaign_id: number; source_id: number; gen: number }
 export interface EvidenceTable {
@@ -95,6 +99,8 @@ export interface AssetTable {
 export interface ApiTokenTable { id: Generated<number>; sha256: string; role: string; name: string | null; created_at: string }
 /** Counters of writes that change statistics without adding sightings (migration 0008). */
 export interface CaseRevisionTable { name: string; value: number }
+/** Where each pull stopped (migration 0010), by the puller's name for it. */
+export interface SyncStateTable { name: string; value: string; updated_at: string }
 
 export interface Database {
   sample: SampleTable;
@@ -115,4 +121,5 @@ export interface Database {
   asset: AssetTable;
   api_token: ApiTokenTable;
   case_revision: CaseRevisionTable;
+  sync_state: SyncStateTable;
 }

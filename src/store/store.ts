@@ -17,6 +17,10 @@ export interface IndicatorInput {
   description?: string;
   /** For `yara`: the source text of the file the rule came from. */
   ruleSource?: string;
+  /** As IntelItem's: kept as the earliest first-seen, latest last-seen and highest confidence of every source. */
+  firstSeen?: string;
+  lastSeen?: string;
+  confidence?: number;
 }
 
 export interface ImportCounts {
@@ -474,5 +478,9 @@ export interface Store {
   listApiTokens(): Promise<ApiToken[]>;
   /** Removes an API token; false when there was none with this id. */
   revokeApiToken(id: number): Promise<boolean>;
+  /** Where a pull stopped, by the puller's name for it (`taxii <api root> <collection>`), or null. */
+  syncState(name: string): Promise<string | null>;
+  /** Records where a pull stopped. */
+  setSyncState(name: string, value: string): Promise<void>;
   close(): Promise<void>;
 }

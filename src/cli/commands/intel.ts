@@ -4,20 +4,28 @@ import { importIntel, isIndicatorType, INTEL_FORMATS, loadWarninglists, previewR
 import { DiagnosticPrinter, EXIT_FATAL, formatTable, printJsonLine, safeText } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { Progress } from '../progress.js';
+import { registerIntelPull } from './intel-pull.js';
 
 export function registerIntel(program: Command, globals: () => GlobalOptions): void {
   const intel = program.command('intel').description("import and list a case's indicators");
 
   intel.command('import')
-    .description("import indicators from STIX 2.x bundles, MISP events, IOC lists, YARA rule files, and reports' text (PDF, HTML, text: --format report)")
+    .description("import indicators from STIX 2.x bundles, MISP events and feed directories, IOC lists, YARA rule files, abuse.ch and OTX feeds, and reports' text (PDF, HTML, text: --format report)")
     .argument('<paths...>', 'files or directories')
     .option('--campaign <name>', 'the campaign every indicator belongs to (overrides what the source names)')
     .option('--format <format>', `auto|${INTEL_FORMATS.join('|')}`, 'auto')
+    .option('--min-confidence <n>', "drop indicators whose source's confidence (0-100) is below N; those with none are kept")
     .option('--publisher <domain>', "with --format report: the publisher's domain, whose names are no indicators (repeatable)",
       (v: string, prev: string[] = []) => [...prev, v])
     .option('--dry-run', 'with --format report: list what would be imported and what would be left out, and why; change nothing')
     .option('--json', 'with --dry-run: one JSON object per line')
-    .action(async (paths: string[], o: { campaign?: string; format: string; publisher?: string[]; dryRun?: boolean; json?: boolean }) => {
+    .action(async (paths: string[], o: { campaign?: string; format: string; minConfidence?: string; publisher?: string[]; dryRun?: boolean; json?: boolean }) => {
+      const minConfidence = o.minConfidence === undefined ? undefined : Number(o.minConfidence);
+      if (minConfidence !== undefined && !(/^\d{1,3}$/.test(o.minConfidence!) && minConfidence <= 100)) {
+        process.stderr.write(`sightline: --min-confidence takes a whole number from 0 to 100, not ${o.minConfidence}\n`);
+        process.exitCode = EXIT_FATAL;
+        return;
+      }
       if (o.format !== 'auto' && !(INTEL_FORMATS as readonly string[]).includes(o.format)) {
         process.stderr.write(`sightline: unknown --format ${o.format}; known formats are: auto, ${INTEL_FORMATS.join(', ')}\n`);
         process.exitCode = EXIT_FATAL;
@@ -43,17 +51,22 @@ export function registerIntel(program: Command, globals: () => GlobalOptions): v
           ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
           format: o.format as IntelFormat | 'auto',
           ...(o.publisher?.length ? { publishers: o.publisher } : {}),
+          ...(minConfidence !== undefined ? { minConfidence } : {}),
           onDiagnostic: (d) => { bar.clear(); printer.report(d); },
           progress: bar,
         });
         const formats = Object.entries(r.formats).map(([f, n]) => `${n} ${f}`).join(', ') || 'none';
         process.stderr.write(
           `imported ${r.files} file(s) (${formats}): ${r.added} new indicator(s), ${r.merged} merged into known ones` +
-          `${r.warninglisted ? `, ${r.warninglisted} warninglisted` : ''}` +
-          `${r.leftOut ? `, ${r.leftOut} value(s) in report text left out (--dry-run lists them and why)` : ''}${printer.errors ? `; ${printer.errors} input(s) skipped` : ''}\n`);
+          `${r.warninglisted ? `, ${r.warninglisted} warninglisted` : ''}${r.belowConfidence ? `, ${r.belowConfidence} below --min-confidence dropped` : ''}` +
+          `${r.leftOut ? `, ${r.leftOut} value(s) in report text left out (--dry-run lists them and why)` : ''}` +
+          `${r.mispFeeds ? `; ${r.mispFeeds} MISP feed(s) read by manifest, ${r.indexesSkipped ?? 0} look-up index(es) skipped` : ''}` +
+          `${printer.errors ? `; ${printer.errors} input(s) skipped` : ''}\n`);
       });
       process.exitCode = Math.max(Number(process.exitCode ?? 0), printer.exitCode);
     });
+
+  registerIntelPull(intel, globals);
 
   intel.command('list')
     .description("list the case's indicators")

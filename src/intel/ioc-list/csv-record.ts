@@ -1,6 +1,7 @@
 /**
  * RFC 4180 record splitting over a Buffer: quoted fields may hold commas,
- * doubled quotes and line breaks.
+ * doubled quotes and line breaks; blanks between a separator and a quoted
+ * field are dropped (`"a", "b"`, as abuse.ch's dumps write them).
  */
 
 /** Most fields kept per record. */
@@ -25,6 +26,10 @@ export function readCsvRecord(data: Buffer, start: number, separator = 0x2c): Cs
   const end = data.length;
   const limit = Math.min(end, start + MAX_CSV_RECORD_BYTES);
   for (;;) {
+    // Blanks before an opening quote are separator padding (abuse.ch writes `"a", "b"`), not part of the field.
+    let q = i;
+    while (q < end && (data[q] === 0x20 || data[q] === 0x09)) q++;
+    if (q > i && data[q] === 0x22) i = q;
     if (data[i] === 0x22) {
       // Quoted field.
       let from = i + 1;

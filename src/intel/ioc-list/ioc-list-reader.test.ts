@@ -211,3 +211,22 @@ test('real: signature-base lists streamed in 4 KiB chunks read as they do whole'
     assert.deepEqual(collectChunked(data, cuts, f), collect(data, f), f);
   }
 });
+
+test('CSV in general: a header in a # comment, quoted fields, ", " separators, CRLF and a BOM', () => {
+  const text = '\ufeff# exported list\r\n#\r\n# "indicator", "type", "description"\r\n'
+    + '"evil.example.com", "domain", "C2, first wave"\r\n"198.51.100.7", "IPv4", "None"\r\n"", "domain", ""\r\n"not a domain", "domain", ""\r\n';
+  const c = collect(text);
+  assert.deepEqual(c.items, [
+    { type: 'domain', value: 'evil.example.com', campaigns: [], line: 4, description: 'C2, first wave' },
+    { type: 'ipv4', value: '198.51.100.7', campaigns: [], line: 5, description: 'None' },
+  ]);
+  assert.deepEqual(c.diagnostics.map(formatDiagnostic), ["list.txt:7: not an indicator: 'not a domain'"]);
+  // A comment naming no known column stays a comment, and the list is read line by line.
+  assert.deepEqual(collect('# seen, reported, blocked\nevil.example.com\n').items.map((i) => i.value), ['evil.example.com']);
+  // Once a record has been read, a later commented header is a comment.
+  assert.deepEqual(collect('evil.example.com\n# value,type\n10.0.0.1\n').items.map((i) => i.type), ['domain', 'ipv4']);
+});
+
+test('CSV records: blanks before an opening quote are padding, blanks in an unquoted field are kept', () => {
+  assert.deepEqual(readCsvRecord(Buffer.from('"a", "b",\t"c" , d\r\n'), 0).fields, ['a', 'b', 'c ', ' d']);
+});

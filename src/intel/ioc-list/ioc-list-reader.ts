@@ -1,7 +1,10 @@
 /**
  * Reads IOC lists: one indicator per line (`value`, `value;description`,
  * `value,description`, `#` comments), or CSV with a header naming the value
- * and type columns (MISP, OpenCTI, AlienVault OTX exports).
+ * and type columns (MISP, OpenCTI, AlienVault OTX exports). The header may
+ * sit in a `#` comment line before the first record (abuse.ch writes
+ * `# "first_seen_utc","ioc_id",…`). Other CSV layouts (the feeds) plug in
+ * as CsvProfiles.
  */
 import { diag } from '../../core/diagnostic.js';
 import { MAX_LINE_BYTES } from '../../core/limits.js';
@@ -11,6 +14,7 @@ import type { IntelSink } from '../intel-sink.js';
 import { quoteValue } from '../quote-value.js';
 import { mapSourceType, normalizeTypedValue } from '../typed-value.js';
 import { readCsvRecord, MAX_CSV_RECORD_BYTES, type CsvRecord } from './csv-record.js';
+import { headerNames, type CsvProfile, type CsvRows } from './csv-profile.js';
 import { inferIndicatorFast } from './fast-infer.js';
 
 /** Header names of the value column (lower-case). */
@@ -23,6 +27,15 @@ const COMMENT_HEADERS: ReadonlySet<string> = new Set(['comment', 'description', 
 /** Column positions named by a CSV header. */
 interface CsvColumns { value: number; type: number; comment: number }
 
+/** The IOC list's own CSV layout: a value column, perhaps a type and a comment column. */
+export const IOC_CSV_PROFILE: CsvProfile = {
+  knows: (header) => findCsvColumns(header) !== null,
+  open(header, path, sink) {
+    const cols = findCsvColumns(header)!;
+    return { row: (fields, line) => readCsvRow(fields, cols, path, line, sink) };
+  },
+};
+
 /**
  * Raw bytes of an unfinished line kept between chunks before the line is
  * reported as too long and skipped: twice MAX_LINE_BYTES, so a line of
@@ -31,8 +44,8 @@ interface CsvColumns { value: number; type: number; comment: number }
 const MAX_PENDING_LINE_BYTES = 2 * MAX_LINE_BYTES;
 
 /** Reads one IOC list into the sink; campaigns are left empty (the importer names them). */
-export function readIocList(data: Buffer, path: string, sink: IntelSink): void {
-  const r = new IocListReader(path, sink);
+export function readIocList(data: Buffer, path: string, sink: IntelSink, profiles: readonly CsvProfile[] = [IOC_CSV_PROFILE]): void {
+  const r = new IocListReader(path, sink, profiles);
   r.push(data);
   r.end();
 }
@@ -47,14 +60,16 @@ export class IocListReader {
   /** 1-based number of the last line begun. */
   private line = 0;
   /** undefined: header not looked for yet; null: not CSV. */
-  private columns: CsvColumns | null | undefined;
+  private columns: CsvRows | null | undefined;
   /** The start of an unfinished line or record, waiting for more bytes. */
   private pending: Buffer | null = null;
   private atStart = true;
   /** Skipping the rest of a line already reported as too long. */
   private skipping = false;
 
-  constructor(private readonly path: string, private readonly sink: IntelSink) {}
+  /** `profiles`: the CSV layouts a header may name, tried in order. */
+  constructor(private readonly path: string, private readonly sink: IntelSink,
+    private readonly profiles: readonly CsvProfile[] = [IOC_CSV_PROFILE]) {}
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
@@ -66,6 +81,15 @@ export class IocListReader {
     const rest = this.pending;
     this.pending = null;
     if (rest) this.read(rest, true);
+    if (this.columns) this.columns.end?.();
+  }
+
+  /** The rows reader of the first profile that knows this header record, or null. */
+  private openHeader(fields: readonly string[]): CsvRows | null {
+    if (fields.length < 2) return null;
+    const names = headerNames(fields);
+    const p = this.profiles.find((x) => x.knows(names));
+    return p ? p.open(names, this.path, this.sink) : null;
   }
 
   private read(data: Buffer, final: boolean): void {
@@ -106,7 +130,21 @@ export class IocListReader {
       let e = eol;
       while (s < e && (data[s] === 0x20 || data[s] === 0x09)) s++;
       while (e > s && (data[e - 1] === 0x20 || data[e - 1] === 0x09 || data[e - 1] === 0x0d)) e--;
-      if (s === e || data[s] === 0x23) { pos = eol + 1; continue; }
+      if (s === e) { pos = eol + 1; continue; }
+      if (data[s] === 0x23) {
+        // A header may be commented out (`# id,dateadded,url,…`): taken when it names a known layout, before any record.
+        const comma = this.columns === undefined ? data.indexOf(0x2c, s) : -1;
+        if (comma >= 0 && comma < e && e - s <= MAX_LINE_BYTES) {
+          let hs = s + 1;
+          while (hs < e && (data[hs] === 0x20 || data[hs] === 0x09)) hs++;
+          if (hs < e) {
+            const cols = this.openHeader(readCsvRecord(data.subarray(hs, e), 0).fields);
+            if (cols !== null) this.columns = cols;
+          }
+        }
+        pos = eol + 1;
+        continue;
+      }
       if (e - s > MAX_LINE_BYTES) {
         sink.diagnostic(diag('too-large', path, `line longer than ${MAX_LINE_BYTES} bytes`, { line }));
         pos = eol + 1;
@@ -120,14 +158,14 @@ export class IocListReader {
           return;
         }
         if (this.columns === undefined) {
-          this.columns = findCsvColumns(rec);
+          this.columns = this.openHeader(rec.fields);
           if (this.columns !== null) {
             this.line += rec.newlines;
             pos = this.next(data, rec, final);
             continue;
           }
         } else {
-          readCsvRow(rec.fields, this.columns, path, line, sink);
+          this.columns.row(rec.fields, line);
           if (rec.unterminated) sink.diagnostic(diag('truncated', path, 'quoted field never closed', { line }));
           this.line += rec.newlines;
           pos = this.next(data, rec, final);
@@ -152,12 +190,11 @@ export class IocListReader {
   }
 }
 
-/** The columns a header record names, or null when it is no header. */
-function findCsvColumns(rec: CsvRecord): CsvColumns | null {
-  if (rec.fields.length < 2) return null;
+/** The columns a header (its names, lower-cased) names, or null when it is no IOC list header. */
+function findCsvColumns(names: readonly string[]): CsvColumns | null {
+  if (names.length < 2) return null;
   const cols: CsvColumns = { value: -1, type: -1, comment: -1 };
-  rec.fields.forEach((f, i) => {
-    const h = f.trim().toLowerCase();
+  names.forEach((h, i) => {
     if (cols.value < 0 && VALUE_HEADERS.has(h)) cols.value = i;
     else if (cols.type < 0 && TYPE_HEADERS.has(h)) cols.type = i;
     else if (cols.comment < 0 && COMMENT_HEADERS.has(h)) cols.comment = i;
@@ -165,7 +202,7 @@ function findCsvColumns(rec: CsvRecord): CsvColumns | null {
   return cols.value < 0 ? null : cols;
 }
 
-function readCsvRow(fields: string[], cols: CsvColumns, path: string, line: number, sink: IntelSink): void {
+function readCsvRow(fields: readonly string[], cols: CsvColumns, path: string, line: number, sink: IntelSink): void {
   const raw = (fields[cols.value] ?? '').trim();
   if (raw === '') return;
   const comment = cols.comment >= 0 ? (fields[cols.comment] ?? '').trim() : '';

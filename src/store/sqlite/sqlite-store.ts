@@ -142,16 +142,24 @@ function toSample(r: SampleDbRow): SampleRecord {
   };
 }
 
-type IndicatorDbRow = { id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string; sightings: number };
+type IndicatorDbRow = {
+  id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string; sightings: number;
+  first_seen: string | null; last_seen: string | null; confidence: number | null;
+};
 
 function toIndicator(r: IndicatorDbRow): Indicator {
-  return {
+  const i: Indicator = {
     type: r.type as IndicatorType,
     value: shownValue(r.type, r.value),
     campaigns: parseJsonArray(r.campaigns),
     sources: parseJsonArray(r.sources),
     warninglist: r.warninglist,
   };
+  // Present only when a source gave them (migration 0010), so indicators without them list as before.
+  if (r.first_seen !== null) i.firstSeen = r.first_seen;
+  if (r.last_seen !== null) i.lastSeen = r.last_seen;
+  if (r.confidence !== null) i.confidence = Number(r.confidence);
+  return i;
 }
 
 /** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
@@ -220,12 +228,12 @@ class SqliteStore implements Store {
     // One imported file's indicators, staged outside the case's write lock. Campaigns, sources and
     // rule files are the writer's own numbers (`local`), given case ids at commit, inside the lock.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
-      rule INTEGER, campaign INTEGER NOT NULL, source INTEGER NOT NULL)`);
+      rule INTEGER, campaign INTEGER NOT NULL, source INTEGER NOT NULL, first_seen TEXT, last_seen TEXT, confidence INTEGER)`);
     // The staged rows folded to one per (type, value), in key order: new indicators take ids in (type, value) order within
     // each imported file (what `intel list` shows), so the (type, value) index and the references are appended to, not
     // split all over (measured: 0.52–0.59× `sqlite3 .import` against 0.32–0.36× in file order, and ~70 MB less memory).
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_key(type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT, description TEXT,
-      rule INTEGER)`);
+      rule INTEGER, first_seen TEXT, last_seen TEXT, confidence INTEGER)`);
     // Distinct (type, value, campaign, source), in key order: only for a file naming more than one campaign or source.
     db.exec('CREATE TEMP TABLE IF NOT EXISTS stage_ref(type TEXT NOT NULL, value TEXT NOT NULL, campaign INTEGER NOT NULL, source INTEGER NOT NULL)');
     db.exec('CREATE TEMP TABLE IF NOT EXISTS stage_campaign(local INTEGER PRIMARY KEY, id INTEGER NOT NULL)');
@@ -302,12 +310,14 @@ class SqliteStore implements Store {
         WHERE evidence_id = ? AND (family = ? OR family = '*')`),
       releaseClaim: p('DELETE FROM hunt_claim WHERE path = ? AND size = ? AND mtime_ms = ? AND host = ? AND pid = ?'),
       maxIndicatorId: p('SELECT max(id) AS m FROM indicator'),
-      stageIndicator: p('INSERT INTO temp.stage(type, value, warninglist, description, rule, campaign, source) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      stageIndicator: p(`INSERT INTO temp.stage(type, value, warninglist, description, rule, campaign, source, first_seen, last_seen, confidence)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       // Folded per key: the warninglist and rule file named last win (a file names one of each), the first description does
-      // (the rowid prefix keeps row order inside min(); a key's rows are few).
-      sortStagedKeys: p(`INSERT INTO temp.stage_key(type, value, warninglist, description, rule)
+      // (the rowid prefix keeps row order inside min(); a key's rows are few); the earliest first-seen, the latest
+      // last-seen and the highest confidence (migration 0010; min and max skip nulls).
+      sortStagedKeys: p(`INSERT INTO temp.stage_key(type, value, warninglist, description, rule, first_seen, last_seen, confidence)
         SELECT type, value, max(warninglist), substr(min(CASE WHEN description IS NOT NULL THEN printf('%010d', rowid) || description END), 11),
-          max(rule)
+          max(rule), min(first_seen), max(last_seen), max(confidence)
         FROM temp.stage GROUP BY type, value ORDER BY type, value`),
       sortStagedRefs: p(`INSERT INTO temp.stage_ref(type, value, campaign, source)
         SELECT DISTINCT type, value, campaign, source FROM temp.stage ORDER BY type, value, campaign, source`),
@@ -325,14 +335,20 @@ class SqliteStore implements Store {
       mergeExisting: p(`UPDATE indicator SET
           warninglist = coalesce(k.warninglist, indicator.warninglist),
           description = coalesce(indicator.description, k.description),
-          rule_source_id = coalesce((SELECT r.id FROM temp.stage_rule r WHERE r.local = k.rule), indicator.rule_source_id)
+          rule_source_id = coalesce((SELECT r.id FROM temp.stage_rule r WHERE r.local = k.rule), indicator.rule_source_id),
+          first_seen = CASE WHEN indicator.first_seen IS NULL OR k.first_seen < indicator.first_seen THEN coalesce(k.first_seen, indicator.first_seen) ELSE indicator.first_seen END,
+          last_seen = CASE WHEN indicator.last_seen IS NULL OR k.last_seen > indicator.last_seen THEN coalesce(k.last_seen, indicator.last_seen) ELSE indicator.last_seen END,
+          confidence = CASE WHEN indicator.confidence IS NULL OR k.confidence > indicator.confidence THEN coalesce(k.confidence, indicator.confidence) ELSE indicator.confidence END
         FROM temp.stage_key k WHERE indicator.type = k.type AND indicator.value = k.value
           AND (k.warninglist IS NOT NULL AND k.warninglist IS NOT indicator.warninglist
-            OR k.description IS NOT NULL AND indicator.description IS NULL OR k.rule IS NOT NULL)`),
+            OR k.description IS NOT NULL AND indicator.description IS NULL OR k.rule IS NOT NULL
+            OR k.first_seen IS NOT NULL AND (indicator.first_seen IS NULL OR k.first_seen < indicator.first_seen)
+            OR k.last_seen IS NOT NULL AND (indicator.last_seen IS NULL OR k.last_seen > indicator.last_seen)
+            OR k.confidence IS NOT NULL AND (indicator.confidence IS NULL OR k.confidence > indicator.confidence))`),
       // In key order; changes() counts the new ones.
       // "WHERE true" lets SQLite parse ON CONFLICT after INSERT … SELECT.
-      insertNew: p(`INSERT INTO indicator(type, value, warninglist, description, rule_source_id)
-        SELECT k.type, k.value, k.warninglist, k.description, (SELECT r.id FROM temp.stage_rule r WHERE r.local = k.rule)
+      insertNew: p(`INSERT INTO indicator(type, value, warninglist, description, rule_source_id, first_seen, last_seen, confidence)
+        SELECT k.type, k.value, k.warninglist, k.description, (SELECT r.id FROM temp.stage_rule r WHERE r.local = k.rule), k.first_seen, k.last_seen, k.confidence
         FROM temp.stage_key k WHERE true ORDER BY k.rowid
         ON CONFLICT(type, value) DO NOTHING`),
       // One import generation per file: its new references are what a retro-hunt looks for; existing ones keep theirs.
@@ -472,7 +488,7 @@ class SqliteStore implements Store {
         const s = localSource(i.source);
         if (first === null) first = { campaign: i.campaign, source: i.source };
         else if (onePair && (campaigns.get(first.campaign.toLowerCase())!.local !== c || sources.get(first.source) !== s)) onePair = false;
-        stageIndicator.run(i.type, i.value, i.warninglist, i.description ?? null, rule, c, s);
+        stageIndicator.run(i.type, i.value, i.warninglist, i.description ?? null, rule, c, s, i.firstSeen ?? null, i.lastSeen ?? null, i.confidence ?? null);
       }
     });
     const merge = db.transaction((keys: number): ImportCounts => {
@@ -577,7 +593,7 @@ class SqliteStore implements Store {
       where += ` AND ${filter.sighted ? '' : 'NOT '}EXISTS (SELECT 1 FROM rollup_src s WHERE s.indicator_id = x.id AND s.kind = '')`;
     }
     if (filter.afterId !== undefined) { where += ' AND x.id > ?'; params.push(filter.afterId); }
-    const q = `SELECT x.id, x.type, x.value, x.warninglist,
+    const q = `SELECT x.id, x.type, x.value, x.warninglist, x.first_seen, x.last_seen, x.confidence,
         (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id WHERE r.indicator_id = x.id) AS campaigns,
         (SELECT json_group_array(DISTINCT s.name) FROM indicator_ref r JOIN source s ON s.id = r.source_id WHERE r.indicator_id = x.id) AS sources,
         ${counts ? "(SELECT coalesce(sum(s.sightings), 0) FROM rollup_src s WHERE s.indicator_id = x.id AND s.kind = '')" : '0'} AS sightings
@@ -1269,6 +1285,16 @@ class SqliteStore implements Store {
 
   async revokeApiToken(id: number): Promise<boolean> {
     return this.db.prepare('DELETE FROM api_token WHERE id = ?').run(id).changes > 0;
+  }
+
+  async syncState(name: string): Promise<string | null> {
+    const row = this.cached('SELECT value FROM sync_state WHERE name = ?').get(name) as { value: string } | undefined;
+    return row ? row.value : null;
+  }
+
+  async setSyncState(name: string, value: string): Promise<void> {
+    this.cached(`INSERT INTO sync_state(name, value, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).run(name, value, new Date().toISOString());
   }
 
   async close(): Promise<void> {
