@@ -3,7 +3,7 @@
  * Observations. The public API of this layer; nothing else is imported from outside.
  */
 export type { ObservationSink, LineReader, LineReaderOptions } from './line-reader.js';
-export { LOG_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
+export { LOG_FORMATS, MULTI_LINE_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
 // Web access logs read as records (a sinkhole hunt counts every request).
 export { WebAccessRecordReader, parseAccessRecord, accessRecordUrl, type AccessRecord } from './web-access/web-access-reader.js';
