@@ -15,6 +15,7 @@ import { DnsmasqReader } from './dnsmasq/dnsmasq-reader.js';
 import { TEXT_FORMAT, TextReader } from './text/text-reader.js';
 import { WINEVENT_JSON_FORMAT, WINEVENT_XML_FORMAT, WinEventJsonReader, WinEventXmlReader } from './winevent/winevent-reader.js';
 import { winEventJsonShape } from './winevent/json-event.js';
+import { W3C_FORMAT, W3cReader } from './w3c/w3c-reader.js';
 import { looksBinary } from './text/binary-head.js';
 
 export { TEXT_FORMAT };
@@ -42,7 +43,7 @@ const MIN_FAMILY_SHARE_DIVISOR = 4;
 
 /** Text log families the hunt knows (for the "known formats are: …" message). */
 export const LOG_FORMATS: readonly string[] = [
-  'zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', WINEVENT_JSON_FORMAT, WINEVENT_XML_FORMAT, TEXT_FORMAT,
+  'zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', W3C_FORMAT, WINEVENT_JSON_FORMAT, WINEVENT_XML_FORMAT, TEXT_FORMAT,
 ];
 
 /**
@@ -112,6 +113,8 @@ export function detectLogFormat(head: Buffer, path: string): string | null {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (isBlank(line)) continue;
     if (line.startsWith('#separator ') || line.startsWith('#fields\t')) return 'zeek';
+    // W3C extended logs (IIS, Exchange, ProxySG) name their columns in a #Fields directive.
+    if (line.startsWith('#Fields:')) return W3C_FORMAT;
     if (line.startsWith('#')) continue;
     examined++;
     const fam = line.startsWith('{') ? detectJsonLine(line) : detectTextLine(line);
@@ -149,6 +152,7 @@ export function createLineReader(family: string, path: string, state?: unknown, 
     case 'windows-dns': return new WindowsDnsReader(path);
     case 'web-access': return new WebAccessReader(path);
     case 'dnsmasq': return new DnsmasqReader(path, opts);
+    case W3C_FORMAT: return new W3cReader(path, state);
     case WINEVENT_JSON_FORMAT: return new WinEventJsonReader(path);
     case WINEVENT_XML_FORMAT: return new WinEventXmlReader(path);
     case TEXT_FORMAT: return new TextReader(path);
