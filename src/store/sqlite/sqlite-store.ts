@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { yaraRuleName } from '../../core/yara-x.js';
-import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting, type YaraHit } from '../../core/model.js';
+import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
