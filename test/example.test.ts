@@ -61,8 +61,8 @@ test('the example case: import, hunt, hunt again, list', () => {
     assert.deepEqual(jsonLines(sightline(['--db', c.db, 'sightings', '--json']).stdout), expected);
     assert.deepEqual(jsonLines(sightline(['--db', c.db, 'sightings', '--json', '--src', '10.1.2.3', '--until', '2013-05-02T23:59:59Z']).stdout), expected.slice(1, 3));
     const csv = sightline(['--db', c.db, 'sightings', '--csv', '--campaign', 'travnet']).stdout.split('\n');
-    assert.equal(csv[0], 'ts,campaigns,indicator_type,indicator,matched,field,src,dst,path,format,line,packet,inside');
-    assert.equal(csv[2], '2013-05-02T03:05:01.500Z,NetTraveler,domain,viprainru.com,update.viprainru.com,dns.query,10.1.2.3,192.0.2.53,examples/nettraveler/evidence/dns.log,zeek-dns,10,,');
+    assert.equal(csv[0], 'ts,campaigns,indicator_type,indicator,matched,field,src,dst,path,format,line,packet,inside,record,process_image,process_pid');
+    assert.equal(csv[2], '2013-05-02T03:05:01.500Z,NetTraveler,domain,viprainru.com,update.viprainru.com,dns.query,10.1.2.3,192.0.2.53,examples/nettraveler/evidence/dns.log,zeek-dns,10,,,,,');
     assert.equal(csv.length, 9);
 
     const warned = sightline(['--db', c.db, 'hunt', '--json', '--include-warninglisted', `${EX}/evidence/dns.log`]);

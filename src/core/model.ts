@@ -7,10 +7,12 @@
  * The indicator types of docs/design.md. A `yara` indicator's value is the
  * rule's name. A `sinkhole` indicator stands for a campaign's sinkholed C2
  * (its value: the campaign's name, lower-cased): it is made by `hunt
- * --sinkhole`, never read from intel, and matched by no observation.
+ * --sinkhole`, never read from intel, and matched by no observation. An
+ * `imphash` is a PE import hash (32 hex digits like an md5, but another
+ * kind: matched only against import hashes, never against file digests).
  */
 export const INDICATOR_TYPES = [
-  'domain', 'ipv4', 'ipv6', 'cidr', 'url', 'md5', 'sha1', 'sha256', 'filename', 'email', 'yara', 'sinkhole',
+  'domain', 'ipv4', 'ipv6', 'cidr', 'url', 'md5', 'sha1', 'sha256', 'imphash', 'filename', 'email', 'yara', 'sinkhole',
 ] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
 
@@ -72,7 +74,17 @@ export interface Campaign {
 }
 
 /** What kind of value an observation carries; decides which index it is looked up in. */
-export type ObservedKind = 'domain' | 'ip' | 'url' | 'hash' | 'filename' | 'email';
+export type ObservedKind = 'domain' | 'ip' | 'url' | 'hash' | 'imphash' | 'filename' | 'email';
+
+/** The process an event names (Sysmon's `Image`, `ProcessId`, `ProcessGuid`; Security's process name and id): which program did it. */
+export interface ProcessRef {
+  /** Full path of the program's image, as the event wrote it; null when the event names none. */
+  image: string | null;
+  /** Process id (Security events write it in hex; it is given here in decimal); null when absent. */
+  pid: number | null;
+  /** Sysmon's ProcessGuid (`{…}`), unique per process start on a host; null when absent. */
+  guid: string | null;
+}
 
 /**
  * One thing seen in evidence: one value in one field of one record.
@@ -96,6 +108,10 @@ export interface Observation {
   packet?: number;
   /** Archive member path, for files found inside archives. */
   inside?: string;
+  /** The event's record number (Windows event logs: EventRecordID), when the record has one. */
+  record?: number;
+  /** The process the record names (Windows event logs), when it names one. */
+  process?: ProcessRef;
 }
 
 /** Where a sighting was found (`evidence` in the sighting line). */
@@ -105,6 +121,8 @@ export interface SightingEvidence {
   line?: number;
   packet?: number;
   inside?: string;
+  /** Windows event logs: the event's EventRecordID. */
+  record?: number;
 }
 
 /** An indicator matched by an observation (docs/design.md, sighting line). */
@@ -121,6 +139,8 @@ export interface Sighting {
   yara?: YaraHit;
   /** The implant's own host identifier the record carried (a beacon's `hostid=…`), when it did. */
   hostId?: string;
+  /** The process the event named (Windows event logs), when it named one: which program beaconed. */
+  process?: ProcessRef;
 }
 
 /** A YARA rule's match in a scanned file: its namespace (the rule file), tags, metadata and matched strings. */

@@ -191,6 +191,7 @@ export function normalizeIndicator(type: IndicatorType, raw: string): string | n
     case 'md5': return v.length === 32 && HEX_RE.test(v) ? v.toLowerCase() : null;
     case 'sha1': return v.length === 40 && HEX_RE.test(v) ? v.toLowerCase() : null;
     case 'sha256': return v.length === 64 && HEX_RE.test(v) ? v.toLowerCase() : null;
+    case 'imphash': return v.length === 32 && HEX_RE.test(v) ? v.toLowerCase() : null;
     case 'filename': return normalizeFilename(v);
     case 'email': return normalizeEmail(v);
     case 'yara': return /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(v) ? v : null;

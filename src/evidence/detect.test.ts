@@ -17,7 +17,7 @@ test('every real log is detected as its family, and none as another', { skip: sk
     'logs/bind': 'bind',
     'logs/squid': 'squid',
     'logs/suricata': 'suricata-eve',
-    'logs/sysmon': 'text', // Windows event JSON: no log family of ours, so read as text
+    'logs/sysmon': 'winevent-json', // OTRF's Windows events, one JSON object per line
   };
   let files = 0;
   for (const [dir, fam] of Object.entries(expect)) {

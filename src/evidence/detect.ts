@@ -13,6 +13,9 @@ import { WindowsDnsReader } from './windows-dns/windows-dns-reader.js';
 import { WebAccessReader } from './web-access/web-access-reader.js';
 import { DnsmasqReader } from './dnsmasq/dnsmasq-reader.js';
 import { TEXT_FORMAT, TextReader } from './text/text-reader.js';
+import { WINEVENT_JSON_FORMAT, WINEVENT_XML_FORMAT, WinEventJsonReader, WinEventXmlReader } from './winevent/winevent-reader.js';
+import { winEventJsonShape } from './winevent/json-event.js';
+import { W3C_FORMAT, W3cReader } from './w3c/w3c-reader.js';
 import { looksBinary } from './text/binary-head.js';
 
 export { TEXT_FORMAT };
@@ -39,7 +42,20 @@ const MIN_FAMILY_VOTES = 2;
 const MIN_FAMILY_SHARE_DIVISOR = 4;
 
 /** Text log families the hunt knows (for the "known formats are: …" message). */
-export const LOG_FORMATS: readonly string[] = ['zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', TEXT_FORMAT];
+export const LOG_FORMATS: readonly string[] = [
+  'zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', W3C_FORMAT, WINEVENT_JSON_FORMAT, WINEVENT_XML_FORMAT, TEXT_FORMAT,
+];
+
+/**
+ * Families whose records span lines (an XML event): a file of one is read
+ * front to back by one reader, never split into ranges.
+ */
+export const MULTI_LINE_FORMATS: readonly string[] = [WINEVENT_XML_FORMAT];
+
+/** The namespace of the Windows event schema, which every exported XML event declares. */
+const WINEVENT_XML_NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
+/** A head that is Windows events as XML: optional declaration, `<Events>` wrapper or comments, then `<Event` in the event namespace. */
+const WINEVENT_XML_HEAD_RE = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<Events(?:\s[^>]*)?>\s*)?<Event\s+xmlns\s*=\s*["']([^"']*)["']/;
 
 const SQUID_RE = /^\d{9,11}\.\d{1,6} +-?\d+ \S+ [A-Z_]+\/\d{1,3} \d+ \S+ \S+/;
 const BIND_RE = /\bclient (?:@0x[0-9a-fA-F]+ )?[0-9a-fA-F.:]+(?:%\S+)?#\d+(?: \([^)]*\))?: (?:view [^:]*: )?(?:query|zone transfer|bad zone transfer|transfer|update|notify)/;
@@ -59,6 +75,7 @@ function detectJsonLine(line: string): string | null {
   const zeekish = 'uid' in r || 'id.orig_h' in r || 'id_orig_h' in r || 'fuid' in r;
   if ('ts' in r && (zeekish || typeof r['_path'] === 'string')) return 'zeek-json';
   if (zeekish && typeof r['@stream'] === 'string') return 'zeek-json';
+  if (winEventJsonShape(r) !== null) return WINEVENT_JSON_FORMAT;
   return null;
 }
 
@@ -84,7 +101,10 @@ export function detectLogFormat(head: Buffer, path: string): string | null {
   const n = Math.min(head.length, MAX_DETECT_BYTES);
   if (n === 0) return null;
   if (looksBinary(head.subarray(0, n))) return null;
-  const lines = head.toString('utf8', 0, n).split('\n');
+  const text = head.toString('utf8', 0, n);
+  const xml = WINEVENT_XML_HEAD_RE.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (xml !== null && xml[1] === WINEVENT_XML_NS) return WINEVENT_XML_FORMAT;
+  const lines = text.split('\n');
   const votes = new Map<string, number>();
   let examined = 0;
   for (let li = 0; li < lines.length && examined < MAX_DETECT_LINES; li++) {
@@ -93,6 +113,8 @@ export function detectLogFormat(head: Buffer, path: string): string | null {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (isBlank(line)) continue;
     if (line.startsWith('#separator ') || line.startsWith('#fields\t')) return 'zeek';
+    // W3C extended logs (IIS, Exchange, ProxySG) name their columns in a #Fields directive.
+    if (line.startsWith('#Fields:')) return W3C_FORMAT;
     if (line.startsWith('#')) continue;
     examined++;
     const fam = line.startsWith('{') ? detectJsonLine(line) : detectTextLine(line);
@@ -130,6 +152,9 @@ export function createLineReader(family: string, path: string, state?: unknown, 
     case 'windows-dns': return new WindowsDnsReader(path);
     case 'web-access': return new WebAccessReader(path);
     case 'dnsmasq': return new DnsmasqReader(path, opts);
+    case W3C_FORMAT: return new W3cReader(path, state);
+    case WINEVENT_JSON_FORMAT: return new WinEventJsonReader(path);
+    case WINEVENT_XML_FORMAT: return new WinEventXmlReader(path);
     case TEXT_FORMAT: return new TextReader(path);
     default: throw new Error(`unknown log format ${JSON.stringify(family)}; known formats are: ${LOG_FORMATS.join(', ')}`);
   }

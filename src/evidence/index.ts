@@ -3,8 +3,13 @@
  * Observations. The public API of this layer; nothing else is imported from outside.
  */
 export type { ObservationSink, LineReader, LineReaderOptions } from './line-reader.js';
-export { LOG_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
+export { LOG_FORMATS, MULTI_LINE_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
+// Windows event logs: one event shape (WinEvent) from every reader, one mapping to observations.
+export type { WinEvent } from './winevent/event.js';
+export { observeWinEvent, newWinEventStats, type WinEventStats } from './winevent/observe.js';
+export { EVTX_FORMAT, type EvtxReaderFactory, type EvtxStreamReader, type EvtxReadStats } from './winevent/binary-events.js';
+export { EVTX_READER } from './evtx-reader.js';
 // Web access logs read as records (a sinkhole hunt counts every request).
 export { WebAccessRecordReader, parseAccessRecord, accessRecordUrl, type AccessRecord } from './web-access/web-access-reader.js';
 

@@ -43,6 +43,8 @@ export interface LineReader {
   readonly skipped: number;
   /** JSON-serialisable state to resume mid-file in another worker (Zeek TSV: the header in force); null when stateless. */
   snapshot(): unknown;
+  /** Readers whose records span lines: the input has ended (a record left open is reported). */
+  end?(sink: ObservationSink): void;
   /**
    * Readers that can test values as bytes take a filter and then leave out
    * observations it says cannot match (records, skips and diagnostics are

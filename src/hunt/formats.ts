@@ -10,7 +10,8 @@ export const FILES_FORMAT = 'files';
 
 /** Every format `hunt --format` names: the log families, the capture formats, and `files`. */
 export const HUNT_FORMATS: readonly string[] = [
-  'zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', 'text', 'pcap', 'pcapng', FILES_FORMAT,
+  'zeek', 'zeek-json', 'suricata-eve', 'squid', 'bind', 'windows-dns', 'web-access', 'dnsmasq', 'w3c', 'winevent-json', 'winevent-xml', 'text',
+  'pcap', 'pcapng', 'evtx', FILES_FORMAT,
 ];
 
 /** Thrown when there is nothing to hunt for: no evidence is read. */

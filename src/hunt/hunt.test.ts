@@ -163,6 +163,6 @@ test('a gzip bomb is reported and not followed; a real-looking compressed log is
 
 test('HUNT_FORMATS (kept light for the public API) names every log family and capture format the readers know, and files', async () => {
   const { HUNT_FORMATS, FILES_FORMAT } = await import('./formats.js');
-  const { LOG_FORMATS, CAPTURE_FORMATS } = await import('../evidence/index.js');
-  assert.deepEqual(HUNT_FORMATS, [...LOG_FORMATS, ...CAPTURE_FORMATS, FILES_FORMAT]);
+  const { LOG_FORMATS, CAPTURE_FORMATS, EVTX_FORMAT } = await import('../evidence/index.js');
+  assert.deepEqual(HUNT_FORMATS, [...LOG_FORMATS, ...CAPTURE_FORMATS, EVTX_FORMAT, FILES_FORMAT]);
 });

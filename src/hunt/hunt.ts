@@ -13,6 +13,7 @@ import type { Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { IndicatorIndex } from '../matching/index.js';
+import { EVTX_READER, type EvtxReaderFactory } from '../evidence/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
@@ -74,6 +75,8 @@ export interface HuntOptions {
   sinkhole?: string;
   /** Sinkhole mode: files extending data/sinkhole-exclusions.json (crawlers and scanners counted apart from victims). */
   exclusions?: readonly string[];
+  /** The binary EVTX reader (default: the build's, EVTX_READER; null: EVTX files are scanned as files). */
+  evtxReader?: EvtxReaderFactory | null;
 }
 
 export interface HuntResult {
@@ -243,15 +246,16 @@ async function runHunt(
         yara = YaraScanner.compileValidated(good, report.diagnostic);
       }
     };
+    const evtxReader = opts.evtxReader === undefined ? EVTX_READER : opts.evtxReader;
     const ctx: SourceContext = {
       index, pool, parallelMinBytes: parallelMin, rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
-      yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}),
+      yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}), evtxReader,
     };
     const planOpts: PlanOptions = {
       format: opts.format, maxFileSize, selection, report: report.diagnostic, onNotice: opts.onNotice,
       onLeftOut: (f) => progress.advance(f.size),
       onAlreadyHunted: () => { result.alreadyHunted++; },
-      sinkhole: sinkhole !== null,
+      sinkhole: sinkhole !== null, evtxReader,
     };
     // Each file to scan goes to the workers as soon as it is planned, so
     // planning the rest overlaps with scanning; results are taken in order below.

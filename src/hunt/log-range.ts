@@ -7,7 +7,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import type { Observation } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { createLineReader, type LineReader } from '../evidence/index.js';
+import { createLineReader, type LineReader, type ObservationSink } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import { LineSplitter } from './line-splitter.js';
 import { RecordMatcher, type RawSighting } from './match.js';
@@ -77,6 +77,7 @@ export class LineHunter {
   readonly splitter: LineSplitter;
   readonly reader: LineReader;
   private readonly matcher: RecordMatcher | null;
+  private readonly sink: ObservationSink;
 
   constructor(o: LineHuntOptions, onSighting?: (s: RawSighting) => void) {
     const emit = onSighting ?? ((s: RawSighting) => { this.sightings.push(s); });
@@ -96,6 +97,7 @@ export class LineHunter {
       observe: (obs: Observation) => { matcher?.observe(obs); },
       diagnostic: (d: Diagnostic) => { this.diagnostics.push(d); },
     };
+    this.sink = sink;
     this.splitter = new LineSplitter({
       // A line is a record: the previous line's sightings go on before this one is read, while the
       // reader's format is still theirs (a Zeek header between two lines changes it).
@@ -117,7 +119,11 @@ export class LineHunter {
    * and hands on the sightings of the last record.
    */
   finish(complete = true): void {
-    if (complete) this.splitter.end();
+    if (complete) {
+      this.splitter.end();
+      this.matcher?.end();
+      this.reader.end?.(this.sink);
+    }
     this.matcher?.end();
   }
 }

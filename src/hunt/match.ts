@@ -21,7 +21,7 @@ export function matchedText(kind: ObservedKind, value: string): string {
     case 'domain': return normalizeDomain(value) ?? value;
     case 'ip': return normalizeIp(value)?.value ?? value;
     case 'url': return normalizeUrl(value) ?? value;
-    case 'hash': return value.toLowerCase();
+    case 'hash': case 'imphash': return value.toLowerCase();
     case 'filename': return normalizeFilename(value) ?? value;
     case 'email': return normalizeEmail(value) ?? value;
   }
@@ -38,6 +38,8 @@ export function matchObservation(index: IndicatorIndex, o: Observation, ids: num
     if (o.line !== undefined) s.line = o.line;
     if (o.packet !== undefined) s.packet = o.packet;
     if (o.inside !== undefined) s.inside = o.inside;
+    if (o.record !== undefined) s.record = o.record;
+    if (o.process !== undefined) s.process = o.process;
     emit(s);
   }
 }

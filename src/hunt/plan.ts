@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, TEXT_FORMAT } from '../evidence/index.js';
+import { detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, EVTX_FORMAT, TEXT_FORMAT, type EvtxReaderFactory } from '../evidence/index.js';
 import type { FoundFile } from '../samples/index.js';
 import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { gunzipBounded, readFileHeadSync } from './file-head.js';
@@ -36,6 +36,8 @@ export interface PlanOptions {
    * `sinkhole`; any other file is reported and left out.
    */
   sinkhole?: boolean;
+  /** The binary EVTX reader, which tells EVTX files by their head; null: none (they are scanned as files). */
+  evtxReader: EvtxReaderFactory | null;
 }
 
 export interface PlannedFile {
@@ -90,7 +92,8 @@ export async function planFile(
         opts.onLeftOut(f);
         return null;
       }
-      passes = passesFor(capture ?? detectLogFormat(head, f.path) ?? FILES_FORMAT);
+      const evtx = capture === null && opts.evtxReader?.detect(head) ? EVTX_FORMAT : null;
+      passes = passesFor(capture ?? evtx ?? detectLogFormat(head, f.path) ?? FILES_FORMAT);
     }
   } catch (e) {
     opts.report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));

@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import type { Observation } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
-import { CAPTURE_FORMATS } from '../evidence/index.js';
+import {
+  CAPTURE_FORMATS, EVTX_FORMAT, MULTI_LINE_FORMATS, newWinEventStats, observeWinEvent, type EvtxReaderFactory, type ObservationSink,
+} from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile, YaraScanner } from '../samples/index.js';
 import type { EvidenceWriter, SampleInput } from '../store/store.js';
@@ -68,6 +70,8 @@ export interface SourceContext {
   hostIdParams: readonly string[];
   /** A sinkhole hunt's campaign indicator and exclusions (its passes are of family `sinkhole`). */
   sinkhole?: SinkholeSetup;
+  /** The binary EVTX reader for `evtx` passes; null when this build has none. */
+  evtxReader: EvtxReaderFactory | null;
 }
 
 /** One evidence file read as one family. */
@@ -82,7 +86,9 @@ export function evidenceSource(
 ): EvidenceSource {
   if (family === FILES_FORMAT) return { family, read: (sink) => scanSource(f, ctx, sink, scanned) };
   if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, family, ctx, sink) };
-  if (!gz && f.size >= ctx.parallelMinBytes && ctx.pool) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
+  if (family === EVTX_FORMAT) return { family, read: (sink) => evtxSource(f, gz, ctx.evtxReader, ctx, sink) };
+  // A family whose records span lines is read by one reader front to back: a range would start mid-record.
+  if (!gz && f.size >= ctx.parallelMinBytes && ctx.pool && !MULTI_LINE_FORMATS.includes(family)) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
   return { family, read: (sink) => streamSource(f, family, gz, ctx, sink) };
 }
 
@@ -129,43 +135,54 @@ export function writerSink(
   return sink;
 }
 
-/** A text log read front to back in this thread (small files, gzip). */
-async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const h: LineHunter = new LineHunter({
-    family, displayPath: f.path, referenceMs: f.mtimeMs, index: ctx.index, hostIdParams: ctx.hostIdParams, sinkhole: sinkholeSetup(family, ctx),
-  }, (s) => sink.sighting(s, h.reader.format));
-  const reader = h.reader;
+/**
+ * Streams a file's bytes (gunzipped when `gz`) to `take`, awaiting the sink
+ * between chunks, hashing the raw bytes and counting them done. A gzip
+ * stream that breaks is reported (`readSoFar` says how far the reading got)
+ * and ends the input early: `complete` is then false.
+ */
+async function streamFile(
+  f: FoundFile, gz: boolean, sink: PassSink, take: (chunk: Buffer) => void, readSoFar: () => string,
+): Promise<{ complete: boolean; sha256: string }> {
   const hash = createHash('sha256');
   const raw = createReadStream(f.path, { highWaterMark: 1 << 20 });
   raw.on('data', (c) => { hash.update(c as Buffer); sink.progress((c as Buffer).length); });
   const source = gz ? gunzipBounded(raw) : raw;
-  const flushDiagnostics = () => {
-    for (const d of h.diagnostics) sink.diagnostic(d);
-    h.diagnostics.length = 0;
-  };
   let complete = true;
   try {
     for await (const chunk of source) {
-      h.splitter.push(chunk as Buffer);
-      flushDiagnostics();
+      take(chunk as Buffer);
       await sink.drain();
     }
   } catch (e) {
     if (!gz) throw e;
     complete = false;
     const reason = e instanceof GzipBombError ? e.message : `gzip stream ends early or is corrupt (${(e as Error).message})`;
-    sink.diagnostic(diag(e instanceof GzipBombError ? 'too-large' : 'truncated', f.path, `${reason}; read up to line ${h.splitter.lines}`));
+    sink.diagnostic(diag(e instanceof GzipBombError ? 'too-large' : 'truncated', f.path, `${reason}; ${readSoFar()}`));
   }
+  if (gz && (!complete || raw.destroyed)) return { complete, sha256: await hashFile(f.path) };
+  // drain the rest so the hash covers the whole file
+  if (gz) for await (const c of raw) hash.update(c as Buffer);
+  return { complete, sha256: hash.digest('hex') };
+}
+
+/** A text log read front to back in this thread (small files, gzip, records that span lines). */
+async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
+  const h: LineHunter = new LineHunter({
+    family, displayPath: f.path, referenceMs: f.mtimeMs, index: ctx.index, hostIdParams: ctx.hostIdParams, sinkhole: sinkholeSetup(family, ctx),
+  }, (s) => sink.sighting(s, h.reader.format));
+  const reader = h.reader;
+  const flushDiagnostics = () => {
+    for (const d of h.diagnostics) sink.diagnostic(d);
+    h.diagnostics.length = 0;
+  };
+  const { complete, sha256 } = await streamFile(f, gz, sink, (chunk) => {
+    h.splitter.push(chunk);
+    flushDiagnostics();
+  }, () => `read up to line ${h.splitter.lines}`);
   // A stream cut short leaves a partial last line: not a record to judge.
   h.finish(complete);
   flushDiagnostics();
-  let sha256: string;
-  if (gz && (!complete || raw.destroyed)) sha256 = await hashFile(f.path);
-  else {
-    // drain the rest so the hash covers the whole file
-    if (gz) for await (const c of raw) hash.update(c as Buffer);
-    sha256 = hash.digest('hex');
-  }
   return { format: reader.format, lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256 };
 }
 
@@ -211,4 +228,27 @@ async function scanSource(f: FoundFile, ctx: SourceContext, sink: PassSink, scan
   for (const s of r.sightings) sink.sighting(s, FILES_FORMAT);
   sink.samples(r.samples);
   return { format: FILES_FORMAT, lines: 0, records: r.samples.length, skipped: 0, sha256: r.sha256 };
+}
+
+/**
+ * A binary EVTX file (plain or gzip), its bytes streamed to the EVTX reader;
+ * each event is mapped to observations (evidence/winevent/observe.ts) and
+ * matched. An event is a record: there is no URL and no host identifier.
+ */
+export async function evtxSource(
+  f: FoundFile, gz: boolean, factory: EvtxReaderFactory | null, ctx: Pick<SourceContext, 'index'>, sink: PassSink,
+): Promise<PassStats> {
+  if (factory === null) {
+    sink.diagnostic(diag('unsupported', f.path, 'an EVTX file, and this build has no EVTX reader; not read (scan it with --format files)'));
+    sink.progress(f.size);
+    return { format: EVTX_FORMAT, lines: 0, records: 0, skipped: 0, sha256: null };
+  }
+  const matcher = new RecordMatcher(ctx.index, [], (s) => sink.sighting(s, EVTX_FORMAT));
+  const stats = newWinEventStats();
+  const observations: ObservationSink = { observe: (o) => matcher.observe(o), diagnostic: sink.diagnostic };
+  const reader = factory.create(f.path, (ev) => observeWinEvent(ev, { path: f.path }, observations, stats), sink.diagnostic);
+  const { sha256 } = await streamFile(f, gz, sink, (chunk) => reader.push(chunk), () => 'the records before it were read');
+  const r = reader.end();
+  matcher.end();
+  return { format: EVTX_FORMAT, lines: 0, records: r.records, skipped: r.skipped, sha256 };
 }

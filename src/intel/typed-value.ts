@@ -17,6 +17,7 @@ const SOURCE_TYPES: Record<string, readonly (ValueKind | null)[]> = {
   'domain|ip': ['domain', 'ip'], 'hostname|port': ['domain', null],
   'url': ['url'], 'md5': ['md5'], 'sha1': ['sha1'], 'sha256': ['sha256'], 'filename': ['filename'],
   'filename|md5': ['filename', 'md5'], 'filename|sha1': ['filename', 'sha1'], 'filename|sha256': ['filename', 'sha256'],
+  'imphash': ['imphash'], 'filename|imphash': ['filename', 'imphash'],
   'email-src': ['email'], 'email-dst': ['email'], 'email': ['email'],
   // AlienVault OTX (matched lower-cased)
   'ipv4': ['ip'], 'ipv6': ['ip'], 'cidr': ['ip'],

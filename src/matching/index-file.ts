@@ -215,6 +215,7 @@ const FINGERPRINT_ENTRIES: readonly IndexEntry[] = [
   { id: 9, type: 'cidr', value: '2001:db8:1::/48' }, { id: 10, type: 'md5', value: 'd41d8cd98f00b204e9800998ecf8427e' },
   { id: 11, type: 'sha1', value: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' },
   { id: 12, type: 'sha256', value: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+  { id: 13, type: 'imphash', value: 'f34d5f2d4577ed6d9ceec516c1f5a744' },
 ];
 
 let fingerprint: string | undefined;

@@ -11,6 +11,8 @@
  * - url: equal; or equal without the request's query (indicator without
  *   query); or, for an indicator ending in `/`, a prefix of the request;
  * - hash: by length (32 md5, 40 sha1, 64 sha256), any case;
+ * - imphash: a PE import hash, 32 hex digits, any case (its own table: an
+ *   md5 is never looked up as an import hash, nor the other way round);
  * - filename: the base name, case-insensitive; email: normalizeEmail.
  */
 import type { IndicatorType, ObservedKind } from '../core/model.js';
@@ -75,6 +77,7 @@ export interface SharedIndex {
   md5: SharedDigestSet;
   sha1: SharedDigestSet;
   sha256: SharedDigestSet;
+  imphash: SharedDigestSet;
 }
 
 interface Parts {
@@ -89,6 +92,7 @@ interface Parts {
   md5: DigestSet;
   sha1: DigestSet;
   sha256: DigestSet;
+  imphash: DigestSet;
 }
 
 /** Looks observations up among a case's indicators (see the file comment). */
@@ -122,7 +126,7 @@ export class IndicatorIndex {
       domain: new StringTableBuilder(), domainShapes: allocSharedU8(SHAPE_BYTES), filename: new StringTableBuilder(), email: new StringTableBuilder(),
       urlExact: new StringTableBuilder(), urlPrefix: new StringTableBuilder(),
       v4: new AddressSetBuilder(1), v6: new AddressSetBuilder(4),
-      md5: new DigestSetBuilder(4), sha1: new DigestSetBuilder(5), sha256: new DigestSetBuilder(8),
+      md5: new DigestSetBuilder(4), sha1: new DigestSetBuilder(5), sha256: new DigestSetBuilder(8), imphash: new DigestSetBuilder(4),
     };
     const bytes = new Uint8Array(MAX_OBSERVED_BYTES);
     const words = new Uint32Array(8);
@@ -144,7 +148,7 @@ export class IndicatorIndex {
         const parts: Parts = {
           domain: b.domain.finish(), domainShapes: new ByteSet(b.domainShapes), filename: b.filename.finish(), email: b.email.finish(),
           urlExact: b.urlExact.finish(), urlPrefix: b.urlPrefix.finish(), v4: b.v4.finish(), v6: b.v6.finish(),
-          md5: b.md5.finish(), sha1: b.sha1.finish(), sha256: b.sha256.finish(),
+          md5: b.md5.finish(), sha1: b.sha1.finish(), sha256: b.sha256.finish(), imphash: b.imphash.finish(),
         };
         return new IndicatorIndex(parts, size, skipped);
       },
@@ -159,6 +163,7 @@ export class IndicatorIndex {
       email: StringTable.fromShared(s.email), urlExact: StringTable.fromShared(s.urlExact),
       urlPrefix: StringTable.fromShared(s.urlPrefix), v4: AddressSet.fromShared(s.v4), v6: AddressSet.fromShared(s.v6),
       md5: DigestSet.fromShared(s.md5), sha1: DigestSet.fromShared(s.sha1), sha256: DigestSet.fromShared(s.sha256),
+      imphash: DigestSet.fromShared(s.imphash),
     };
     return new IndicatorIndex(parts, s.size, s.skipped);
   }
@@ -170,7 +175,7 @@ export class IndicatorIndex {
       format: SHARED_FORMAT, size: this.size, skipped: this.skipped,
       domain: p.domain.toShared(), domainShapes: p.domainShapes.bytes.buffer as SharedArrayBuffer, filename: p.filename.toShared(), email: p.email.toShared(),
       urlExact: p.urlExact.toShared(), urlPrefix: p.urlPrefix.toShared(), v4: p.v4.toShared(), v6: p.v6.toShared(),
-      md5: p.md5.toShared(), sha1: p.sha1.toShared(), sha256: p.sha256.toShared(),
+      md5: p.md5.toShared(), sha1: p.sha1.toShared(), sha256: p.sha256.toShared(), imphash: p.imphash.toShared(),
     };
   }
 
@@ -188,6 +193,10 @@ export class IndicatorIndex {
       case 'ip': return this.matchIp(value, out);
       case 'url': return this.matchUrl(value, out);
       case 'hash': return this.matchDigest(value, out);
+      case 'imphash': {
+        if (this.parts.imphash.count === 0) return 0;
+        return parseDigestWords(value, this.words) === 4 ? this.parts.imphash.lookup(this.words, out) : 0;
+      }
       case 'filename': return this.matchText(this.parts.filename, writeFilename(value, this.bytes), out);
       case 'email': {
         if (this.parts.email.count === 0) return 0;
@@ -215,6 +224,7 @@ export class IndicatorIndex {
       case 'ip': return this.mayMatchIpBytes(b, s, e);
       case 'url': return p.urlExact.count !== 0 || p.urlPrefix.count !== 0;
       case 'hash': return p.md5.count !== 0 || p.sha1.count !== 0 || p.sha256.count !== 0;
+      case 'imphash': return p.imphash.count !== 0;
       case 'filename': return p.filename.count !== 0;
       case 'email': return p.email.count !== 0;
       default: return true;
@@ -364,6 +374,7 @@ type Builders = {
   domain: StringTableBuilder; domainShapes: Uint8Array; filename: StringTableBuilder; email: StringTableBuilder;
   urlExact: StringTableBuilder; urlPrefix: StringTableBuilder;
   v4: AddressSetBuilder; v6: AddressSetBuilder; md5: DigestSetBuilder; sha1: DigestSetBuilder; sha256: DigestSetBuilder;
+  imphash: DigestSetBuilder;
 };
 
 const DIGEST_WORDS: Partial<Record<IndicatorType, number>> = { md5: 4, sha1: 5, sha256: 8 };
@@ -419,6 +430,11 @@ function addEntry(b: Builders, e: IndexEntry, bytes: Uint8Array, words: Uint32Ar
       const w = parseDigestWords(v, words);
       if (w !== DIGEST_WORDS[e.type]) return false;
       (w === 4 ? b.md5 : w === 5 ? b.sha1 : b.sha256).add(words, e.id);
+      return true;
+    }
+    case 'imphash': {
+      if (parseDigestWords(v, words) !== 4) return false;
+      b.imphash.add(words, e.id);
       return true;
     }
     default: return false;

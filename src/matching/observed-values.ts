@@ -168,6 +168,7 @@ export function normalizeObserved(kind: ObservedKind, value: string): string | n
     case 'ip': return normalizeIp(value)?.value ?? null;
     case 'url': return normalizeUrl(value);
     case 'hash': return /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(value) ? value.toLowerCase() : null;
+    case 'imphash': return /^[0-9a-fA-F]{32}$/.test(value) ? value.toLowerCase() : null;
     case 'filename': return normalizeFilename(value);
     case 'email': return normalizeEmail(value);
   }

@@ -78,6 +78,8 @@ export function stixPattern(type: Exclude<IndicatorType, 'yara'>, value: string)
     case 'md5': return `[file:hashes.MD5 = ${quote(value)}]`;
     case 'sha1': return `[file:hashes.'SHA-1' = ${quote(value)}]`;
     case 'sha256': return `[file:hashes.'SHA-256' = ${quote(value)}]`;
+    // STIX 2.1 §6.7.2 (the windows-pebinary-ext extension's imphash property).
+    case 'imphash': return `[file:extensions.'windows-pebinary-ext'.imphash = ${quote(value)}]`;
     case 'filename': return `[file:name = ${quote(value)}]`;
     case 'email': return `[email-addr:value = ${quote(value)}]`;
     // A sinkholed C2's beacons (hunt --sinkhole): no observable names them, so a custom object type
@@ -395,6 +397,8 @@ function observedSco(
     case 'url': case 'sinkhole': return URL.canParse(value) && !/\s/.test(value) ? make('url', { value }) : null;
     case 'email': return EMAIL.test(value) ? make('email-addr', { value }) : null;
     case 'filename': return value !== '' ? make('file', { name: value }) : null;
+    // A file SCO with only an import hash would need the PE extension's required pe_type, which a sighting does not know.
+    case 'imphash': return null;
     case 'md5': case 'sha1': case 'sha256': {
       const algorithm = HASH_LENGTHS[type]!;
       const want = type === 'md5' ? 32 : type === 'sha1' ? 40 : 64;

@@ -14,7 +14,7 @@ export function baseNameOf(path: string): string {
 
 /**
  * The observations a scanned file yields: 'file.md5', 'file.sha1', 'file.sha256'
- * (kind 'hash') and 'file.name' (kind 'filename', the base name of the member
+ * (kind 'hash'), 'file.imphash' (kind 'imphash', a PE with imports only) and 'file.name' (kind 'filename', the base name of the member
  * when `inside` is given, else of `path`; omitted when empty). `inside` is set
  * on each when the file came from an archive.
  */
@@ -25,6 +25,7 @@ export function fileObservations(path: string, inside: string | undefined, facts
     { field: 'file.sha1', kind: 'hash', value: facts.sha1, ...base },
     { field: 'file.sha256', kind: 'hash', value: facts.sha256, ...base },
   ];
+  if (facts.pe !== null && facts.pe.imphash !== '') out.push({ field: 'file.imphash', kind: 'imphash', value: facts.pe.imphash, ...base });
   const name = baseNameOf(inside ?? path);
   if (name !== '') out.push({ field: 'file.name', kind: 'filename', value: name, ...base });
   return out;

@@ -388,9 +388,14 @@ export const OPENAPI: OpenApiDocument = {
           ts: nullable(str('ISO 8601 UTC', { format: 'date-time' })), src: nullable(str('the host that asked or connected')), dst: nullable(str('the other end')),
           evidence: {
             type: 'object', required: ['path', 'format'],
-            properties: { path: str('as given to the hunt'), format: str('the evidence format'), line: int('1-based line'), packet: int('1-based packet'), inside: str('an archive member') },
+            properties: { path: str('as given to the hunt'), format: str('the evidence format'), line: int('1-based line'), packet: int('1-based packet'), inside: str('an archive member'),
+              record: int('Windows event logs: the EventRecordID') },
           },
           hostId: str("the implant's host identifier the record carried"),
+          process: {
+            type: 'object', required: ['image', 'pid', 'guid'], description: 'Windows event logs: the process the event named',
+            properties: { image: nullable(str('the program\'s path as logged')), pid: { type: ['integer', 'null'] }, guid: nullable(str("Sysmon's ProcessGuid")) },
+          },
           yara: { type: 'object', description: 'for a YARA sighting: namespace, tags, meta, strings' },
         },
       },

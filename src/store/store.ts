@@ -4,7 +4,7 @@
  * (store.test.ts) that every implementation passes. Only store/ holds SQL.
  */
 import type {
-  CampaignInfo, Campaign, Indicator, IndicatorType, EvidenceInfo, Sighting, YaraHit,
+  CampaignInfo, Campaign, Indicator, IndicatorType, EvidenceInfo, ProcessRef, Sighting, YaraHit,
 } from '../core/model.js';
 
 /** One indicator to merge into the case, with the campaign and source that name it. */
@@ -117,6 +117,10 @@ export interface SightingInput {
   yara?: YaraHit;
   /** The implant's own host identifier the record carried (a beacon's `hostid=…`). */
   hostId?: string;
+  /** Windows event logs: the event's EventRecordID. */
+  record?: number;
+  /** Windows event logs: the process the event named. */
+  process?: ProcessRef;
 }
 
 /** A scanned file's facts, as a hunt records them. */

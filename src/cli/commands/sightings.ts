@@ -5,11 +5,13 @@ import { ChunkedStdout, EXIT_FATAL } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatSightingText } from './hunt.js';
 
-const CSV_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside'];
+const CSV_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside',
+  'record', 'process_image', 'process_pid'];
 
 function csvRow(s: Sighting): string {
   return [s.ts, s.indicator.campaigns.join(';'), s.indicator.type, s.indicator.value, s.matched, s.field, s.src, s.dst,
-    s.evidence.path, s.evidence.format, s.evidence.line, s.evidence.packet, s.evidence.inside].map(csvField).join(',');
+    s.evidence.path, s.evidence.format, s.evidence.line, s.evidence.packet, s.evidence.inside,
+    s.evidence.record, s.process?.image, s.process?.pid].map(csvField).join(',');
 }
 
 /** Parses --since/--until: ISO 8601 or a date (UTC). */

@@ -21,6 +21,7 @@ const MAX_TIMESTAMP_CHARS = 40;
 /** The observation field of each kind of value. */
 const FIELD: Record<ObservedKind, string> = {
   domain: 'text.domain', ip: 'text.ip', url: 'text.url', email: 'text.email', hash: 'text.hash', filename: 'text.filename',
+  imphash: 'text.imphash',
 };
 
 /** Reads any text for domains, addresses, URLs, e-mail addresses and hashes. */

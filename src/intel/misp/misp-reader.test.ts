@@ -105,8 +105,10 @@ test('real: Sednit update (bare event, objects, threat-actor galaxy)', { skip: s
 
 test('real: Four-Element Sword (composites, hostnames, mislabelled URLs)', { skip: skipUnlessShared(EVENTS) }, () => {
   const c = real('circl-2016-04-18-asert-four-element-sword.json');
-  assert.deepEqual(count(c), { md5: 77, sha256: 87, domain: 24, filename: 110, email: 2, ipv4: 9, sha1: 58, url: 3 });
-  assert.deepEqual(uniq(c), { md5: 75, sha256: 75, domain: 24, filename: 61, email: 2, ipv4: 9, sha1: 58, url: 3 });
+  // One `imphash` attribute (jq '.. | select(.type? == "imphash")': fea5902afa6e504a798c73a09b83df5e).
+  assert.deepEqual(count(c), { md5: 77, sha256: 87, domain: 24, filename: 110, imphash: 1, email: 2, ipv4: 9, sha1: 58, url: 3 });
+  assert.deepEqual(uniq(c), { md5: 75, sha256: 75, domain: 24, filename: 61, imphash: 1, email: 2, ipv4: 9, sha1: 58, url: 3 });
+  assert.ok(c.items.some((i) => i.type === 'imphash' && i.value === 'fea5902afa6e504a798c73a09b83df5e'));
   assert.equal(c.diagnostics.length, 11);
   assert.ok(c.diagnostics.every((d) => d.code === 'not-indicator'));
   assert.deepEqual(c.campaigns, [{ name: 'OSINT - ASERT Threat Intelligence Report 2016-03 The Four-Element Sword Engagement', aliases: [] }]);

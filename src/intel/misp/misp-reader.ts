@@ -17,7 +17,7 @@ export const MAX_ALIASES = 1000;
 /** MISP attribute types we import; every other type is ignored silently. */
 const IMPORTED_TYPES: ReadonlySet<string> = new Set([
   'domain', 'hostname', 'ip-src', 'ip-dst', 'ip-src|port', 'ip-dst|port', 'domain|ip', 'url', 'md5', 'sha1', 'sha256',
-  'filename', 'filename|md5', 'filename|sha1', 'filename|sha256', 'email-src', 'email-dst',
+  'filename', 'filename|md5', 'filename|sha1', 'filename|sha256', 'imphash', 'filename|imphash', 'email-src', 'email-dst',
 ]);
 
 /** Galaxy types naming an actor: preferred as the campaign. */

@@ -40,6 +40,9 @@ export function classifyObjectPath(p: StixObjectPath): PatternValue['type'] | nu
   if (p.objectType === 'file' && p.steps.length === 2 && first.name === 'hashes' && second?.kind === 'property' && third === undefined) {
     return HASH_TYPES[second.name.toUpperCase().replace(/-/g, '')] ?? null;
   }
+  // STIX 2.1 §6.7.2: the PE extension's import hash.
+  if (p.objectType === 'file' && p.steps.length === 3 && first.name === 'extensions' && second?.kind === 'property'
+    && second.name === 'windows-pebinary-ext' && third?.kind === 'property' && third.name === 'imphash') return 'imphash';
   return null;
 }
 

@@ -15,10 +15,11 @@ import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { yaraRuleName } from '../../core/yara-x.js';
-import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting, type YaraHit } from '../../core/model.js';
+import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
+import { applySightingDetail, sightingDetail } from '../sighting-detail.js';
 import type {
   ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
   EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
@@ -126,7 +127,7 @@ function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
     dst: r.dst,
     evidence,
   };
-  if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
+  applySightingDetail(sighting, r.detail);
   if (r.host_id !== null) sighting.hostId = r.host_id;
   return sighting;
 }
@@ -823,7 +824,7 @@ class SqliteStore implements Store {
     const stageRows = db.transaction((pass: { family: string; format: string }, rows: readonly SightingInput[]) => {
       for (const s of rows) {
         stageSighting.run(slot, pass.family, pass.format, s.indicatorId, s.matched, s.field, s.ts, s.src, s.dst, s.line ?? null,
-          s.packet ?? null, s.inside ?? null, s.sample ?? null, s.yara ? JSON.stringify(s.yara) : null, s.hostId ?? null);
+          s.packet ?? null, s.inside ?? null, s.sample ?? null, sightingDetail(s), s.hostId ?? null);
       }
     });
     const stageSamples = db.transaction((rows: readonly SampleInput[]) => {
