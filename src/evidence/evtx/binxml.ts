@@ -305,6 +305,7 @@ export function walk(ctx: ChunkContext, nodes: XmlNode[], values: number[], v: X
     if (++ctx.walked > MAX_RECORD_NODES) bad(`record expands to more than ${MAX_RECORD_NODES} nodes`);
     switch (node.kind) {
       case K_ELEMENT: {
+        if (omitted(node, values)) break;
         const n = arrayLength(ctx, node, values);
         if (n < 0) emitElement(ctx, node, values, v, depth, -1);
         else for (let i = 0; i < n; i++) emitElement(ctx, node, values, v, depth, i);
@@ -319,6 +320,17 @@ export function walk(ctx: ChunkContext, nodes: XmlNode[], values: number[], v: X
       case K_PI: v.pi?.(node.target, node.data); break;
     }
   }
+}
+
+/**
+ * An element whose only content is an optional substitution with no value
+ * (type NULL) is left out, as Windows and libevtx render it (`<Binary>` of an
+ * event without binary data); an empty string value keeps it (`<Data/>`).
+ */
+function omitted(el: XmlElement, values: number[]): boolean {
+  if (el.children.length !== 1 || el.attrs.length !== 0) return false;
+  const c = el.children[0]!;
+  return c.kind === K_SUB && c.optional && (3 * c.index >= values.length || values[3 * c.index] === VT.NULL);
 }
 
 /**

@@ -31,6 +31,8 @@ export class EventExtractor implements XmlVisitor {
   private field = F_NONE;
   /** The attribute being collected (F_PROVIDER, F_TIME, F_DATANAME) or F_NONE. */
   private attrField = F_NONE;
+  /** Inside an attribute's value (kept or not: its text is never element content). */
+  private inAttr = false;
   private attrText = '';
   private chars = '';
   private dataName: string | null = null;
@@ -47,6 +49,7 @@ export class EventExtractor implements XmlVisitor {
     this.depth = 0;
     this.section = S_NONE;
     this.field = this.attrField = F_NONE;
+    this.inAttr = false;
     this.unnamed = 0;
   }
 
@@ -87,6 +90,7 @@ export class EventExtractor implements XmlVisitor {
   attr(name: string): void {
     const d = this.depth;
     this.attrField = F_NONE;
+    this.inAttr = true;
     if (d !== 3) return;
     if (this.section === S_SYSTEM) {
       if ((this.field === F_PROVIDER && name === 'Name') || (this.field === F_TIME && name === 'SystemTime')) this.attrField = this.field;
@@ -107,10 +111,11 @@ export class EventExtractor implements XmlVisitor {
       case F_DATANAME: this.dataName = this.attrText; break;
     }
     this.attrField = F_NONE;
+    this.inAttr = false;
   }
 
   text(s: string): void {
-    if (this.attrField !== F_NONE) this.attrText += s;
+    if (this.inAttr) { if (this.attrField !== F_NONE) this.attrText += s; }
     else if (this.field !== F_NONE) this.chars += s;
   }
 
@@ -120,7 +125,7 @@ export class EventExtractor implements XmlVisitor {
       this.timeText = renderScalar(b, type, off, size);
       return;
     }
-    if (this.attrField !== F_NONE) this.attrText += renderScalar(b, type, off, size);
+    if (this.inAttr) { if (this.attrField !== F_NONE) this.attrText += renderScalar(b, type, off, size); }
     else if (this.field !== F_NONE && this.field !== F_PROVIDER && this.field !== F_TIME) this.chars += renderScalar(b, type, off, size);
   }
 
