@@ -103,7 +103,8 @@ export class ChunkContext {
       return t;
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
-      const err = new EvtxFormatError(`template at ${off}: ${e.message}`);
+      // Named once, by the template where it failed.
+      const err = e.message.startsWith('template at ') ? e : new EvtxFormatError(`template at ${off}: ${e.message}`);
       this.templates.set(off, err);
       throw err;
     }

@@ -394,3 +394,40 @@ export function writeEvtx(events: Iterable<EvtxWriteEvent>, opts: { dirty?: bool
   for (const e of events) w.add(e);
   return Buffer.concat([w.finish(), ...chunks]);
 }
+
+/**
+ * A one-chunk EVTX file whose records hold the given Binary XML streams as
+ * they are (for hostile-input tests): each function gets the chunk offset
+ * where its stream will start and returns the stream's bytes.
+ */
+export function rawEvtx(streams: ((at: number) => Buffer)[]): Buffer {
+  const c = Buffer.alloc(CHUNK);
+  let p = CHUNK_HEADER, last = 0;
+  streams.forEach((make, i) => {
+    const xml = make(p + 24);
+    const size = 24 + xml.length + 4;
+    c.writeUInt32LE(0x00002a2a, p);
+    c.writeUInt32LE(size, p + 4);
+    c.writeBigUInt64LE(BigInt(i + 1), p + 8);
+    filetime(0).copy(c, p + 16);
+    xml.copy(c, p + 24);
+    c.writeUInt32LE(size, p + size - 4);
+    last = p;
+    p += size;
+  });
+  c.write('ElfChnk\0', 0, 'latin1');
+  c.writeBigUInt64LE(1n, 8);
+  c.writeBigUInt64LE(BigInt(streams.length), 16);
+  c.writeBigUInt64LE(1n, 24);
+  c.writeBigUInt64LE(BigInt(streams.length), 32);
+  c.writeUInt32LE(128, 40);
+  c.writeUInt32LE(last, 44);
+  c.writeUInt32LE(p, 48);
+  c.writeUInt32LE(crc32(c.subarray(CHUNK_HEADER, p)), 52);
+  c.writeUInt32LE(crc32(c.subarray(128, CHUNK_HEADER), crc32(c.subarray(0, 120))), 124);
+  const w = new EvtxWriter(() => {});
+  const h = w.finish();
+  h.writeUInt16LE(1, 42);
+  h.writeUInt32LE(crc32(h.subarray(0, 120)), 124);
+  return Buffer.concat([h, c]);
+}
