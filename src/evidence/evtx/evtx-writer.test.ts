@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { formatDiagnostic } from '../../core/diagnostic.js';
 import type { WinEvent } from '../winevent/event.js';
 import { EvtxReader, renderEvtxXml, type EvtxStats } from './evtx-reader.js';
@@ -100,12 +99,6 @@ test('many events span chunks: all read, record ids in order, one template defin
   assert.equal(events[2999]!.data['QueryName'], 'host2999.example.net');
   assert.equal(events[2998]!.data['Hashes'], `MD5=${(2998).toString(16).padStart(32, '0')},IMPHASH=F34D5F2D4577ED6D9CEEC516C1F5A744`);
 });
-
-/** Rewrites a chunk's header CRC after a change to its header. */
-function fixChunkCrc(file: Buffer, chunk: number): void {
-  const c = file.subarray(4096 + chunk * 65536, 4096 + (chunk + 1) * 65536);
-  c.writeUInt32LE(crc32(c.subarray(128, 512), crc32(c.subarray(0, 120))), 124);
-}
 
 test('damage: bad chunk magic skipped; bad records CRC read as far as whole; a file cut short; a bad header', () => {
   const good = writeEvtx(sysmonEvents(400), { dirty: true });
