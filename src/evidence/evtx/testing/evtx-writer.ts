@@ -32,6 +32,12 @@ const TYPE_CODE: Record<EvtxValueType, number> = {
 };
 
 const CHUNK = 65536, HEADER = 4096, CHUNK_HEADER = 512;
+/**
+ * Records end this many bytes before the chunk's end at the latest: libevtx
+ * (20181227) drops a record that ends exactly at byte 65536, and the chunks
+ * Windows writes never fill that far.
+ */
+const CHUNK_SLACK = 8;
 const FILETIME_UNIX_EPOCH = 116444736000000000n;
 
 /** A substitution value: its type code and bytes. */
@@ -176,7 +182,7 @@ class ChunkBuilder {
   private newTemplates: string[] = [];
 
   private room(n: number): void {
-    if (this.p + n > CHUNK) throw new ChunkFull();
+    if (this.p + n > CHUNK - CHUNK_SLACK) throw new ChunkFull();
   }
   private u8(v: number): void { this.room(1); this.buf[this.p++] = v; }
   private u16(v: number): void { this.room(2); this.buf.writeUInt16LE(v, this.p); this.p += 2; }
