@@ -9,6 +9,9 @@
  */
 import { VT, arrayItems, renderScalar } from './values.js';
 
+// Value types used on the walk's hot path, as plain constants.
+const T_NULL = VT.NULL, T_STRING = VT.STRING, T_BINXML = VT.BINXML, T_ARRAY = VT.ARRAY;
+
 /** Deepest element nesting accepted in one stream. */
 export const MAX_ELEMENT_DEPTH = 64;
 /** Deepest nesting of template instances and embedded BinXml values. */
@@ -29,8 +32,12 @@ function bad(reason: string): never {
 
 const K_ELEMENT = 0, K_TEXT = 1, K_SUB = 2, K_INSTANCE = 3, K_PI = 4;
 
-/** An element with its attributes and content. */
-export interface XmlElement { kind: 0; name: string; attrs: XmlAttr[]; children: XmlNode[] }
+/**
+ * An element with its attributes and content; `subs` are the substitutions
+ * among its direct content and attribute values (where an array value makes
+ * the element repeat, and an absent optional value leaves it out).
+ */
+export interface XmlElement { kind: 0; name: string; attrs: XmlAttr[]; children: XmlNode[]; subs: XmlSub[] | null }
 /** An attribute; its value is text and substitutions. */
 export interface XmlAttr { name: string; parts: XmlNode[] }
 /** Literal text (value text, CDATA, character and entity references resolved). */
@@ -220,7 +227,7 @@ class StreamParser {
     switch (t & 0xbf) {
       case 0x05: {
         const type = this.u8();
-        if (type !== VT.STRING) bad(`value text of type 0x${type.toString(16)}`);
+        if (type !== T_STRING) bad(`value text of type 0x${type.toString(16)}`);
         return { kind: K_TEXT, text: this.chars(this.u16()) };
       }
       case 0x07:
@@ -258,9 +265,12 @@ class StreamParser {
       attrs.push({ name: attrName, parts });
     }
     const close = this.u8();
-    if (close === 0x03) return { kind: K_ELEMENT, name, attrs, children: [] };
-    if (close !== 0x02) bad(`element <${name}> not closed (token 0x${close.toString(16)} at ${this.pos - 1})`);
-    return { kind: K_ELEMENT, name, attrs, children: this.content(level) };
+    if (close !== 0x02 && close !== 0x03) bad(`element <${name}> not closed (token 0x${close.toString(16)} at ${this.pos - 1})`);
+    const children = close === 0x03 ? [] : this.content(level);
+    let subs: XmlSub[] | null = null;
+    for (const c of children) if (c.kind === K_SUB) (subs ??= []).push(c);
+    for (const a of attrs) for (const p of a.parts) if (p.kind === K_SUB) (subs ??= []).push(p);
+    return { kind: K_ELEMENT, name, attrs, children, subs };
   }
 
   /** Template instance: token, 1 byte, template id, definition offset, [inline definition], values. */
@@ -306,6 +316,7 @@ export function walk(ctx: ChunkContext, nodes: XmlNode[], values: number[], v: X
     if (++ctx.walked > MAX_RECORD_NODES) bad(`record expands to more than ${MAX_RECORD_NODES} nodes`);
     switch (node.kind) {
       case K_ELEMENT: {
+        if (node.subs === null) { emitElement(ctx, node, values, v, depth, -1); break; }
         if (omitted(node, values)) break;
         const n = arrayLength(ctx, node, values);
         if (n < 0) emitElement(ctx, node, values, v, depth, -1);
@@ -331,7 +342,7 @@ export function walk(ctx: ChunkContext, nodes: XmlNode[], values: number[], v: X
 function omitted(el: XmlElement, values: number[]): boolean {
   if (el.children.length !== 1 || el.attrs.length !== 0) return false;
   const c = el.children[0]!;
-  return c.kind === K_SUB && c.optional && (3 * c.index >= values.length || values[3 * c.index] === VT.NULL);
+  return c.kind === K_SUB && c.optional && (3 * c.index >= values.length || values[3 * c.index] === T_NULL);
 }
 
 /**
@@ -340,10 +351,7 @@ function omitted(el: XmlElement, values: number[]): boolean {
  */
 function arrayLength(ctx: ChunkContext, el: XmlElement, values: number[]): number {
   let sub: XmlSub | null = null;
-  for (const c of el.children) if (c.kind === K_SUB && (values[3 * c.index]! & VT.ARRAY)) { sub = c; break; }
-  if (!sub) {
-    for (const a of el.attrs) for (const p of a.parts) if (!sub && p.kind === K_SUB && (values[3 * p.index]! & VT.ARRAY)) sub = p;
-  }
+  for (const c of el.subs!) if (values[3 * c.index]! & T_ARRAY) { sub = c; break; }
   if (!sub) return -1;
   const i = 3 * sub.index;
   return arrayItems(ctx.buf, values[i]! & 0x7f, values[i + 1]!, values[i + 2]!, MAX_ARRAY_ITEMS).length / 2;
@@ -373,13 +381,13 @@ function substitute(ctx: ChunkContext, s: XmlSub, values: number[], v: XmlVisito
   const i = 3 * s.index;
   if (i >= values.length) return; // a template may name more values than an instance carries: nothing to put there
   const type = values[i]!, off = values[i + 1]!, size = values[i + 2]!;
-  if (type === VT.NULL || size === 0) return;
-  if (type === VT.BINXML) {
+  if (type === T_NULL || size === 0) return;
+  if (type === T_BINXML) {
     if (depth + 1 > MAX_TEMPLATE_DEPTH) bad(`embedded BinXml nested deeper than ${MAX_TEMPLATE_DEPTH}`);
     walk(ctx, parseStream(ctx, off, off + size, false, depth + 1), [], v, depth + 1);
     return;
   }
-  if (type & VT.ARRAY) {
+  if (type & T_ARRAY) {
     const items = arrayItems(ctx.buf, type & 0x7f, off, size, MAX_ARRAY_ITEMS);
     if (item >= 0) {
       if (2 * item < items.length) v.value(ctx.buf, type & 0x7f, items[2 * item]!, items[2 * item + 1]!);

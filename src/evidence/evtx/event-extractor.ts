@@ -9,6 +9,8 @@
 import type { XmlVisitor } from './binxml.js';
 import { VT, filetimeToMs, renderScalar } from './values.js';
 
+const T_FILETIME = VT.FILETIME;
+
 const S_NONE = 0, S_SYSTEM = 1, S_EVENTDATA = 2, S_USERDATA = 3;
 const F_NONE = 0, F_EVENTID = 1, F_RECORDID = 2, F_CHANNEL = 3, F_COMPUTER = 4, F_PROVIDER = 5, F_TIME = 6, F_DATA = 7, F_DATANAME = 8;
 
@@ -22,7 +24,8 @@ export class EventExtractor implements XmlVisitor {
   channel = '';
   computer = '';
   ts: number | null = null;
-  timeText = '';
+  /** A TimeCreated/@SystemTime was there (even if not understood). */
+  hasTime = false;
   data: Record<string, string> = {};
 
   private depth = 0;
@@ -43,7 +46,8 @@ export class EventExtractor implements XmlVisitor {
 
   /** Ready for the next record. */
   reset(): void {
-    this.eventId = this.recordId = this.provider = this.channel = this.computer = this.timeText = '';
+    this.eventId = this.recordId = this.provider = this.channel = this.computer = '';
+    this.hasTime = false;
     this.ts = null;
     this.data = {};
     this.depth = 0;
@@ -102,10 +106,11 @@ export class EventExtractor implements XmlVisitor {
     switch (this.attrField) {
       case F_PROVIDER: this.provider = this.attrText; break;
       case F_TIME:
-        if (this.ts === null && this.attrText) {
+        if (!this.hasTime && this.attrText) {
+          // A SystemTime given as text (not a FILETIME value).
           const ms = Date.parse(this.attrText);
           if (!Number.isNaN(ms)) this.ts = ms;
-          this.timeText = this.attrText;
+          this.hasTime = true;
         }
         break;
       case F_DATANAME: this.dataName = this.attrText; break;
@@ -120,9 +125,9 @@ export class EventExtractor implements XmlVisitor {
   }
 
   value(b: Buffer, type: number, off: number, size: number): void {
-    if (this.attrField === F_TIME && type === VT.FILETIME && size >= 8) {
+    if (this.attrField === F_TIME && type === T_FILETIME && size >= 8) {
       this.ts = filetimeToMs(b, off);
-      this.timeText = renderScalar(b, type, off, size);
+      this.hasTime = true;
       return;
     }
     if (this.inAttr) { if (this.attrField !== F_NONE) this.attrText += renderScalar(b, type, off, size); }

@@ -260,7 +260,7 @@ export class EvtxReader {
     return {
       recordId, eventId, provider: x.provider, channel: x.channel, computer: x.computer,
       // The record header's FILETIME (when the record was written) stands in for a missing TimeCreated.
-      ts: x.ts ?? (x.timeText ? null : recordTime(r)),
+      ts: x.ts ?? (x.hasTime ? null : recordTime(r)),
       data: x.data,
     };
   }

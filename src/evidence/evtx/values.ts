@@ -46,10 +46,15 @@ function hexBytes(b: Buffer, off: number, n: number, digits: string): string {
   return s;
 }
 
+/** Two lower-case hex digits per byte value. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]! + HEX[i & 15]!);
+
 /** `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, lower case, as Windows renders a GUID in event data. */
 export function renderGuid(b: Buffer, off: number): string {
-  const h = (i: number): string => HEX[b[off + i]! >> 4]! + HEX[b[off + i]! & 15]!;
-  return `{${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}}`;
+  const h = HEX_BYTE;
+  // Data1, Data2 and Data3 are little-endian; Data4 is bytes in order.
+  return `{${h[b[off + 3]!]}${h[b[off + 2]!]}${h[b[off + 1]!]}${h[b[off]!]}-${h[b[off + 5]!]}${h[b[off + 4]!]}-${h[b[off + 7]!]}${h[b[off + 6]!]}-`
+    + `${h[b[off + 8]!]}${h[b[off + 9]!]}-${h[b[off + 10]!]}${h[b[off + 11]!]}${h[b[off + 12]!]}${h[b[off + 13]!]}${h[b[off + 14]!]}${h[b[off + 15]!]}}`;
 }
 
 /** `S-1-5-21-…`; '' when the bytes are not a whole SID. */
@@ -70,9 +75,14 @@ function hex64(b: Buffer, off: number): string {
   return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
 }
 
+/** Milliseconds between 1601-01-01 and 1970-01-01. */
+const FILETIME_UNIX_EPOCH_MS = 11644473600000;
+
 /** Epoch milliseconds of a FILETIME (100-ns ticks since 1601), or null when out of the Date range. */
 export function filetimeToMs(b: Buffer, off: number): number | null {
-  const ms = Number((b.readBigUInt64LE(off) - FILETIME_UNIX_EPOCH) / 10000n);
+  // Exact without BigInt: hi·2³² = 10000·(hi·429496) + hi·7296, and every term stays below 2⁵³.
+  const lo = b.readUInt32LE(off), hi = b.readUInt32LE(off + 4);
+  const ms = hi * 429496 + Math.floor((hi * 7296 + lo) / 10000) - FILETIME_UNIX_EPOCH_MS;
   return Math.abs(ms) <= 8.64e15 ? ms : null;
 }
 
