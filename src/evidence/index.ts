@@ -19,3 +19,9 @@ export {
   type CaptureFormat, type CaptureReaderOptions, type CaptureStats, type FramedPacket, type FramerSink, type FramerStats,
   type PacketDecoderOptions, type DecoderStats,
 } from './pcap/index.js';
+
+// Windows event logs (evtx/): the binary EVTX reader, Buffers in, WinEvents out.
+export {
+  EvtxReader, detectEvtx, renderEvtxXml, EVTX_HEADER_SIZE, EVTX_CHUNK_SIZE, MAX_ELEMENT_DEPTH, MAX_TEMPLATE_DEPTH, MAX_RECORD_NODES,
+  MAX_SUBSTITUTIONS, MAX_ARRAY_ITEMS, type EvtxStats, type EvtxXmlRecord,
+} from './evtx/index.js';

@@ -18,6 +18,7 @@ import type { EvtxReaderFactory, WinEvent } from '../evidence/index.js';
 import { writePe } from '../samples/pe/testing/pe-writer.js';
 import { importIntel, loadWarninglists } from './intel-import.js';
 import { hunt, type HuntOptions } from './hunt.js';
+import { writeEvtx } from '../evidence/evtx/testing/evtx-writer.js';
 
 const EXCERPT = fileURLToPath(new URL('../evidence/winevent/testdata/otrf-bitsadmin-excerpt.json', import.meta.url));
 
@@ -137,5 +138,40 @@ test('an imphash indicator matches a scanned PE\'s import hash, and not its md5 
     assert.deepEqual(r.sightings.map((s) => [s.field, s.matched, `${s.indicator.type}:${s.indicator.value}`, s.evidence.format]), [
       ['file.imphash', PE_IMPHASH, `imphash:${PE_IMPHASH}`, 'files'],
     ]);
+  });
+});
+
+test('a Sysmon EVTX file through the build\'s EVTX reader: the record and the process, and a damaged chunk said', async () => {
+  await withCase(async (dir, run) => {
+    const sysmon = { provider: 'Microsoft-Windows-Sysmon', channel: 'Microsoft-Windows-Sysmon/Operational', computer: 'PC07' };
+    const events = [
+      { ...sysmon, recordId: 41, eventId: 22, ts: Date.UTC(2013, 4, 2, 3, 4, 5),
+        data: { QueryName: 'raw.githubusercontent.com', QueryResults: '::ffff:151.101.208.133;', Image: 'C:\\Temp\\netmgr.exe', ProcessId: '77', ProcessGuid: '{cccc}' } },
+      { ...sysmon, recordId: 42, eventId: 5, ts: Date.UTC(2013, 4, 2, 3, 4, 6), data: { Image: 'C:\\Temp\\netmgr.exe', ProcessId: '77' } },
+      { ...sysmon, recordId: 43, eventId: 1, ts: Date.UTC(2013, 4, 2, 3, 4, 7),
+        data: { Image: 'C:\\Temp\\netmgr.exe', ProcessId: '78', ProcessGuid: '{dddd}', Hashes: 'MD5=A23A7A6B6F8E1A5D913EA119F5F2ED1A,IMPHASH=B0A3CFF8CFDE112945189719F82F9EA9' } },
+    ];
+    const good = join(dir, 'Sysmon.evtx');
+    writeFileSync(good, writeEvtx(events));
+    const r = await run([good]);
+    assert.deepEqual(r.diags, []);
+    const P = (pid: number, guid: string) => ({ image: 'C:\\Temp\\netmgr.exe', pid, guid });
+    assert.deepEqual(r.sightings.map(brief), [
+      { at: ['evtx', null, 41], field: 'dns.query', matched: 'raw.githubusercontent.com', indicator: 'domain:raw.githubusercontent.com', src: 'PC07', dst: null, process: P(77, '{cccc}') },
+      { at: ['evtx', null, 41], field: 'dns.answer', matched: '::ffff:151.101.208.133', indicator: 'ipv4:151.101.208.133', src: 'PC07', dst: null, process: P(77, '{cccc}') },
+      { at: ['evtx', null, 43], field: 'file.md5', matched: 'a23a7a6b6f8e1a5d913ea119f5f2ed1a', indicator: 'md5:a23a7a6b6f8e1a5d913ea119f5f2ed1a', src: 'PC07', dst: null, process: P(78, '{dddd}') },
+      { at: ['evtx', null, 43], field: 'file.imphash', matched: 'b0a3cff8cfde112945189719f82f9ea9', indicator: 'imphash:b0a3cff8cfde112945189719f82f9ea9', src: 'PC07', dst: null,
+        process: P(78, '{dddd}') },
+    ]);
+    // The same events twice, the first chunk's signature broken: that chunk is said and skipped, the second still read.
+    const two = writeEvtx([...events, ...Array.from({ length: 400 }, (_, i) => ({ ...events[1]!, recordId: 100 + i })), { ...events[2]!, recordId: 999 }]);
+    assert.ok(two.length > 4096 + 65536, 'two chunks');
+    two.write('XXXXXXXX', 4096, 'latin1');
+    const bad = join(dir, 'damaged.evtx');
+    writeFileSync(bad, two);
+    const d = await run([bad]);
+    assert.equal(d.diags.length, 1);
+    assert.match(d.diags[0]!, /damaged\.evtx: chunk 0 at offset 4096: /);
+    assert.deepEqual(d.sightings.map((s) => s.evidence.record), [999, 999]);
   });
 });
