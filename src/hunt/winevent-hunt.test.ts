@@ -144,7 +144,7 @@ test('an imphash indicator matches a scanned PE\'s import hash, and not its md5 
 test('a Sysmon EVTX file through the build\'s EVTX reader: the record and the process, and a damaged chunk said', async () => {
   await withCase(async (dir, run) => {
     const sysmon = { provider: 'Microsoft-Windows-Sysmon', channel: 'Microsoft-Windows-Sysmon/Operational', computer: 'PC07' };
-    const events = [
+    const events: WinEvent[] = [
       { ...sysmon, recordId: 41, eventId: 22, ts: Date.UTC(2013, 4, 2, 3, 4, 5),
         data: { QueryName: 'raw.githubusercontent.com', QueryResults: '::ffff:151.101.208.133;', Image: 'C:\\Temp\\netmgr.exe', ProcessId: '77', ProcessGuid: '{cccc}' } },
       { ...sysmon, recordId: 42, eventId: 5, ts: Date.UTC(2013, 4, 2, 3, 4, 6), data: { Image: 'C:\\Temp\\netmgr.exe', ProcessId: '77' } },
