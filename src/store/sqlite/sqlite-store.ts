@@ -11,14 +11,16 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { yaraRuleName } from '../../core/yara-x.js';
-import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting, type YaraHit } from '../../core/model.js';
+import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
+import {
+  HOST, claimIsStale, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
+  type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
+} from '../rows.js';
 import type {
   ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
   EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
@@ -50,22 +52,6 @@ const HUNT_PAGE_IDS = 50_000;
 const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
 /** Pages of temporary tables (staged sightings) kept in memory before they spill to a temporary file: 16 MiB. */
 const TEMP_CACHE_KIB = 16 * 1024;
-/** This host's name, as claims record it (asked once: os.hostname() is a system call). */
-const HOST = hostname();
-/** A claim older than this is stale, whoever holds it (a hunt on another host that died). */
-const CLAIM_STALE_MS = 24 * 3600 * 1000;
-
-/** Whether process `pid` is alive on this host. */
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but is someone else's.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 /**
  * Temporary pages while an import folds its staged indicators by key
  * (outside the write lock): 64 MiB. The sort is most of an import's staging
@@ -74,80 +60,6 @@ function processAlive(pid: number): boolean {
  * measured alone). Put back to TEMP_CACHE_KIB once sorted.
  */
 const IMPORT_SORT_CACHE_KIB = 64 * 1024;
-
-/** An indicator's value as users see it: a `yara` rule by its name, whatever file it came from (core/yara-x.ts). */
-function shownValue(type: string, value: string): string {
-  return type === 'yara' ? yaraRuleName(value) : value;
-}
-
-function parseJsonArray(s: unknown): string[] {
-  if (typeof s !== 'string') return [];
-  const a = JSON.parse(s) as unknown[];
-  return a.filter((x): x is string => typeof x === 'string').sort();
-}
-
-function toEvidence(r: Record<string, unknown>): StoredEvidence {
-  return {
-    id: Number(r['id']),
-    mtimeMs: Number(r['mtime_ms']),
-    families: typeof r['families'] === 'string' ? parseJsonArray(r['families']) : [],
-    path: String(r['path']),
-    sha256: String(r['sha256']),
-    format: String(r['format']),
-    size: Number(r['size']),
-    lines: Number(r['lines']),
-    records: Number(r['records']),
-    skipped: Number(r['skipped']),
-    huntedAt: String(r['hunted_at']),
-  };
-}
-
-type SightingDbRow = { id: number; evidence_id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null;
-  dst: string | null; line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null;
-  type: string; value: string; path: string; format: string };
-
-/** The public sighting object (docs/design.md, sighting line): built here, and only here. */
-function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
-  const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
-  if (r.line !== null) evidence.line = r.line;
-  if (r.packet !== null) evidence.packet = r.packet;
-  if (r.inside !== null) evidence.inside = r.inside;
-  const sighting: Sighting = {
-    indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns },
-    matched: r.matched,
-    field: r.field,
-    ts: r.ts === null ? null : new Date(r.ts).toISOString(),
-    src: r.src,
-    dst: r.dst,
-    evidence,
-  };
-  if (r.detail !== null && r.field === 'yara') sighting.yara = JSON.parse(r.detail) as YaraHit;
-  if (r.host_id !== null) sighting.hostId = r.host_id;
-  return sighting;
-}
-
-type SampleDbRow = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
-  paths: string; campaigns: string; yara: string };
-
-function toSample(r: SampleDbRow): SampleRecord {
-  return {
-    sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
-    paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
-    pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
-  };
-}
-
-type IndicatorDbRow = { id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string; sightings: number };
-
-function toIndicator(r: IndicatorDbRow): Indicator {
-  return {
-    type: r.type as IndicatorType,
-    value: shownValue(r.type, r.value),
-    campaigns: parseJsonArray(r.campaigns),
-    sources: parseJsonArray(r.sources),
-    warninglist: r.warninglist,
-  };
-}
 
 /** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
 export async function openSqliteStore(path: string): Promise<Store> {
@@ -763,7 +675,7 @@ class SqliteStore implements Store {
       const key = [file.path, file.size, Math.trunc(file.mtimeMs)] as const;
       const held = get.get(...key) as { host: string; pid: number; claimed_at: number } | undefined;
       if (held && !(held.host === me && held.pid === process.pid)) {
-        const stale = Date.now() - Number(held.claimed_at) > CLAIM_STALE_MS || (held.host === me && !processAlive(Number(held.pid)));
+        const stale = claimIsStale({ host: held.host, pid: Number(held.pid), claimedAt: Number(held.claimed_at) });
         if (!stale) return { host: held.host, pid: Number(held.pid) };
       }
       put.run(...key, me, process.pid, Date.now());
@@ -1079,19 +991,7 @@ class SqliteStore implements Store {
     const where = `FROM rollup_src WHERE indicator_id IN (${mine}) AND kind = '' AND src <> '' ORDER BY indicator_id, src`;
     const src = db.prepare(`SELECT src ${where}`).pluck().all(c) as string[];
     const first = (db.prepare(`SELECT first_ts ${where}`).pluck().all(c) as (number | null)[]);
-    let victims = { src, firstTs: first };
-    if (indicators.length > 1) {
-      // Rows of several indicators: one victim per address, first seen at its earliest.
-      const at = new Map<string, number>();
-      const out = { src: [] as string[], firstTs: [] as (number | null)[] };
-      for (let i = 0; i < src.length; i++) {
-        const k = at.get(src[i]!);
-        if (k === undefined) { at.set(src[i]!, out.src.length); out.src.push(src[i]!); out.firstTs.push(first[i]!); continue; }
-        const f = first[i]!;
-        if (f !== null && (out.firstTs[k] === null || f < out.firstTs[k]!)) out.firstTs[k] = f;
-      }
-      victims = out;
-    }
+    const victims = mergeVictims(src, first, indicators.length);
     const excluded = { crawlers: 0, scanners: 0 };
     for (const [kind, n] of db.prepare(`SELECT kind, count(DISTINCT src) FROM rollup_src WHERE indicator_id IN (${mine}) AND kind <> '' GROUP BY kind`)
       .raw().all(c) as [string, number][]) {
@@ -1112,24 +1012,9 @@ class SqliteStore implements Store {
   async campaignSources(campaign: string): Promise<SourceActivity[]> {
     const name = await this.resolveCampaign(campaign);
     if (name === null) return [];
-    const bySource = new Map<string, SourceActivity>();
-    for (const [id, src, kind, first, last, n] of this.db.prepare(`SELECT indicator_id, src, kind, first_ts, last_ts, sightings
+    return mergeSources(this.db.prepare(`SELECT indicator_id, src, kind, first_ts, last_ts, sightings
       FROM rollup_src WHERE indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)`).raw()
-      .iterate(this.campaignId(name)) as IterableIterator<[number, string, string, number | null, number | null, number]>) {
-      const key = kind === '' ? src : `${kind}\u0000${src}`;
-      const a = bySource.get(key);
-      if (a === undefined) {
-        bySource.set(key, { src, kind, firstTs: first === null ? null : Number(first), lastTs: last === null ? null : Number(last), sightings: Number(n), indicatorIds: [Number(id)] });
-        continue;
-      }
-      if (first !== null && (a.firstTs === null || Number(first) < a.firstTs)) a.firstTs = Number(first);
-      if (last !== null && (a.lastTs === null || Number(last) > a.lastTs)) a.lastTs = Number(last);
-      a.sightings += Number(n);
-      a.indicatorIds.push(Number(id));
-    }
-    const sources = [...bySource.values()];
-    for (const s of sources) if (s.indicatorIds.length > 1) s.indicatorIds.sort((x, y) => x - y);
-    return sources;
+      .iterate(this.campaignId(name)) as IterableIterator<[number, string, string, number | null, number | null, number]>);
   }
 
   async campaignHostIds(campaign: string): Promise<{ hostId: string; src: string }[]> {
@@ -1144,12 +1029,6 @@ class SqliteStore implements Store {
     const name = await this.resolveCampaign(campaign);
     if (name === null) return [];
     const c = this.campaignId(name);
-    const out = new Map<string, CampaignOverlap>();
-    const entry = (other: string): CampaignOverlap => {
-      let e = out.get(other);
-      if (!e) { e = { campaign: other, sharedVictims: [], sharedIndicators: [] }; out.set(other, e); }
-      return e;
-    };
     // This campaign's victims, then every other campaign's, met in a set: one pass over each side's roll-up rows.
     const mine = new Set(this.db.prepare(`SELECT s.src FROM rollup_src s WHERE s.kind = '' AND s.src <> ''
       AND s.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)`).pluck().all(c) as string[]);
@@ -1157,44 +1036,25 @@ class SqliteStore implements Store {
         JOIN (SELECT DISTINCT indicator_id, campaign_id FROM indicator_ref WHERE campaign_id <> ?) r ON r.indicator_id = s.indicator_id
         JOIN campaign k ON k.id = r.campaign_id
       WHERE s.kind = '' AND s.src <> ''`).raw().iterate(c) as IterableIterator<[string, string]>;
-    const seen = new Set<string>();
-    for (const [other, src] of theirs) {
-      if (!mine.has(src)) continue;
-      const key = `${other}\u0000${src}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      entry(other).sharedVictims.push(src);
-    }
     const shared = this.db.prepare(`SELECT DISTINCT k.name, i.type, i.value FROM indicator_ref a
         JOIN indicator_ref b ON b.indicator_id = a.indicator_id AND b.campaign_id <> a.campaign_id
         JOIN campaign k ON k.id = b.campaign_id JOIN indicator i ON i.id = a.indicator_id
       WHERE a.campaign_id = ? ORDER BY k.name, i.type, i.value`).raw().all(c) as [string, string, string][];
-    for (const [other, type, value] of shared) entry(other).sharedIndicators.push(`${type}:${shownValue(type, value)}`);
-    for (const e of out.values()) {
-      e.sharedVictims.sort();
-      e.sharedIndicators = [...new Set(e.sharedIndicators)].sort();
-    }
-    return [...out.values()].sort((a, b) => b.sharedVictims.length - a.sharedVictims.length
-      || b.sharedIndicators.length - a.sharedIndicators.length || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : 0));
+    return overlapOf(mine, theirs, shared);
   }
 
   async setHostIdParams(campaign: string, params: readonly string[]): Promise<void> {
     const name = await this.resolveCampaign(campaign);
     if (name === null) throw new Error(`no campaign named ${campaign} in the case`);
-    const list = [...new Set(params.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
     const id = this.campaignId(name);
     this.db.transaction(() => {
-      this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, id);
+      this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(hostIdParamsJson(params), id);
       this.st['bumpRevision']!.run('campaigns');
     }).immediate();
   }
 
   async hostIdParams(): Promise<string[]> {
-    const out = new Set<string>(['hostid']);
-    for (const v of this.db.prepare('SELECT host_id_params FROM campaign WHERE host_id_params IS NOT NULL ORDER BY id').pluck().all() as string[]) {
-      for (const p of parseJsonArray(v)) out.add(p.toLowerCase());
-    }
-    return [...out];
+    return hostIdParamList(this.db.prepare('SELECT host_id_params FROM campaign WHERE host_id_params IS NOT NULL ORDER BY id').pluck().all());
   }
 
   async addAssets(rows: readonly AssetRecord[]): Promise<{ added: number; replaced: number }> {
