@@ -5,9 +5,16 @@ import type { Store } from './store.js';
 /** The default case file when neither `--db` nor `SIGHTLINE_DB` names one. */
 export const DEFAULT_CASE = './sightline.db';
 
+/** Whether a case location names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
 export async function openStore(location: string = DEFAULT_CASE): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new Error('PostgreSQL cases are not supported yet: use a SQLite file path');
+  if (isPostgresLocation(location)) {
+    // Loaded only here: a hunt on a SQLite case never loads pg.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
+    return openPostgresStore(location);
   }
   return openSqliteStore(location);
 }

@@ -3,9 +3,13 @@ import { sql, type Kysely } from 'kysely';
 import type { MigrationContext } from './context.js';
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  // PostgreSQL: identity columns, 64-bit (a country's sinkhole traffic passes 2^31 sightings).
   const id = ctx.dialect === 'postgres'
-    ? (t: string) => db.schema.createTable(t).addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+    ? (t: string) => db.schema.createTable(t).addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     : (t: string) => db.schema.createTable(t).addColumn('id', 'integer', (c) => c.primaryKey());
+  // SQLite's index entries end with the rowid, so an index on (x) is one on (x, id) and gives a column's rows in id order
+  // (a page of one evidence file's or one source's sightings); PostgreSQL's do not: the id is named.
+  const byId = (cols: string[]) => (ctx.dialect === 'postgres' ? [...cols, 'id'] : cols);
   const nocase = ctx.dialect === 'sqlite' ? sql`collate nocase` : sql``;
 
   await id('campaign').addColumn('name', 'text', (c) => c.notNull().modifyEnd(nocase)).execute();
@@ -67,8 +71,8 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .addColumn('packet', 'bigint')
     .addColumn('inside', 'text')
     .execute();
-  await db.schema.createIndex('sighting_indicator').on('sighting').column('indicator_id').execute();
-  await db.schema.createIndex('sighting_evidence').on('sighting').column('evidence_id').execute();
+  await db.schema.createIndex('sighting_indicator').on('sighting').columns(byId(['indicator_id'])).execute();
+  await db.schema.createIndex('sighting_evidence').on('sighting').columns(byId(['evidence_id'])).execute();
   await db.schema.createIndex('sighting_ts').on('sighting').column('ts').execute();
-  await db.schema.createIndex('sighting_src').on('sighting').column('src').execute();
+  await db.schema.createIndex('sighting_src').on('sighting').columns(byId(['src'])).execute();
 }

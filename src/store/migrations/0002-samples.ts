@@ -2,8 +2,10 @@
 import type { Kysely } from 'kysely';
 import type { MigrationContext } from './context.js';
 
-export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {
-  await db.schema.createTable('sample')
+export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const table = db.schema.createTable('sample');
+  // A listing of samples pages by row order: SQLite's rowid; PostgreSQL has none, so it gets an identity column.
+  await (ctx.dialect === 'postgres' ? table.addColumn('id', 'bigint', (c) => c.generatedByDefaultAsIdentity().notNull().unique()) : table)
     .addColumn('sha256', 'text', (c) => c.primaryKey())
     .addColumn('md5', 'text', (c) => c.notNull())
     .addColumn('sha1', 'text', (c) => c.notNull())
@@ -19,5 +21,6 @@ export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<v
     .addPrimaryKeyConstraint('sample_path_pk', ['sha256', 'path'])
     .execute();
   await db.schema.alterTable('sighting').addColumn('sample_sha256', 'text').execute();
-  await db.schema.createIndex('sighting_sample').on('sighting').column('sample_sha256').execute();
+  // With the id on PostgreSQL, as SQLite's index entries end with the rowid (0001).
+  await db.schema.createIndex('sighting_sample').on('sighting').columns(ctx.dialect === 'postgres' ? ['sample_sha256', 'id'] : ['sample_sha256']).execute();
 }
