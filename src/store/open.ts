@@ -1,14 +1,12 @@
 /** Opens a case by location: a SQLite file path (default) or a postgres:// URL. */
 import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { isPostgresLocation } from './location.js';
 import type { Store } from './store.js';
+
+export { isPostgresLocation, shownLocation } from './location.js';
 
 /** The default case file when neither `--db` nor `SIGHTLINE_DB` names one. */
 export const DEFAULT_CASE = './sightline.db';
-
-/** Whether a case location names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
 
 export async function openStore(location: string = DEFAULT_CASE): Promise<Store> {
   if (isPostgresLocation(location)) {

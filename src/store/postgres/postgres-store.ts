@@ -31,6 +31,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting } from '../../core/model.js';
+import { shownLocation } from '../location.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import {
@@ -40,7 +41,7 @@ import {
 import type {
   ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
   EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
-  SampleFilter, SampleInput, SampleRecord, SampleRow, SightingFilter, SightingInput, SightingRow, SourceActivity, Store, StoredEvidence,
+  SampleFilter, SampleRecord, SampleRow, SightingFilter, SightingRow, SourceActivity, Store, StoredEvidence,
 } from '../store.js';
 import { SAMPLE_COLUMNS, SIGHTING_COLUMNS, columnArrays, columnList, columnsDdl, stagingInsert } from './staging.js';
 
@@ -94,17 +95,6 @@ async function inTransaction<T>(c: Client, fn: () => Promise<T>, onAbort?: () =>
       if (attempt < MAX_ATTEMPTS && RETRYABLE.has((e as { code?: string }).code ?? '')) continue;
       throw e;
     }
-  }
-}
-
-/** The case's URL as shown: without its password. */
-function shownLocation(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
   }
 }
 
