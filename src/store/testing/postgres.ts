@@ -66,8 +66,16 @@ export async function withTestDatabase(): Promise<TestDatabase | null> {
   const server = testPostgresUrl();
   if (server === null) return null;
   const name = `sightline_test_${randomBytes(6).toString('hex')}`;
-  // The name is ours (hex): quoting it is enough.
-  await admin(server, (c) => c.query(`CREATE DATABASE "${name}"`));
+  // The name is ours (hex): quoting it is enough. A linguistic collation (ICU's en-US, as a server set up for English
+  // users has), not byte order, so a query that shows text in the database's order rather than SQLite's fails here;
+  // a server built without ICU gets its default.
+  await admin(server, async (c) => {
+    try {
+      await c.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+    } catch {
+      await c.query(`CREATE DATABASE "${name}"`);
+    }
+  });
   let dropped = false;
   return {
     url: withDatabase(server, name),
