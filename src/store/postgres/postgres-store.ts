@@ -53,6 +53,8 @@ const HUNT_PAGE_IDS = 50_000;
 const STAGE_BATCH_ROWS = 20_000;
 /** Connections: the two writers' sessions and readers. */
 const POOL_MAX = 6;
+/** Sort memory of a writer's session. */
+const SESSION_WORK_MEM = '64MB';
 /** Attempts of a transaction PostgreSQL aborted as a deadlock or a serialization failure. */
 const MAX_ATTEMPTS = 5;
 /**
@@ -173,6 +175,8 @@ class PostgresStore implements Store {
     const c = await this.pool.connect();
     // A connection lost while idle fails the next query on it; nothing to do here.
     c.on('error', () => undefined);
+    // A commit sorts a batch's staged rows and roll-up groups: in memory, not in temporary files (the default is 4 MB).
+    await c.query(`SET work_mem = '${SESSION_WORK_MEM}'`);
     if (kind === 'evidence') {
       await c.query(`CREATE TEMP TABLE IF NOT EXISTS stage_sighting(slot INT NOT NULL, seq BIGINT NOT NULL, family TEXT NOT NULL, format TEXT NOT NULL,
         ${columnsDdl(SIGHTING_COLUMNS)})`);
