@@ -6,10 +6,13 @@
  * over as JSON text (json_group_array), PostgreSQL as arrays; both are read
  * by `stringList`.
  */
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { yaraRuleName } from '../core/yara-x.js';
 import type { Indicator, IndicatorType, Sighting, YaraHit } from '../core/model.js';
-import type { CampaignOverlap, SampleRecord, SourceActivity, StoredEvidence } from './store.js';
+import type {
+  CampaignOverlap, HuntIndicator, ImportCounts, IndicatorInput, IndicatorWriter, SampleRecord, SourceActivity, StoredEvidence,
+} from './store.js';
 
 /** This host's name, as claims record it (asked once: os.hostname() is a system call). */
 export const HOST = hostname();
@@ -185,4 +188,90 @@ export function hostIdParamList(lists: readonly unknown[]): string[] {
 export function hostIdParamsJson(params: readonly string[]): string | null {
   const list = [...new Set(params.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
   return list.length ? JSON.stringify(list) : null;
+}
+
+/** beginImport, add, commit: `addIndicators` on any store (a failed add rolls the writer back). */
+export async function addIndicatorsWith(begin: () => Promise<IndicatorWriter>, batch: readonly IndicatorInput[]): Promise<ImportCounts> {
+  const w = await begin();
+  try {
+    await w.add(batch);
+  } catch (e) {
+    await w.rollback();
+    throw e;
+  }
+  return w.commit();
+}
+
+/**
+ * An indicator writer's own numbers for the campaigns (case-insensitive),
+ * sources and rule files its rows name, given case ids at commit; and
+ * whether every row named the first row's campaign and source (most files
+ * do: their references are then the sorted keys themselves).
+ */
+export class ImportNumbering {
+  readonly campaigns = new Map<string, { local: number; name: string }>();
+  readonly sources = new Map<string, number>();
+  readonly rules = new Map<string, { local: number; name: string; text: string }>();
+  first: { campaign: string; source: string } | null = null;
+  onePair = true;
+
+  /** The local numbers of one row: [rule or null, campaign, source]. */
+  row(i: IndicatorInput): [number | null, number, number] {
+    const rule = i.ruleSource !== undefined ? this.rule(i.source, i.ruleSource) : null;
+    const c = this.campaign(i.campaign);
+    const s = this.source(i.source);
+    if (this.first === null) this.first = { campaign: i.campaign, source: i.source };
+    else if (this.onePair && (this.campaigns.get(this.first.campaign.toLowerCase())!.local !== c || this.sources.get(this.first.source) !== s)) this.onePair = false;
+    return [rule, c, s];
+  }
+
+  private campaign(name: string): number {
+    const key = name.toLowerCase();
+    let c = this.campaigns.get(key);
+    if (!c) { c = { local: this.campaigns.size, name }; this.campaigns.set(key, c); }
+    return c.local;
+  }
+
+  private source(name: string): number {
+    let l = this.sources.get(name);
+    if (l === undefined) { l = this.sources.size; this.sources.set(name, l); }
+    return l;
+  }
+
+  private rule(name: string, text: string): number {
+    const sha = createHash('sha256').update(text).digest('hex');
+    let r = this.rules.get(sha);
+    if (!r) { r = { local: this.rules.size, name, text }; this.rules.set(sha, r); }
+    return r.local;
+  }
+}
+
+/**
+ * A page of a hunt's indicators from (id, type, value, campaign id) rows in
+ * id order: campaign ids named in JS, and indicators with the same campaigns
+ * sharing one array (`shared`, kept across pages: a hunt holds them all).
+ */
+export function huntPage(rows: readonly (readonly [number, string, string, number])[], names: Map<number, string>, shared: Map<string, string[]>): HuntIndicator[] {
+  const page: HuntIndicator[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const [id, type, value, first] = rows[i]!;
+    let campaigns: string[];
+    if (i + 1 >= rows.length || rows[i + 1]![0] !== id) {
+      // The common case: one campaign (and one source) per indicator.
+      const name = names.get(Number(first)) ?? '';
+      campaigns = shared.get(name) ?? [name];
+      shared.set(name, campaigns);
+      i++;
+    } else {
+      const set = new Set<string>();
+      for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(Number(rows[i]![3])) ?? '');
+      const list = [...set].sort();
+      const key = list.join('\0');
+      campaigns = shared.get(key) ?? list;
+      shared.set(key, campaigns);
+    }
+    page.push({ id: Number(id), type: type as IndicatorType, value, campaigns });
+  }
+  return page;
 }

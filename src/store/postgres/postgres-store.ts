@@ -27,7 +27,6 @@
  *   like SQLite's lower() and nocase), on the indexes migration 0006 makes;
  *   text is ordered COLLATE "C" (bytes, as SQLite orders) wherever order shows.
  */
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting } from '../../core/model.js';
@@ -35,7 +34,7 @@ import { shownLocation } from '../location.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import {
-  HOST, claimIsStale, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -243,14 +242,7 @@ class PostgresStore implements Store {
   }
 
   async addIndicators(batch: readonly IndicatorInput[]): Promise<ImportCounts> {
-    const w = await this.beginImport();
-    try {
-      await w.add(batch);
-    } catch (e) {
-      await w.rollback();
-      throw e;
-    }
-    return w.commit();
+    return addIndicatorsWith(() => this.beginImport(), batch);
   }
 
   /**
@@ -271,41 +263,16 @@ class PostgresStore implements Store {
     const clear = () => c.query('TRUNCATE stage, stage_key, stage_ref, stage_campaign, stage_source, stage_rule');
     await clear();
     // The writer's own numbers for campaign names (case-insensitive), sources and rule files.
-    const campaigns = new Map<string, { local: number; name: string }>();
-    const sources = new Map<string, number>();
-    const rules = new Map<string, { local: number; name: string; text: string }>();
-    let first: { campaign: string; source: string } | null = null;
-    let onePair = true;
+    const local = new ImportNumbering();
+    const { campaigns, sources, rules } = local;
     let seq = 0;
     const campaignInfos: CampaignInfo[] = [];
-    const localCampaign = (name: string): number => {
-      const key = name.toLowerCase();
-      let x = campaigns.get(key);
-      if (!x) { x = { local: campaigns.size, name }; campaigns.set(key, x); }
-      return x.local;
-    };
-    const localSource = (name: string): number => {
-      let l = sources.get(name);
-      if (l === undefined) { l = sources.size; sources.set(name, l); }
-      return l;
-    };
-    const localRule = (name: string, text: string): number => {
-      const sha = createHash('sha256').update(text).digest('hex');
-      let r = rules.get(sha);
-      if (!r) { r = { local: rules.size, name, text }; rules.set(sha, r); }
-      return r.local;
-    };
     const stageRows = async (batch: readonly IndicatorInput[]) => {
       for (let at = 0; at < batch.length; at += STAGE_BATCH_ROWS) {
         const part = batch.slice(at, at + STAGE_BATCH_ROWS);
         const cols: unknown[][] = [[], [], [], [], [], [], []];
         for (const i of part) {
-          const rule = i.ruleSource !== undefined ? localRule(i.source, i.ruleSource) : null;
-          const cl = localCampaign(i.campaign);
-          const s = localSource(i.source);
-          if (first === null) first = { campaign: i.campaign, source: i.source };
-          else if (onePair && (campaigns.get(first.campaign.toLowerCase())!.local !== cl || sources.get(first.source) !== s)) onePair = false;
-          for (const [k, v] of [i.type, i.value, i.warninglist, i.description ?? null, rule, cl, s].entries()) cols[k]!.push(v);
+          for (const [k, v] of [i.type, i.value, i.warninglist, i.description ?? null, ...local.row(i)].entries()) cols[k]!.push(v);
         }
         await c.query(`INSERT INTO stage(seq, type, value, warninglist, description, rule, campaign, source)
           SELECT $1::bigint + u.n, u.type, u.value, u.warninglist, u.description, u.rule, u.campaign, u.source
@@ -355,8 +322,9 @@ class PostgresStore implements Store {
         ON CONFLICT (type, value) DO NOTHING`)).rowCount ?? 0;
       // One generation per merge, numbered under the catalog lock: above every generation committed before.
       const gen = Number((await c.query<{ g: number }>('SELECT coalesce(max(gen), 0) + 1 AS g FROM indicator_ref')).rows[0]!.g);
+      const first = local.first;
       if (first !== null) {
-        if (onePair) {
+        if (local.onePair) {
           await c.query(`INSERT INTO indicator_ref(indicator_id, campaign_id, source_id, gen)
             SELECT i.id, $1, $2, $3 FROM stage_key k JOIN indicator i ON i.type = k.type AND i.value = k.value ORDER BY k.seq
             ON CONFLICT DO NOTHING`, [await this.campaignId(c, first.campaign), sourceIds.get(first.source), gen]);
@@ -392,14 +360,14 @@ class PostgresStore implements Store {
       commit: async () => {
         if (!open) throw new Error('indicator writer already finished');
         try {
-          if (first === null && campaignInfos.length === 0) return { added: 0, merged: 0 };
+          if (local.first === null && campaignInfos.length === 0) return { added: 0, merged: 0 };
           // Folding is the long part: done in the session's temporary tables, before the lock is taken. Per key, the
           // warninglist and rule file named last win (a file names one of each), the first description does.
           await c.query(`INSERT INTO stage_key(seq, type, value, warninglist, description, rule)
             SELECT row_number() OVER (ORDER BY type COLLATE "C", value COLLATE "C"), type, value, max(warninglist COLLATE "C"),
               (array_agg(description ORDER BY seq) FILTER (WHERE description IS NOT NULL))[1], max(rule)
             FROM stage GROUP BY type, value`);
-          if (!onePair) {
+          if (!local.onePair) {
             await c.query(`INSERT INTO stage_ref(seq, type, value, campaign, source)
               SELECT row_number() OVER (ORDER BY type COLLATE "C", value COLLATE "C", campaign, source), type, value, campaign, source
               FROM (SELECT DISTINCT type, value, campaign, source FROM stage) d`);
@@ -407,7 +375,7 @@ class PostgresStore implements Store {
           await c.query('TRUNCATE stage');
           // Temporary tables get no statistics of their own: the merge's joins are planned on these.
           await c.query('ANALYZE stage_key');
-          if (!onePair) await c.query('ANALYZE stage_ref');
+          if (!local.onePair) await c.query('ANALYZE stage_ref');
           const keys = Number((await c.query<{ n: number }>('SELECT count(*) AS n FROM stage_key')).rows[0]!.n);
           return await merge(keys);
         } finally {
@@ -503,27 +471,7 @@ class PostgresStore implements Store {
       values[0] = lo;
       values[values.length - 1] = lo + HUNT_PAGE_IDS;
       const rows = await this.arrays<[number, string, string, number]>(text, values);
-      const page: HuntIndicator[] = [];
-      let i = 0;
-      while (i < rows.length) {
-        const [id, type, value, firstCampaign] = rows[i]!;
-        let campaigns: string[];
-        if (i + 1 >= rows.length || rows[i + 1]![0] !== id) {
-          // The common case: one campaign (and one source) per indicator.
-          const name = names.get(Number(firstCampaign)) ?? '';
-          campaigns = shared.get(name) ?? [name];
-          shared.set(name, campaigns);
-          i++;
-        } else {
-          const set = new Set<string>();
-          for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(Number(rows[i]![3])) ?? '');
-          const list = [...set].sort();
-          const key = list.join('\0');
-          campaigns = shared.get(key) ?? list;
-          shared.set(key, campaigns);
-        }
-        page.push({ id: Number(id), type: type as IndicatorType, value, campaigns });
-      }
+      const page = huntPage(rows, names, shared);
       if (page.length > 0) yield page;
     }
   }

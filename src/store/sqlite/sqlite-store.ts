@@ -18,7 +18,7 @@ import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import {
-  HOST, claimIsStale, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -320,14 +320,7 @@ class SqliteStore implements Store {
   }
 
   async addIndicators(batch: readonly IndicatorInput[]): Promise<ImportCounts> {
-    const w = await this.beginImport();
-    try {
-      await w.add(batch);
-    } catch (e) {
-      await w.rollback();
-      throw e;
-    }
-    return w.commit();
+    return addIndicatorsWith(() => this.beginImport(), batch);
   }
 
   /**
@@ -345,40 +338,14 @@ class SqliteStore implements Store {
     };
     clear();
     // The writer's own numbers for campaign names (case-insensitive), sources and rule files.
-    const campaigns = new Map<string, { local: number; name: string }>();
-    const sources = new Map<string, number>();
-    const rules = new Map<string, { local: number; name: string; text: string }>();
-    // The (campaign, source) of the first row, and whether any row named another: most files name one of each,
-    // and their references are then the sorted keys themselves.
-    let first: { campaign: string; source: string } | null = null;
-    let onePair = true;
+    const local = new ImportNumbering();
+    const { campaigns, sources, rules } = local;
     const campaignInfos: CampaignInfo[] = [];
-    const localCampaign = (name: string): number => {
-      const key = name.toLowerCase();
-      let c = campaigns.get(key);
-      if (!c) { c = { local: campaigns.size, name }; campaigns.set(key, c); }
-      return c.local;
-    };
-    const localSource = (name: string): number => {
-      let l = sources.get(name);
-      if (l === undefined) { l = sources.size; sources.set(name, l); }
-      return l;
-    };
-    const localRule = (name: string, text: string): number => {
-      const sha = createHash('sha256').update(text).digest('hex');
-      let r = rules.get(sha);
-      if (!r) { r = { local: rules.size, name, text }; rules.set(sha, r); }
-      return r.local;
-    };
     const stageIndicator = st['stageIndicator']!;
     // One transaction per batch on the temporary database only: the case is not locked.
     const stageRows = db.transaction((batch: readonly IndicatorInput[]) => {
       for (const i of batch) {
-        const rule = i.ruleSource !== undefined ? localRule(i.source, i.ruleSource) : null;
-        const c = localCampaign(i.campaign);
-        const s = localSource(i.source);
-        if (first === null) first = { campaign: i.campaign, source: i.source };
-        else if (onePair && (campaigns.get(first.campaign.toLowerCase())!.local !== c || sources.get(first.source) !== s)) onePair = false;
+        const [rule, c, s] = local.row(i);
         stageIndicator.run(i.type, i.value, i.warninglist, i.description ?? null, rule, c, s);
       }
     });
@@ -391,8 +358,9 @@ class SqliteStore implements Store {
       st['mergeExisting']!.run();
       const added = Number(st['insertNew']!.run().changes);
       const gen = Number((st['currentGen']!.get() as { g: number }).g) + 1;
+      const first = local.first;
       if (first !== null) {
-        if (onePair) st['mergeOneRef']!.run(this.campaignId(first.campaign), this.sourceId(first.source), gen);
+        if (local.onePair) st['mergeOneRef']!.run(this.campaignId(first.campaign), this.sourceId(first.source), gen);
         else st['mergeRefs']!.run(gen);
       }
       st['bumpRevision']!.run('indicators');
@@ -417,12 +385,12 @@ class SqliteStore implements Store {
       commit: async () => {
         if (!open) throw new Error('indicator writer already finished');
         try {
-          if (first === null && campaignInfos.length === 0) return { added: 0, merged: 0 };
+          if (local.first === null && campaignInfos.length === 0) return { added: 0, merged: 0 };
           // Sorting is the long part: done on the temporary database, before the lock is taken.
           db.pragma(`temp.cache_size = -${IMPORT_SORT_CACHE_KIB}`);
           try {
             st['sortStagedKeys']!.run();
-            if (!onePair) st['sortStagedRefs']!.run();
+            if (!local.onePair) st['sortStagedRefs']!.run();
             st['clearImportStage']!.run();
           } finally {
             db.pragma(`temp.cache_size = -${TEMP_CACHE_KIB}`);
@@ -544,27 +512,7 @@ class SqliteStore implements Store {
     const maxId = Number((this.st['maxIndicatorId']!.get() as { m: number | null }).m ?? 0);
     for (let from = 0; from < maxId; from += HUNT_PAGE_IDS) {
       const rows = stmt.all(from, ...cf.params, from + HUNT_PAGE_IDS) as [number, string, string, number][];
-      const page: HuntIndicator[] = [];
-      let i = 0;
-      while (i < rows.length) {
-        const [id, type, value, first] = rows[i]!;
-        let campaigns: string[];
-        if (i + 1 >= rows.length || rows[i + 1]![0] !== id) {
-          // The common case: one campaign (and one source) per indicator.
-          const name = names.get(first) ?? '';
-          campaigns = shared.get(name) ?? [name];
-          shared.set(name, campaigns);
-          i++;
-        } else {
-          const set = new Set<string>();
-          for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(rows[i]![3]) ?? '');
-          const list = [...set].sort();
-          const key = list.join('\0');
-          campaigns = shared.get(key) ?? list;
-          shared.set(key, campaigns);
-        }
-        page.push({ id, type: type as IndicatorType, value, campaigns });
-      }
+      const page = huntPage(rows, names, shared);
       if (page.length > 0) yield page;
     }
   }
