@@ -33,7 +33,7 @@ export type { IntelFormat, IntelSink, ReportReadOptions, ReportReading, ReportFi
 export { IndicatorIndex, WarninglistIndex } from './matching/index.js';
 
 // The case
-export { openStore, DEFAULT_CASE } from './store/index.js';
+export { openStore, DEFAULT_CASE, isPostgresLocation, shownLocation } from './store/index.js';
 export type {
   Store, IndicatorInput, IndicatorFilter, HuntFilter, HuntIndicator, SightingFilter, SightingInput, ImportCounts,
   StoredEvidence, EvidenceWriter, SampleInput, SampleRecord, SampleFilter, AssetRecord, CampaignActivity, CampaignOverlap,

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { openStore, parsePe, campaignStats, type HostEnricher, type SightingInput, type Store } from '../src/index.js';
 import { writePe } from '../src/samples/pe/testing/pe-writer.js';
+import { caseBackends, freshCase, type CaseBackend } from '../src/store/testing/case-backends.js';
 
 const DAY = 86_400_000;
 
@@ -31,13 +32,18 @@ const enricher: HostEnricher = {
   },
 };
 
-async function withCase(fn: (store: Store) => Promise<void>): Promise<void> {
+async function withCase(backend: CaseBackend, fn: (store: Store) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-stats-'));
-  const store = await openStore(join(dir, 'case.db'));
+  const c = await freshCase(backend, dir);
   try {
-    await fn(store);
+    const store = await openStore(c.location);
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    await c.done();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -52,8 +58,8 @@ function stub(iso: string | number, lang: number, marker: string): Buffer {
   }).data;
 }
 
-test('campaign stats: victims by address and host id, countries, sectors, timeline, indicators, builds, overlap', async () => {
-  await withCase(async (store) => {
+for (const backend of caseBackends()) test(`campaign stats: victims by address and host id, countries, sectors, timeline, indicators, builds, overlap (${backend.name})`, { skip: backend.skip }, async () => {
+  await withCase(backend, async (store) => {
     await store.addCampaigns([{ name: 'NetTraveler', aliases: ['TravNet'] }, { name: 'Red October', aliases: ['Rocra'] }]);
     const builds = [
       stub('2010-03-02T02:00:00Z', 2052, 'a'), stub('2012-11-05T01:00:00Z', 2052, 'b'), stub('2013-01-08T03:30:00Z', 2052, 'c'),

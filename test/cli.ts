@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../src/core/test-data.js';
+import { freshCase, type CaseBackend } from '../src/store/testing/case-backends.js';
+
+export { caseBackends, type CaseBackend } from '../src/store/testing/case-backends.js';
 
 export const ROOT = repoRoot();
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
@@ -28,6 +31,13 @@ export function startSightline(args: string[]) {
 export function tempCase(): { dir: string; db: string; done(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
   return { dir, db: join(dir, 'case.db'), done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temporary folder and a new case on `backend` (a file in the folder, or a database of its own); `done()` removes both. */
+export async function tempCaseOn(backend: CaseBackend): Promise<{ dir: string; db: string; done(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
+  const c = await freshCase(backend, dir);
+  return { dir, db: c.location, done: async () => { await c.done(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export function jsonLines(s: string): unknown[] {

@@ -11,12 +11,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCase, PATHS } from '../examples/nettraveler/generate.js';
 import type { CampaignStats } from '../src/index.js';
-import { jsonLines, sightline, tempCase } from './cli.js';
+import { jsonLines, sightline, caseBackends, tempCaseOn } from './cli.js';
 
 const INTEL = 'examples/nettraveler/case/intel';
 
-test('the demo case: ground truth through import, sinkhole and evidence hunts, stats, victims and the report', () => {
-  const c = tempCase();
+for (const backend of caseBackends()) test(`the demo case: ground truth through import, sinkhole and evidence hunts, stats, victims and the report (${backend.name})`, { skip: backend.skip }, async () => {
+  const c = await tempCaseOn(backend);
   try {
     const truth = generateCase(c.dir);
     const run = (args: string[]) => {
@@ -75,6 +75,6 @@ test('the demo case: ground truth through import, sinkhole and evidence hunts, s
     const html = readFileSync(join(c.dir, 'r1', 'index.html'), 'utf8');
     assert.match(html, new RegExp(`${truth.victims.count} victims`));
   } finally {
-    c.done();
+    await c.done();
   }
 });

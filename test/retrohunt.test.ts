@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sightline, tempCase, jsonLines } from './cli.js';
+import { sightline, tempCase, jsonLines, caseBackends, tempCaseOn } from './cli.js';
 
 const SQUID = [
   '1367366400.100     45 10.0.0.1 TCP_MISS/200 900 GET http://www.evil-a.example/x - HIER_DIRECT/192.0.2.1 text/html',
@@ -30,9 +30,9 @@ function setUp(dir: string) {
 const ok = (r: { status: number | null; stderr: string }) => assert.equal(r.status, 0, r.stderr);
 const caseSightings = (db: string) => (jsonLines(sightline(['--db', db, 'sightings', '--json']).stdout).map((s) => JSON.stringify(s))).sort();
 
-test('import, hunt, import, hunt again, rehunt: the case equals one hunt with all the intel', () => {
-  const a = tempCase();
-  const b = tempCase();
+for (const backend of caseBackends()) test(`import, hunt, import, hunt again, rehunt: the case equals one hunt with all the intel (${backend.name})`, { skip: backend.skip }, async () => {
+  const a = await tempCaseOn(backend);
+  const b = await tempCaseOn(backend);
   try {
     const evA = setUp(a.dir);
     ok(sightline(['--db', a.db, 'intel', 'import', '--campaign', 'A', join(a.dir, 'a.txt')]));
@@ -73,13 +73,13 @@ test('import, hunt, import, hunt again, rehunt: the case equals one hunt with al
     assert.equal(one.length, 4);
     assert.deepEqual(piecemeal, one);
   } finally {
-    a.done();
-    b.done();
+    await a.done();
+    await b.done();
   }
 });
 
-test('a campaign-only hunt leaves the other campaigns to a later hunt', () => {
-  const c = tempCase();
+for (const backend of caseBackends()) test(`a campaign-only hunt leaves the other campaigns to a later hunt (${backend.name})`, { skip: backend.skip }, async () => {
+  const c = await tempCaseOn(backend);
   try {
     const ev = setUp(c.dir);
     ok(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'A', join(c.dir, 'a.txt')]));
@@ -89,12 +89,12 @@ test('a campaign-only hunt leaves the other campaigns to a later hunt', () => {
     const all = sightline(['--db', c.db, 'hunt', '--json', ev]);
     assert.deepEqual(jsonLines(all.stdout).map((s) => (s as { matched: string }).matched), ['login.evil-b.example']);
   } finally {
-    c.done();
+    await c.done();
   }
 });
 
-test('rehunt says which evidence is no longer readable at its path, or has changed', () => {
-  const c = tempCase();
+for (const backend of caseBackends()) test(`rehunt says which evidence is no longer readable at its path, or has changed (${backend.name})`, { skip: backend.skip }, async () => {
+  const c = await tempCaseOn(backend);
   try {
     const ev = setUp(c.dir);
     writeFileSync(join(ev, 'other.log'), SQUID.split('\n')[0] + '\n');
@@ -107,7 +107,7 @@ test('rehunt says which evidence is no longer readable at its path, or has chang
     assert.match(r.stderr, /other\.log: changed since it was hunted/);
     assert.deepEqual(jsonLines(r.stdout).map((s) => (s as { matched: string }).matched), ['login.evil-b.example']);
   } finally {
-    c.done();
+    await c.done();
   }
 });
 
@@ -150,8 +150,8 @@ test("hunting the case's own folder leaves the case's files out, saying so", () 
   }
 });
 
-test('a file hunted before in another format is hunted again in the new one; the old one is not repeated', () => {
-  const c = tempCase();
+for (const backend of caseBackends()) test(`a file hunted before in another format is hunted again in the new one; the old one is not repeated (${backend.name})`, { skip: backend.skip }, async () => {
+  const c = await tempCaseOn(backend);
   try {
     const ev = setUp(c.dir);
     ok(sightline(['--db', c.db, 'intel', 'import', '--campaign', 'A', join(c.dir, 'a.txt')]));
@@ -167,6 +167,6 @@ test('a file hunted before in another format is hunted again in the new one; the
     assert.equal(again.stdout, '');
     assert.match(again.stderr, /already hunted/);
   } finally {
-    c.done();
+    await c.done();
   }
 });

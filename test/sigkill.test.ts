@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { sightline, startSightline, tempCase, jsonLines } from './cli.js';
+import { sightline, startSightline, jsonLines, caseBackends, tempCaseOn } from './cli.js';
 
 const LINES = 400_000;
 
@@ -30,8 +30,8 @@ async function writeLog(path: string): Promise<number> {
   return hits;
 }
 
-test('SIGKILL halfway through a hunt leaves nothing half written; hunting again completes it', async () => {
-  const c = tempCase();
+for (const backend of caseBackends()) test(`SIGKILL halfway through a hunt leaves nothing half written; hunting again completes it (${backend.name})`, { skip: backend.skip }, async () => {
+  const c = await tempCaseOn(backend);
   try {
     const intel = join(c.dir, 'intel.txt');
     writeFileSync(intel, 'viprainru.com\n');
@@ -67,6 +67,6 @@ test('SIGKILL halfway through a hunt leaves nothing half written; hunting again 
     assert.equal(third.stdout, '');
     assert.match(third.stderr, /already hunted/);
   } finally {
-    c.done();
+    await c.done();
   }
 });

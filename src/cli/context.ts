@@ -1,6 +1,6 @@
 /** The case a command works on: `--db PATH|URL`, else $SIGHTLINE_DB, else ./sightline.db. */
 import { existsSync } from 'node:fs';
-import { openStore, DEFAULT_CASE, type Store } from '../index.js';
+import { openStore, DEFAULT_CASE, isPostgresLocation, type Store } from '../index.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -20,7 +20,7 @@ export class NoSuchCaseError extends Error {}
  */
 export async function withStore<T>(g: GlobalOptions, fn: (store: Store) => Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
   const location = caseLocation(g);
-  if (opts.mustExist && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location)) {
+  if (opts.mustExist && !isPostgresLocation(location) && !existsSync(location)) {
     throw new NoSuchCaseError(`no case at ${location}: check --db (or $SIGHTLINE_DB); \`sightline intel import\` creates a case`);
   }
   const store = await openStore(location);

@@ -19,7 +19,7 @@ export function buildProgram(): Command {
     .name('sightline')
     .description('Hunt an espionage campaign across your evidence, offline, and measure it.')
     .version(VERSION)
-    .option('--db <path|url>', 'the case: a SQLite file (default ./sightline.db, or $SIGHTLINE_DB)')
+    .option('--db <path|url>', 'the case: a SQLite file (default ./sightline.db, or $SIGHTLINE_DB), or a postgres:// URL')
     .exitOverride()
     .showHelpAfterError();
   const globals = () => program.opts<{ db?: string }>();

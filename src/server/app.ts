@@ -52,6 +52,8 @@ export interface AppOptions {
    * while they are computed. Default: in this thread.
    */
   statsThread?: boolean;
+  /** Where the statistics thread opens the case: the location with its credentials (default the store's, which shows none). */
+  location?: string;
 }
 
 /** What a created app holds besides its routes (for the server and tests). */
@@ -85,7 +87,7 @@ export function createApp(opts: AppOptions): Hono<AppEnv> {
   const store = opts.store;
   const auth = opts.auth ?? 'required';
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-  const cache = new CampaignCache(store, opts.statsThread ? new StatsThread(store, opts.enrich) : new LocalStats(store, opts.enrich));
+  const cache = new CampaignCache(store, opts.statsThread ? new StatsThread(store, opts.enrich, opts.location) : new LocalStats(store, opts.enrich));
   const jobs = new JobRunner();
   const limiter = new RateLimiter(opts.rateLimit ?? { perSecond: DEFAULT_RATE_PER_SECOND });
   const files = opts.webDir !== undefined ? loadStaticFiles(opts.webDir) : new Map();

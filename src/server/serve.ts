@@ -42,8 +42,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         '`sightline token create --role reader|analyst` (or serve on 127.0.0.1)');
     }
     const auth = loopback ? 'auto' : 'required';
-    const { location: _l, host: _h, port: _p, ...appOpts } = opts;
-    const app = createApp({ ...appOpts, store, auth, statsThread: true });
+    const { location, host: _h, port: _p, ...appOpts } = opts;
+    const app = createApp({ ...appOpts, store, auth, statsThread: true, location });
     // A bad --geoip or --sectors file is said now, not at the first request.
     await appState(app).cache.warm();
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

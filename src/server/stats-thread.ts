@@ -15,7 +15,8 @@ export class StatsThread implements StatsSource {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve(r: ComputedStats | null): void; reject(e: Error): void }>();
 
-  constructor(private readonly store: Store, private readonly enrich: EnrichOptions = {}) {}
+  /** `location`: where the worker opens the case (a PostgreSQL URL with its password; the store shows it without). */
+  constructor(private readonly store: Store, private readonly enrich: EnrichOptions = {}, private readonly location = store.location) {}
 
   /** Opens an enricher here once, to say now whether --geoip and --sectors are good. */
   async warm(_assets: number): Promise<void> {
@@ -41,7 +42,7 @@ export class StatsThread implements StatsSource {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const w = startWorker(workerUrl(import.meta.url, 'stats-worker'), { location: this.store.location, enrich: this.enrich });
+    const w = startWorker(workerUrl(import.meta.url, 'stats-worker'), { location: this.location, enrich: this.enrich });
     w.on('message', (m: Reply | { ready: true }) => {
       if (!('id' in m)) return;
       const p = this.waiting.get(m.id);

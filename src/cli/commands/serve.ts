@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { EXIT_FATAL } from '../output.js';
-import { caseLocation, type GlobalOptions } from '../context.js';
 import { existsSync } from 'node:fs';
+import { isPostgresLocation, shownLocation } from '../../index.js';
+import { caseLocation, type GlobalOptions } from '../context.js';
 import { enrichOptions, withEnrichFlags, type EnrichFlags } from './victims.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -49,7 +50,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       if (!/^\d+$/.test(o.rateLimit) || rate > 1_000_000) return fail('--rate-limit takes a whole number of requests a second (0: no limit)');
       if (!/^[0-9A-Za-z.:[\]-]{1,253}$/.test(o.host)) return fail('--host takes an address or host name');
       const location = caseLocation(globals());
-      if (!existsSync(location)) {
+      if (!isPostgresLocation(location) && !existsSync(location)) {
         return fail(`no case at ${location}: check --db (or $SIGHTLINE_DB); \`sightline intel import\` creates a case`);
       }
       const options = {
@@ -67,7 +68,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
         else {
           const how = m.auth === 'required' ? 'API requests need a token (sightline token create)'
             : 'no token needed on loopback until the case holds one';
-          process.stderr.write(`sightline: serving ${location} at ${m.url} (${how}); Ctrl-C stops\n`);
+          process.stderr.write(`sightline: serving ${shownLocation(location)} at ${m.url} (${how}); Ctrl-C stops\n`);
         }
       });
       child.send({ type: 'start', options });

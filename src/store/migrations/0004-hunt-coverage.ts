@@ -15,9 +15,10 @@
  * format family ('*'), against every indicator they held (generation 0).
  */
 import { sql, type Kysely } from 'kysely';
-import type { MigrationContext } from './context.js';
+import { textType, type MigrationContext } from './context.js';
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const text = textType(ctx);
   await db.schema.alterTable('indicator_ref').addColumn('gen', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.createIndex('indicator_ref_gen').on('indicator_ref').columns(['gen', 'indicator_id']).execute();
   const id = ctx.dialect === 'postgres'
@@ -25,18 +26,18 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     : db.schema.createTable('evidence_hunt').addColumn('id', 'integer', (c) => c.primaryKey());
   await id
     .addColumn('evidence_id', 'integer', (c) => c.notNull().references('evidence.id'))
-    .addColumn('family', 'text', (c) => c.notNull())
-    .addColumn('format', 'text', (c) => c.notNull())
+    .addColumn('family', text, (c) => c.notNull())
+    .addColumn('format', text, (c) => c.notNull())
     .addColumn('max_gen', 'bigint', (c) => c.notNull())
     .addColumn('campaign_id', 'integer', (c) => c.references('campaign.id'))
     .addColumn('include_warninglisted', 'integer', (c) => c.notNull())
     .addColumn('lines', 'bigint', (c) => c.notNull())
     .addColumn('records', 'bigint', (c) => c.notNull())
     .addColumn('skipped', 'bigint', (c) => c.notNull())
-    .addColumn('hunted_at', 'text', (c) => c.notNull())
+    .addColumn('hunted_at', text, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('evidence_hunt_evidence').on('evidence_hunt').columns(['evidence_id', 'family']).execute();
   await sql`INSERT INTO evidence_hunt(evidence_id, family, format, max_gen, campaign_id, include_warninglisted, lines, records, skipped, hunted_at)
     SELECT id, '*', format, 0, NULL, 1, lines, records, skipped, hunted_at FROM evidence`.execute(db);
-  await db.schema.alterTable('sighting').addColumn('format', 'text').execute();
+  await db.schema.alterTable('sighting').addColumn('format', text).execute();
 }

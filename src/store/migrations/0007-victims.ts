@@ -18,17 +18,18 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
-import type { MigrationContext } from './context.js';
+import { textType, type MigrationContext } from './context.js';
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const text = textType(ctx);
   const withoutRowid = ctx.dialect === 'sqlite' ? sql`without rowid` : sql``;
-  await db.schema.alterTable('sighting').addColumn('host_id', 'text').execute();
-  await db.schema.alterTable('campaign').addColumn('host_id_params', 'text').execute();
+  await db.schema.alterTable('sighting').addColumn('host_id', text).execute();
+  await db.schema.alterTable('campaign').addColumn('host_id_params', text).execute();
 
   await db.schema.createTable('rollup_src')
     .addColumn('indicator_id', 'integer', (c) => c.notNull())
-    .addColumn('src', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('src', text, (c) => c.notNull())
+    .addColumn('kind', text, (c) => c.notNull())
     .addColumn('first_ts', 'bigint')
     .addColumn('last_ts', 'bigint')
     .addColumn('sightings', 'bigint', (c) => c.notNull())
@@ -45,8 +46,8 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .execute();
   await db.schema.createTable('rollup_host')
     .addColumn('indicator_id', 'integer', (c) => c.notNull())
-    .addColumn('host_id', 'text', (c) => c.notNull())
-    .addColumn('src', 'text', (c) => c.notNull())
+    .addColumn('host_id', text, (c) => c.notNull())
+    .addColumn('src', text, (c) => c.notNull())
     .addColumn('sightings', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('rollup_host_pk', ['indicator_id', 'host_id', 'src'])
     .modifyEnd(withoutRowid)
@@ -56,11 +57,11 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     ? db.schema.createTable('asset').addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     : db.schema.createTable('asset').addColumn('id', 'integer', (c) => c.primaryKey());
   await id
-    .addColumn('address', 'text', (c) => c.notNull().unique())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('organisation', 'text')
-    .addColumn('sector', 'text')
-    .addColumn('country', 'text')
+    .addColumn('address', text, (c) => c.notNull().unique())
+    .addColumn('kind', text, (c) => c.notNull())
+    .addColumn('organisation', text)
+    .addColumn('sector', text)
+    .addColumn('country', text)
     .execute();
 
   // Sightings already in the case.

@@ -15,22 +15,25 @@
  *   bench/serve: a week of a campaign's sightings at 1,000,000 sightings).
  */
 import type { Kysely } from 'kysely';
-import type { MigrationContext } from './context.js';
+import { textType, type MigrationContext } from './context.js';
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const text = textType(ctx);
   const id = ctx.dialect === 'postgres'
     ? db.schema.createTable('api_token').addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     : db.schema.createTable('api_token').addColumn('id', 'integer', (c) => c.primaryKey());
   await id
-    .addColumn('sha256', 'text', (c) => c.notNull().unique())
-    .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('name', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('sha256', text, (c) => c.notNull().unique())
+    .addColumn('role', text, (c) => c.notNull())
+    .addColumn('name', text)
+    .addColumn('created_at', text, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('sighting_ts_indicator').on('sighting').columns(['ts', 'indicator_id']).execute();
+  // On PostgreSQL with the id that SQLite's index entries end with: a time-ordered page is then the index's own order.
+  await db.schema.createIndex('sighting_ts_indicator').on('sighting')
+    .columns(ctx.dialect === 'postgres' ? ['ts', 'indicator_id', 'id'] : ['ts', 'indicator_id']).execute();
   await db.schema.dropIndex('sighting_ts').execute();
   await db.schema.createTable('case_revision')
-    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('name', text, (c) => c.primaryKey())
     .addColumn('value', 'bigint', (c) => c.notNull())
     .execute();
 }

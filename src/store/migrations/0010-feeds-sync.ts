@@ -8,16 +8,17 @@
  *   was added since.
  */
 import type { Kysely } from 'kysely';
-import type { MigrationContext } from './context.js';
+import { textType, type MigrationContext } from './context.js';
 
-export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {
+export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const text = textType(ctx);
   // One column per statement: SQLite's ALTER TABLE adds one at a time.
-  await db.schema.alterTable('indicator').addColumn('first_seen', 'text').execute();
-  await db.schema.alterTable('indicator').addColumn('last_seen', 'text').execute();
+  await db.schema.alterTable('indicator').addColumn('first_seen', text).execute();
+  await db.schema.alterTable('indicator').addColumn('last_seen', text).execute();
   await db.schema.alterTable('indicator').addColumn('confidence', 'integer').execute();
   await db.schema.createTable('sync_state')
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('name', text, (c) => c.primaryKey())
+    .addColumn('value', text, (c) => c.notNull())
+    .addColumn('updated_at', text, (c) => c.notNull())
     .execute();
 }

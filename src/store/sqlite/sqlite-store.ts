@@ -11,15 +11,17 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { yaraRuleName } from '../../core/yara-x.js';
 import { INDICATOR_TYPES, type Campaign, type CampaignInfo, type Indicator, type IndicatorType, type Sighting } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
-import { applySightingDetail, sightingDetail } from '../sighting-detail.js';
+import { sightingDetail } from '../sighting-detail.js';
+import {
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
+  type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
+} from '../rows.js';
 import type {
   ApiRole, ApiToken, AssetRecord, CampaignActivity, CampaignOverlap, CaseRevision, CommitOutcome, EvidenceCommit, EvidenceFilter, EvidenceRow,
   EvidenceWriter, HuntFilter, HuntIndicator, HuntSelection, ImportCounts, IndexKey, IndicatorFilter, IndicatorInput, IndicatorRow, IndicatorWriter,
@@ -51,22 +53,6 @@ const HUNT_PAGE_IDS = 50_000;
 const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
 /** Pages of temporary tables (staged sightings) kept in memory before they spill to a temporary file: 16 MiB. */
 const TEMP_CACHE_KIB = 16 * 1024;
-/** This host's name, as claims record it (asked once: os.hostname() is a system call). */
-const HOST = hostname();
-/** A claim older than this is stale, whoever holds it (a hunt on another host that died). */
-const CLAIM_STALE_MS = 24 * 3600 * 1000;
-
-/** Whether process `pid` is alive on this host. */
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but is someone else's.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 /**
  * Temporary pages while an import folds its staged indicators by key
  * (outside the write lock): 64 MiB. The sort is most of an import's staging
@@ -76,92 +62,10 @@ function processAlive(pid: number): boolean {
  */
 const IMPORT_SORT_CACHE_KIB = 64 * 1024;
 
-/** An indicator's value as users see it: a `yara` rule by its name, whatever file it came from (core/yara-x.ts). */
-function shownValue(type: string, value: string): string {
-  return type === 'yara' ? yaraRuleName(value) : value;
-}
-
-function parseJsonArray(s: unknown): string[] {
-  if (typeof s !== 'string') return [];
-  const a = JSON.parse(s) as unknown[];
-  return a.filter((x): x is string => typeof x === 'string').sort();
-}
-
-function toEvidence(r: Record<string, unknown>): StoredEvidence {
-  return {
-    id: Number(r['id']),
-    mtimeMs: Number(r['mtime_ms']),
-    families: typeof r['families'] === 'string' ? parseJsonArray(r['families']) : [],
-    path: String(r['path']),
-    sha256: String(r['sha256']),
-    format: String(r['format']),
-    size: Number(r['size']),
-    lines: Number(r['lines']),
-    records: Number(r['records']),
-    skipped: Number(r['skipped']),
-    huntedAt: String(r['hunted_at']),
-  };
-}
-
-type SightingDbRow = { id: number; evidence_id: number; indicator_id: number; matched: string; field: string; ts: number | null; src: string | null;
-  dst: string | null; line: number | null; packet: number | null; inside: string | null; detail: string | null; host_id: string | null;
-  type: string; value: string; path: string; format: string };
-
 /** A sighting row as toSighting reads it (the page's WHERE follows). */
 const SIGHTING_COLUMNS = `SELECT x.id, x.evidence_id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
         x.host_id, i.type, i.value, e.path, coalesce(x.format, e.format) AS format
       FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id`;
-
-/** The public sighting object (docs/design.md, sighting line): built here, and only here. */
-function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
-  const evidence: Sighting['evidence'] = { path: r.path, format: r.format };
-  if (r.line !== null) evidence.line = r.line;
-  if (r.packet !== null) evidence.packet = r.packet;
-  if (r.inside !== null) evidence.inside = r.inside;
-  const sighting: Sighting = {
-    indicator: { type: r.type as IndicatorType, value: shownValue(r.type, r.value), campaigns },
-    matched: r.matched,
-    field: r.field,
-    ts: r.ts === null ? null : new Date(r.ts).toISOString(),
-    src: r.src,
-    dst: r.dst,
-    evidence,
-  };
-  applySightingDetail(sighting, r.detail);
-  if (r.host_id !== null) sighting.hostId = r.host_id;
-  return sighting;
-}
-
-type SampleDbRow = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;
-  paths: string; campaigns: string; yara: string };
-
-function toSample(r: SampleDbRow): SampleRecord {
-  return {
-    sha256: r.sha256, md5: r.md5, sha1: r.sha1, size: Number(r.size), type: r.type,
-    paths: parseJsonArray(r.paths), campaigns: parseJsonArray(r.campaigns), yara: [...new Set(parseJsonArray(r.yara).map(yaraRuleName))].sort(),
-    pe: r.facts === null ? null : JSON.parse(r.facts) as unknown,
-  };
-}
-
-type IndicatorDbRow = {
-  id: number; type: string; value: string; warninglist: string | null; campaigns: string; sources: string; sightings: number;
-  first_seen: string | null; last_seen: string | null; confidence: number | null;
-};
-
-function toIndicator(r: IndicatorDbRow): Indicator {
-  const i: Indicator = {
-    type: r.type as IndicatorType,
-    value: shownValue(r.type, r.value),
-    campaigns: parseJsonArray(r.campaigns),
-    sources: parseJsonArray(r.sources),
-    warninglist: r.warninglist,
-  };
-  // Present only when a source gave them (migration 0010), so indicators without them list as before.
-  if (r.first_seen !== null) i.firstSeen = r.first_seen;
-  if (r.last_seen !== null) i.lastSeen = r.last_seen;
-  if (r.confidence !== null) i.confidence = Number(r.confidence);
-  return i;
-}
 
 /** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
 export async function openSqliteStore(path: string): Promise<Store> {
@@ -430,14 +334,7 @@ class SqliteStore implements Store {
   }
 
   async addIndicators(batch: readonly IndicatorInput[]): Promise<ImportCounts> {
-    const w = await this.beginImport();
-    try {
-      await w.add(batch);
-    } catch (e) {
-      await w.rollback();
-      throw e;
-    }
-    return w.commit();
+    return addIndicatorsWith(() => this.beginImport(), batch);
   }
 
   /**
@@ -455,40 +352,14 @@ class SqliteStore implements Store {
     };
     clear();
     // The writer's own numbers for campaign names (case-insensitive), sources and rule files.
-    const campaigns = new Map<string, { local: number; name: string }>();
-    const sources = new Map<string, number>();
-    const rules = new Map<string, { local: number; name: string; text: string }>();
-    // The (campaign, source) of the first row, and whether any row named another: most files name one of each,
-    // and their references are then the sorted keys themselves.
-    let first: { campaign: string; source: string } | null = null;
-    let onePair = true;
+    const local = new ImportNumbering();
+    const { campaigns, sources, rules } = local;
     const campaignInfos: CampaignInfo[] = [];
-    const localCampaign = (name: string): number => {
-      const key = name.toLowerCase();
-      let c = campaigns.get(key);
-      if (!c) { c = { local: campaigns.size, name }; campaigns.set(key, c); }
-      return c.local;
-    };
-    const localSource = (name: string): number => {
-      let l = sources.get(name);
-      if (l === undefined) { l = sources.size; sources.set(name, l); }
-      return l;
-    };
-    const localRule = (name: string, text: string): number => {
-      const sha = createHash('sha256').update(text).digest('hex');
-      let r = rules.get(sha);
-      if (!r) { r = { local: rules.size, name, text }; rules.set(sha, r); }
-      return r.local;
-    };
     const stageIndicator = st['stageIndicator']!;
     // One transaction per batch on the temporary database only: the case is not locked.
     const stageRows = db.transaction((batch: readonly IndicatorInput[]) => {
       for (const i of batch) {
-        const rule = i.ruleSource !== undefined ? localRule(i.source, i.ruleSource) : null;
-        const c = localCampaign(i.campaign);
-        const s = localSource(i.source);
-        if (first === null) first = { campaign: i.campaign, source: i.source };
-        else if (onePair && (campaigns.get(first.campaign.toLowerCase())!.local !== c || sources.get(first.source) !== s)) onePair = false;
+        const [rule, c, s] = local.row(i);
         stageIndicator.run(i.type, i.value, i.warninglist, i.description ?? null, rule, c, s, i.firstSeen ?? null, i.lastSeen ?? null, i.confidence ?? null);
       }
     });
@@ -501,8 +372,9 @@ class SqliteStore implements Store {
       st['mergeExisting']!.run();
       const added = Number(st['insertNew']!.run().changes);
       const gen = Number((st['currentGen']!.get() as { g: number }).g) + 1;
+      const first = local.first;
       if (first !== null) {
-        if (onePair) st['mergeOneRef']!.run(this.campaignId(first.campaign), this.sourceId(first.source), gen);
+        if (local.onePair) st['mergeOneRef']!.run(this.campaignId(first.campaign), this.sourceId(first.source), gen);
         else st['mergeRefs']!.run(gen);
       }
       st['bumpRevision']!.run('indicators');
@@ -527,12 +399,12 @@ class SqliteStore implements Store {
       commit: async () => {
         if (!open) throw new Error('indicator writer already finished');
         try {
-          if (first === null && campaignInfos.length === 0) return { added: 0, merged: 0 };
+          if (local.first === null && campaignInfos.length === 0) return { added: 0, merged: 0 };
           // Sorting is the long part: done on the temporary database, before the lock is taken.
           db.pragma(`temp.cache_size = -${IMPORT_SORT_CACHE_KIB}`);
           try {
             st['sortStagedKeys']!.run();
-            if (!onePair) st['sortStagedRefs']!.run();
+            if (!local.onePair) st['sortStagedRefs']!.run();
             st['clearImportStage']!.run();
           } finally {
             db.pragma(`temp.cache_size = -${TEMP_CACHE_KIB}`);
@@ -654,27 +526,7 @@ class SqliteStore implements Store {
     const maxId = Number((this.st['maxIndicatorId']!.get() as { m: number | null }).m ?? 0);
     for (let from = 0; from < maxId; from += HUNT_PAGE_IDS) {
       const rows = stmt.all(from, ...cf.params, from + HUNT_PAGE_IDS) as [number, string, string, number][];
-      const page: HuntIndicator[] = [];
-      let i = 0;
-      while (i < rows.length) {
-        const [id, type, value, first] = rows[i]!;
-        let campaigns: string[];
-        if (i + 1 >= rows.length || rows[i + 1]![0] !== id) {
-          // The common case: one campaign (and one source) per indicator.
-          const name = names.get(first) ?? '';
-          campaigns = shared.get(name) ?? [name];
-          shared.set(name, campaigns);
-          i++;
-        } else {
-          const set = new Set<string>();
-          for (; i < rows.length && rows[i]![0] === id; i++) set.add(names.get(rows[i]![3]) ?? '');
-          const list = [...set].sort();
-          const key = list.join('\0');
-          campaigns = shared.get(key) ?? list;
-          shared.set(key, campaigns);
-        }
-        page.push({ id, type: type as IndicatorType, value, campaigns });
-      }
+      const page = huntPage(rows, names, shared);
       if (page.length > 0) yield page;
     }
   }
@@ -785,7 +637,7 @@ class SqliteStore implements Store {
       const key = [file.path, file.size, Math.trunc(file.mtimeMs)] as const;
       const held = get.get(...key) as { host: string; pid: number; claimed_at: number } | undefined;
       if (held && !(held.host === me && held.pid === process.pid)) {
-        const stale = Date.now() - Number(held.claimed_at) > CLAIM_STALE_MS || (held.host === me && !processAlive(Number(held.pid)));
+        const stale = claimIsStale({ host: held.host, pid: Number(held.pid), claimedAt: Number(held.claimed_at) });
         if (!stale) return { host: held.host, pid: Number(held.pid) };
       }
       put.run(...key, me, process.pid, Date.now());
@@ -1129,19 +981,7 @@ class SqliteStore implements Store {
     const where = `FROM rollup_src WHERE indicator_id IN (${mine}) AND kind = '' AND src <> '' ORDER BY indicator_id, src`;
     const src = db.prepare(`SELECT src ${where}`).pluck().all(c) as string[];
     const first = (db.prepare(`SELECT first_ts ${where}`).pluck().all(c) as (number | null)[]);
-    let victims = { src, firstTs: first };
-    if (indicators.length > 1) {
-      // Rows of several indicators: one victim per address, first seen at its earliest.
-      const at = new Map<string, number>();
-      const out = { src: [] as string[], firstTs: [] as (number | null)[] };
-      for (let i = 0; i < src.length; i++) {
-        const k = at.get(src[i]!);
-        if (k === undefined) { at.set(src[i]!, out.src.length); out.src.push(src[i]!); out.firstTs.push(first[i]!); continue; }
-        const f = first[i]!;
-        if (f !== null && (out.firstTs[k] === null || f < out.firstTs[k]!)) out.firstTs[k] = f;
-      }
-      victims = out;
-    }
+    const victims = mergeVictims(src, first, indicators.length);
     const excluded = { crawlers: 0, scanners: 0 };
     for (const [kind, n] of db.prepare(`SELECT kind, count(DISTINCT src) FROM rollup_src WHERE indicator_id IN (${mine}) AND kind <> '' GROUP BY kind`)
       .raw().all(c) as [string, number][]) {
@@ -1162,24 +1002,9 @@ class SqliteStore implements Store {
   async campaignSources(campaign: string): Promise<SourceActivity[]> {
     const name = await this.resolveCampaign(campaign);
     if (name === null) return [];
-    const bySource = new Map<string, SourceActivity>();
-    for (const [id, src, kind, first, last, n] of this.db.prepare(`SELECT indicator_id, src, kind, first_ts, last_ts, sightings
+    return mergeSources(this.db.prepare(`SELECT indicator_id, src, kind, first_ts, last_ts, sightings
       FROM rollup_src WHERE indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)`).raw()
-      .iterate(this.campaignId(name)) as IterableIterator<[number, string, string, number | null, number | null, number]>) {
-      const key = kind === '' ? src : `${kind}\u0000${src}`;
-      const a = bySource.get(key);
-      if (a === undefined) {
-        bySource.set(key, { src, kind, firstTs: first === null ? null : Number(first), lastTs: last === null ? null : Number(last), sightings: Number(n), indicatorIds: [Number(id)] });
-        continue;
-      }
-      if (first !== null && (a.firstTs === null || Number(first) < a.firstTs)) a.firstTs = Number(first);
-      if (last !== null && (a.lastTs === null || Number(last) > a.lastTs)) a.lastTs = Number(last);
-      a.sightings += Number(n);
-      a.indicatorIds.push(Number(id));
-    }
-    const sources = [...bySource.values()];
-    for (const s of sources) if (s.indicatorIds.length > 1) s.indicatorIds.sort((x, y) => x - y);
-    return sources;
+      .iterate(this.campaignId(name)) as IterableIterator<[number, string, string, number | null, number | null, number]>);
   }
 
   async campaignHostIds(campaign: string): Promise<{ hostId: string; src: string }[]> {
@@ -1194,12 +1019,6 @@ class SqliteStore implements Store {
     const name = await this.resolveCampaign(campaign);
     if (name === null) return [];
     const c = this.campaignId(name);
-    const out = new Map<string, CampaignOverlap>();
-    const entry = (other: string): CampaignOverlap => {
-      let e = out.get(other);
-      if (!e) { e = { campaign: other, sharedVictims: [], sharedIndicators: [] }; out.set(other, e); }
-      return e;
-    };
     // This campaign's victims, then every other campaign's, met in a set: one pass over each side's roll-up rows.
     const mine = new Set(this.db.prepare(`SELECT s.src FROM rollup_src s WHERE s.kind = '' AND s.src <> ''
       AND s.indicator_id IN (SELECT indicator_id FROM indicator_ref WHERE campaign_id = ?)`).pluck().all(c) as string[]);
@@ -1207,44 +1026,25 @@ class SqliteStore implements Store {
         JOIN (SELECT DISTINCT indicator_id, campaign_id FROM indicator_ref WHERE campaign_id <> ?) r ON r.indicator_id = s.indicator_id
         JOIN campaign k ON k.id = r.campaign_id
       WHERE s.kind = '' AND s.src <> ''`).raw().iterate(c) as IterableIterator<[string, string]>;
-    const seen = new Set<string>();
-    for (const [other, src] of theirs) {
-      if (!mine.has(src)) continue;
-      const key = `${other}\u0000${src}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      entry(other).sharedVictims.push(src);
-    }
     const shared = this.db.prepare(`SELECT DISTINCT k.name, i.type, i.value FROM indicator_ref a
         JOIN indicator_ref b ON b.indicator_id = a.indicator_id AND b.campaign_id <> a.campaign_id
         JOIN campaign k ON k.id = b.campaign_id JOIN indicator i ON i.id = a.indicator_id
       WHERE a.campaign_id = ? ORDER BY k.name, i.type, i.value`).raw().all(c) as [string, string, string][];
-    for (const [other, type, value] of shared) entry(other).sharedIndicators.push(`${type}:${shownValue(type, value)}`);
-    for (const e of out.values()) {
-      e.sharedVictims.sort();
-      e.sharedIndicators = [...new Set(e.sharedIndicators)].sort();
-    }
-    return [...out.values()].sort((a, b) => b.sharedVictims.length - a.sharedVictims.length
-      || b.sharedIndicators.length - a.sharedIndicators.length || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : 0));
+    return overlapOf(mine, theirs, shared);
   }
 
   async setHostIdParams(campaign: string, params: readonly string[]): Promise<void> {
     const name = await this.resolveCampaign(campaign);
     if (name === null) throw new Error(`no campaign named ${campaign} in the case`);
-    const list = [...new Set(params.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
     const id = this.campaignId(name);
     this.db.transaction(() => {
-      this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(list.length ? JSON.stringify(list) : null, id);
+      this.db.prepare('UPDATE campaign SET host_id_params = ? WHERE id = ?').run(hostIdParamsJson(params), id);
       this.st['bumpRevision']!.run('campaigns');
     }).immediate();
   }
 
   async hostIdParams(): Promise<string[]> {
-    const out = new Set<string>(['hostid']);
-    for (const v of this.db.prepare('SELECT host_id_params FROM campaign WHERE host_id_params IS NOT NULL ORDER BY id').pluck().all() as string[]) {
-      for (const p of parseJsonArray(v)) out.add(p.toLowerCase());
-    }
-    return [...out];
+    return hostIdParamList(this.db.prepare('SELECT host_id_params FROM campaign WHERE host_id_params IS NOT NULL ORDER BY id').pluck().all());
   }
 
   async addAssets(rows: readonly AssetRecord[]): Promise<{ added: number; replaced: number }> {
