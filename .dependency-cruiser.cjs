@@ -1,6 +1,7 @@
 /**
  * The import arrows of docs/design.md, enforced in `npm test`:
  *   core ← intel, evidence, samples, matching ← store ← hunt, enrich ← analytics ← report ← server, cli
+ *   (queue: after hunt, beside enrich; only server and cli's src/index.ts above it)
  * A folder imports only from folders left of it (and itself); intel, evidence,
  * samples and matching never import each other; server/ and cli/ use only
  * src/index.ts and never each other.
@@ -14,6 +15,7 @@ const LAYERS = {
   store: ['core', 'intel', 'evidence', 'samples', 'matching'],
   hunt: ['core', 'intel', 'evidence', 'samples', 'matching', 'store'],
   enrich: ['core', 'intel', 'evidence', 'samples', 'matching', 'store'],
+  queue: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt'],
   analytics: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt', 'enrich'],
   report: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt', 'enrich', 'analytics'],
 };

@@ -133,14 +133,22 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     selection = await selectionFor(store, opts);
   }
   const report = counting(opts);
-  const files: FoundFile[] = [];
+  const files = await huntInputs(store, paths, opts, report);
+  return runHunt(store, selection, files, opts, report, sinkhole);
+}
+
+/** Every file under `paths` to hunt (the case's own files left out, saying so). */
+export async function huntInputs(
+  store: Store, paths: readonly string[], opts: Pick<HuntOptions, 'followSymlinks' | 'onNotice'>, report: Counting,
+): Promise<Planned[]> {
+  const files: Planned[] = [];
   const own = caseFiles(store);
   for await (const f of walkPaths(paths, { onDiagnostic: report.diagnostic, followSymlinks: opts.followSymlinks ?? false })) {
     // `hunt .` in the case's folder must not hunt the case itself (its database, journal and kept index).
     if (own(f.path)) opts.onNotice?.(`${f.path}: part of this case (${store.location}); not hunted`);
-    else files.push(f);
+    else files.push({ f });
   }
-  return runHunt(store, selection, files.map((f) => ({ f })), opts, report, sinkhole);
+  return files;
 }
 
 /** Whether a path is one of the case's own files: the database, its -wal/-shm/-journal, the kept index folder. */
@@ -162,6 +170,11 @@ export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks' | 'sin
 export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntResult> {
   const selection = await selectionFor(store, opts);
   const report = counting(opts);
+  return runHunt(store, selection, await rehuntInputs(store, opts), opts, report, null);
+}
+
+/** The case's evidence a rehunt reads again: each file still readable at its path, unchanged, in the families it was hunted in. */
+export async function rehuntInputs(store: Store, opts: Pick<HuntOptions, 'onNotice'>): Promise<Planned[]> {
   const todo: Planned[] = [];
   for await (const e of store.listEvidence()) {
     let st;
@@ -184,10 +197,11 @@ export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntRes
     // Evidence hunted before families were recorded ('*') is detected afresh.
     todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: families.includes('*') ? [] : families } });
   }
-  return runHunt(store, selection, todo, opts, report, null);
+  return todo;
 }
 
-interface Planned { f: FoundFile; prior?: { evidence: StoredEvidence; families: string[] } }
+/** A file to plan: found by the walk, or (a retro-hunt) evidence of the case with the families to read it as. */
+export interface Planned { f: FoundFile; prior?: { evidence: StoredEvidence; families: string[] } }
 
 /** Counts error diagnostics on their way to the caller. */
 export function counting(opts: Pick<HuntOptions, 'onDiagnostic'>): Counting {
@@ -287,7 +301,13 @@ export async function openHuntEngine(store: Store, selection: HuntSelection, opt
 
 /** Where the outcomes of hunting some files go: the caller's callbacks, the counts, the progress. */
 export interface HuntReport {
-  opts: Pick<HuntOptions, 'onSighting' | 'onNotice'>;
+  opts: {
+    /** Each stored sighting, read back after its file's commit (left out: not read back). */
+    onSighting?: HuntOptions['onSighting'];
+    onNotice?: HuntOptions['onNotice'];
+    /** What each commit stored (a queue worker passes it on to the hunt's submitter). */
+    onCommit?(out: CommitOutcome): void;
+  };
   report: Counting;
   result: HuntResult;
   progress: ProgressListener;
@@ -483,7 +503,8 @@ async function reportOutcome(store: Store, entry: PlannedFile, out: CommitOutcom
     opts.onNotice?.(`${f.path}: same content (sha256 ${out.sha256.slice(0, 12)}…) as ${out.path}, already in the case; ` +
       `${out.sightings} new sighting(s) added to it${out.alreadyKnown ? `, ${out.alreadyKnown} already known` : ''}`);
   }
-  if (out.sightings > 0) {
+  opts.onCommit?.(out);
+  if (out.sightings > 0 && opts.onSighting) {
     const kinds = result.sinkhole;
     for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) {
       if (kinds) {

@@ -82,8 +82,13 @@ export function evidenceSource(
 ): EvidenceSource {
   if (family === FILES_FORMAT) return { family, read: (sink) => scanSource(f, ctx, sink, scanned) };
   if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, family, ctx, sink) };
-  if (!gz && f.size >= ctx.parallelMinBytes && ctx.ranges) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
+  if (ctx.ranges && readsInRanges(f, gz, family, ctx.parallelMinBytes)) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
   return { family, read: (sink) => streamSource(f, family, gz, ctx, sink) };
+}
+
+/** Whether a pass is read in ranges (given somewhere to read them): a plain (not gzipped) log at least `parallelMinBytes` long. */
+export function readsInRanges(f: Pick<FoundFile, 'size'>, gz: boolean, family: string, parallelMinBytes: number): boolean {
+  return family !== FILES_FORMAT && !(CAPTURE_FORMATS as readonly string[]).includes(family) && !gz && f.size >= parallelMinBytes;
 }
 
 /** The setup of a `sinkhole` pass (undefined for other families); a sinkhole pass without one is a bug. */
