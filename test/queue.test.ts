@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { jsonLines, sightline, startSightline, tempCase } from './cli.js';
 import { openStore } from '../src/store/index.js';
 import { skipUnlessPostgres, withTestDatabase } from '../src/queue/testing/postgres.js';
