@@ -22,14 +22,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeEstate } from '../../src/queue/testing/estate.js';
 import { withTestDatabase } from '../../src/queue/testing/postgres.js';
+import { numberArg } from '../prng.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const SCALE = arg('--scale', 2);
-const REPEAT = arg('--repeat', 2);
+const SCALE = numberArg('--scale', 2);
+const REPEAT = numberArg('--repeat', 2);
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const OUT = join(ROOT, 'bench', 'out', 'scale');
