@@ -108,9 +108,7 @@ export async function openQueue(url: string, opts: { maintenanceSeconds?: number
   const errors: Error[] = [];
   boss.on('error', (e) => { errors.push(e); });
   try {
-    await createTables(db);
-    await boss.start();
-    await boss.createQueue(HUNT_QUEUE);
+    await setUp(db, boss);
   } catch (e) {
     await boss.stop({ graceful: false, close: true }).catch(() => undefined);
     await db.end();
@@ -125,12 +123,32 @@ export async function openQueue(url: string, opts: { maintenanceSeconds?: number
   };
 }
 
-/** Sightline's queue tables (idempotent; several processes may start at once, so it runs under a lock). */
-async function createTables(db: pg.Pool): Promise<void> {
+/**
+ * Creates Sightline's queue tables, pg-boss's schema and its queue when
+ * missing. Several processes (a submitter and its workers) may start at once
+ * on a new database, and pg-boss's own set-up deadlocks against itself then:
+ * the whole set-up runs under one lock.
+ */
+async function setUp(db: pg.Pool, boss: PgBoss): Promise<void> {
   const c = await db.connect();
   try {
+    await c.query("SELECT pg_advisory_lock(hashtext('sightline_queue set-up'))");
+    try {
+      await createTables(c);
+      await boss.start();
+      if (!await boss.getQueue(HUNT_QUEUE)) await boss.createQueue(HUNT_QUEUE);
+    } finally {
+      await c.query("SELECT pg_advisory_unlock(hashtext('sightline_queue set-up'))");
+    }
+  } finally {
+    c.release();
+  }
+}
+
+/** Sightline's queue tables (idempotent). */
+async function createTables(c: pg.PoolClient): Promise<void> {
+  try {
     await c.query('BEGIN');
-    await c.query("SELECT pg_advisory_xact_lock(hashtext('sightline_queue schema'))");
     await c.query(`CREATE SCHEMA IF NOT EXISTS ${QUEUE_SCHEMA}`);
     // One row per submitted hunt.
     await c.query(`CREATE TABLE IF NOT EXISTS ${QUEUE_SCHEMA}.hunt (
@@ -152,7 +170,5 @@ async function createTables(db: pg.Pool): Promise<void> {
   } catch (e) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw e;
-  } finally {
-    c.release();
   }
 }
