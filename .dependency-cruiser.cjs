@@ -2,6 +2,7 @@
  * The import arrows of docs/design.md, enforced in `npm test`:
  *   core ← intel, evidence, samples, matching ← store ← hunt, enrich ← analytics ← report ← server, cli
  *   (sync sits beside analytics: it may import core, intel, store and hunt)
+ *   (queue: after hunt, beside enrich; only server and cli's src/index.ts above it)
  * A folder imports only from folders left of it (and itself); intel, evidence,
  * samples and matching never import each other; server/ and cli/ use only
  * src/index.ts and never each other.
@@ -17,6 +18,7 @@ const LAYERS = {
   // Pulls intel from TAXII servers and imports it through hunt/'s importer.
   sync: ['core', 'intel', 'store', 'hunt'],
   enrich: ['core', 'intel', 'evidence', 'samples', 'matching', 'store'],
+  queue: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt'],
   analytics: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt', 'enrich'],
   report: ['core', 'intel', 'evidence', 'samples', 'matching', 'store', 'hunt', 'enrich', 'analytics'],
 };

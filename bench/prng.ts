@@ -30,3 +30,10 @@ export function peakRss(): number {
 export function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
+
+/** The number after `--name` on the command line, or `dflt`. */
+export function numberArg(name: string, dflt: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}

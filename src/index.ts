@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as HuntModule from './hunt/hunt.js';
+import type * as QueueModule from './queue/index.js';
 import type * as ReportModule from './report/write-report.js';
 import type * as ReportCaseModule from './report/from-case.js';
 
@@ -65,6 +66,26 @@ export async function rehunt(...args: Parameters<typeof HuntModule.rehunt>): Ret
   return (await import('./hunt/hunt.js')).rehunt(...args);
 }
 export type { ProgressListener } from './hunt/events.js';
+
+// Hunts across machines (src/queue/; loaded on first use: pg-boss and pg are needed only here)
+export type { QueueOptions, WorkerOptions, QueuedHunt } from './queue/index.js';
+/** `hunt --queue`: submits a hunt as jobs to a PostgreSQL job queue and waits for the workers (src/queue/submit.ts). */
+export async function huntOnQueue(...args: Parameters<typeof QueueModule.huntOnQueue>): ReturnType<typeof QueueModule.huntOnQueue> {
+  return (await import('./queue/index.js')).huntOnQueue(...args);
+}
+/** `rehunt --queue` (src/queue/submit.ts). */
+export async function rehuntOnQueue(...args: Parameters<typeof QueueModule.rehuntOnQueue>): ReturnType<typeof QueueModule.rehuntOnQueue> {
+  return (await import('./queue/index.js')).rehuntOnQueue(...args);
+}
+/** `sightline worker`: takes hunt jobs from the queue until the signal is aborted (src/queue/worker.ts). */
+export async function runWorker(...args: Parameters<typeof QueueModule.runWorker>): ReturnType<typeof QueueModule.runWorker> {
+  return (await import('./queue/index.js')).runWorker(...args);
+}
+/** `sightline jobs`: the queue's hunts and their jobs' states (src/queue/jobs.ts). */
+export async function listQueuedHunts(...args: Parameters<typeof QueueModule.listQueuedHunts>): ReturnType<typeof QueueModule.listQueuedHunts> {
+  return (await import('./queue/index.js')).listQueuedHunts(...args);
+}
+export { DEFAULT_LEASE_SECONDS } from './queue/defaults.js';
 export { startWorker, workerUrl } from './hunt/worker-pool.js';
 
 // Enrichment and analytics

@@ -10,6 +10,7 @@ import { registerVictims } from './commands/victims.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
+import { registerQueue } from './commands/queue.js';
 import { EXIT_FATAL } from './output.js';
 import { VERSION } from '../index.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerReport(program, globals);
   registerServe(program, globals);
   registerToken(program, globals);
+  registerQueue(program);
   return program;
 }
 

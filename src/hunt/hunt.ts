@@ -22,7 +22,7 @@ import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
 import { HUNT_FORMATS, NothingToHuntError } from './formats.js';
 import { prepareSinkhole, SINKHOLE_FAMILY, SINKHOLE_FIELDS, type SinkholeSetup } from './sinkhole.js';
-import { RANGE_BYTES } from './log-hunt.js';
+import { poolRanges, RANGE_BYTES, type RangeRunner } from './log-hunt.js';
 import { evidenceSource, writerSink, type SourceContext } from './sources.js';
 import { WorkerPool, workerUrl } from './worker-pool.js';
 
@@ -102,7 +102,7 @@ export interface HuntResult {
 
 
 /** The selection a hunt with these options makes; throws when the case holds nothing to hunt for. */
-async function selectionFor(store: Store, opts: Pick<HuntOptions, 'campaign' | 'includeWarninglisted'>): Promise<HuntSelection> {
+export async function selectionFor(store: Store, opts: Pick<HuntOptions, 'campaign' | 'includeWarninglisted'>): Promise<HuntSelection> {
   const includeWarninglisted = opts.includeWarninglisted ?? false;
   let campaign: string | undefined;
   if (opts.campaign !== undefined) {
@@ -136,14 +136,22 @@ export async function hunt(store: Store, paths: readonly string[], opts: HuntOpt
     selection = await selectionFor(store, opts);
   }
   const report = counting(opts);
-  const files: FoundFile[] = [];
+  const files = await huntInputs(store, paths, opts, report);
+  return runHunt(store, selection, files, opts, report, sinkhole);
+}
+
+/** Every file under `paths` to hunt (the case's own files left out, saying so). */
+export async function huntInputs(
+  store: Store, paths: readonly string[], opts: Pick<HuntOptions, 'followSymlinks' | 'onNotice'>, report: Counting,
+): Promise<Planned[]> {
+  const files: Planned[] = [];
   const own = caseFiles(store);
   for await (const f of walkPaths(paths, { onDiagnostic: report.diagnostic, followSymlinks: opts.followSymlinks ?? false })) {
     // `hunt .` in the case's folder must not hunt the case itself (its database, journal and kept index).
     if (own(f.path)) opts.onNotice?.(`${f.path}: part of this case (${store.location}); not hunted`);
-    else files.push(f);
+    else files.push({ f });
   }
-  return runHunt(store, selection, files.map((f) => ({ f })), opts, report, sinkhole);
+  return files;
 }
 
 /** Whether a path is one of the case's own files: the database, its -wal/-shm/-journal, the kept index folder. */
@@ -165,6 +173,11 @@ export type RehuntOptions = Omit<HuntOptions, 'format' | 'followSymlinks' | 'sin
 export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntResult> {
   const selection = await selectionFor(store, opts);
   const report = counting(opts);
+  return runHunt(store, selection, await rehuntInputs(store, opts), opts, report, null);
+}
+
+/** The case's evidence a rehunt reads again: each file still readable at its path, unchanged, in the families it was hunted in. */
+export async function rehuntInputs(store: Store, opts: Pick<HuntOptions, 'onNotice'>): Promise<Planned[]> {
   const todo: Planned[] = [];
   for await (const e of store.listEvidence()) {
     let st;
@@ -187,13 +200,14 @@ export async function rehunt(store: Store, opts: RehuntOptions): Promise<HuntRes
     // Evidence hunted before families were recorded ('*') is detected afresh.
     todo.push({ f: { path: e.path, size: st.size, mtimeMs: st.mtimeMs } as FoundFile, prior: { evidence: e, families: families.includes('*') ? [] : families } });
   }
-  return runHunt(store, selection, todo, opts, report, null);
+  return todo;
 }
 
-interface Planned { f: FoundFile; prior?: { evidence: StoredEvidence; families: string[] } }
+/** A file to plan: found by the walk, or (a retro-hunt) evidence of the case with the families to read it as. */
+export interface Planned { f: FoundFile; prior?: { evidence: StoredEvidence; families: string[] } }
 
 /** Counts error diagnostics on their way to the caller. */
-function counting(opts: Pick<HuntOptions, 'onDiagnostic'>) {
+export function counting(opts: Pick<HuntOptions, 'onDiagnostic'>): Counting {
   const r = {
     errors: 0,
     diagnostic: (d: Diagnostic) => {
@@ -204,64 +218,206 @@ function counting(opts: Pick<HuntOptions, 'onDiagnostic'>) {
   return r;
 }
 
-/** The one loop: plan each file, read it through its sources, commit, report what was stored. */
-async function runHunt(
-  store: Store, selection: HuntSelection, inputs: readonly Planned[], opts: HuntOptions, report: ReturnType<typeof counting>,
-  sinkhole: SinkholeSetup | null,
-): Promise<HuntResult> {
-  const result: HuntResult = {
-    files: inputs.length, hunted: 0, alreadyHunted: 0, copies: 0, sightings: 0, alreadyKnown: 0, indicators: 0, errors: 0, formats: {}, samples: 0,
+/** Diagnostics on their way to the caller, the errors among them counted. */
+export interface Counting {
+  errors: number;
+  diagnostic(d: Diagnostic): void;
+}
+
+/** A result with nothing counted yet. */
+export function emptyHuntResult(files: number, sinkhole: boolean): HuntResult {
+  return {
+    files, hunted: 0, alreadyHunted: 0, copies: 0, sightings: 0, alreadyKnown: 0, indicators: 0, errors: 0, formats: {}, samples: 0,
     ...(sinkhole ? { sinkhole: { requests: 0, crawlers: 0, scanners: 0 } } : {}),
   };
-  const progress = opts.progress ?? NO_PROGRESS;
-  progress.start(inputs.reduce((n, p) => n + p.f.size, 0), 'sightings');
-  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+}
+
+/**
+ * What hunting planned files needs, loaded once per hunt and used for every
+ * file: the selection's index, the YARA rules (compiled before the first
+ * file to scan), the worker pool, what the sources share. A local hunt opens
+ * one; a queue worker (src/queue/) one per hunt it takes jobs of.
+ */
+export interface HuntEngine {
+  readonly store: Store;
+  readonly selection: HuntSelection;
+  /** Indicators the index holds. */
+  readonly indicators: number;
+  readonly ctx: SourceContext;
+  readonly pool: WorkerPool<HuntTask, HuntTaskResult> | null;
+  /** Compiles the case's YARA rules once, before the first file to scan (their diagnostics go to `report`). */
+  prepareYara(report: (d: Diagnostic) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HuntEngineOptions extends Pick<HuntOptions, 'workers' | 'maxFileSize' | 'parallelMinBytes' | 'rangeBytes' | 'evtxReader'> {
+  /** Start a worker pool (with `workers` ≥ 2): for several files (scans run in parallel) or a large one (ranges). */
+  pool: boolean;
+  sinkhole?: SinkholeSetup | null;
+}
+
+/** Loads what hunting files with `selection` needs (hunt/index-cache.ts keeps the index in the case's folder). */
+export async function openHuntEngine(store: Store, selection: HuntSelection, opts: HuntEngineOptions): Promise<HuntEngine> {
   const workers = Math.max(1, opts.workers ?? availableParallelism());
-  const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
-  // Workers start loading their code now, while the case's indicators load:
-  // for several files (scans run in parallel) or one large one (ranges).
-  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 && (inputs.length >= 2 || inputs.some((p) => p.f.size >= parallelMin))
+  const sinkhole = opts.sinkhole ?? null;
+  // Workers start loading their code now, while the case's indicators load.
+  const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 && opts.pool
     ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, {})
     : null;
   try {
-    // The index is loaded from the case's index folder, or built (and kept there): hunt/index-cache.ts.
     // A sinkhole hunt matches nothing: its one indicator is the campaign's sinkhole.
     const { index, count, yaraIds } = sinkhole ? { index: IndicatorIndex.build([]), count: 1, yaraIds: new Map<string, number>() }
       : await loadHuntIndex(store, selection);
-    result.indicators = count;
     pool?.broadcast({ index: index.toShared() } satisfies HuntWorkerSetup);
+    const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    const ctx: SourceContext = {
+      index, ranges: pool ? poolRanges(pool) : null, parallelMinBytes: opts.parallelMinBytes ?? PARALLEL_MIN_BYTES,
+      rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
+      yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}),
+      evtxReader: opts.evtxReader === undefined ? EVTX_READER : opts.evtxReader,
+    };
     // YARA rules are compiled here once, before the first file to scan (their
     // diagnostics reported once), and once in each worker.
     let yara: YaraScanner | null | undefined;
-    const prepareYara = async () => {
-      if (yara !== undefined) return;
-      const filter = { includeWarninglisted: selection.includeWarninglisted, gen: selection.gen, ...(selection.campaign !== undefined ? { campaign: selection.campaign } : {}) };
-      const sources = yaraIds.size === 0 ? [] : await store.yaraSources(filter);
-      const good = YaraScanner.validate(sources, report.diagnostic);
-      if (pool) {
-        // The workers scan; each compiles what was validated here once. This thread needs no rules.
-        yara = null;
-        if (good.length > 0) pool.broadcast({ yara: { sources: good, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
-      } else {
-        yara = YaraScanner.compileValidated(good, report.diagnostic);
+    return {
+      store, selection, indicators: count, ctx, pool,
+      async prepareYara(report) {
+        if (yara !== undefined) return;
+        const filter = { includeWarninglisted: selection.includeWarninglisted, gen: selection.gen, ...(selection.campaign !== undefined ? { campaign: selection.campaign } : {}) };
+        const sources = yaraIds.size === 0 ? [] : await store.yaraSources(filter);
+        const good = YaraScanner.validate(sources, report);
+        if (pool) {
+          // The workers scan; each compiles what was validated here once. This thread needs no rules.
+          yara = null;
+          if (good.length > 0) pool.broadcast({ yara: { sources: good, ids: [...yaraIds] } } satisfies HuntWorkerSetup);
+        } else {
+          yara = YaraScanner.compileValidated(good, report);
+        }
+        ctx.yara = yara;
+      },
+      async close() { if (pool) await pool.close(); },
+    };
+  } catch (e) {
+    if (pool) await pool.close();
+    throw e;
+  }
+}
+
+/** Where the outcomes of hunting some files go: the caller's callbacks, the counts, the progress. */
+export interface HuntReport {
+  opts: {
+    /** Each stored sighting, read back after its file's commit (left out: not read back). */
+    onSighting?: HuntOptions['onSighting'];
+    onNotice?: HuntOptions['onNotice'];
+    /** What each commit stored (a queue worker passes it on to the hunt's submitter). */
+    onCommit?(out: CommitOutcome): void;
+  };
+  report: Counting;
+  result: HuntResult;
+  progress: ProgressListener;
+}
+
+/** A planned file ready to be staged: its scan already running in the pool; its ranges read elsewhere (a queue's workers). */
+export interface ScheduledFile {
+  entry: PlannedFile;
+  scanned?: Promise<HuntTaskResult>;
+  ranges?: RangeRunner;
+}
+
+/** Gets a planned file ready: the rules compiled before the first file to scan, its scan started in the pool. */
+export async function scheduleFile(engine: HuntEngine, entry: PlannedFile, rep: HuntReport): Promise<ScheduledFile> {
+  const item: ScheduledFile = { entry };
+  if (entry.passes.includes(FILES_FORMAT)) {
+    await engine.prepareYara(rep.report.diagnostic);
+    if (engine.pool) item.scanned = engine.pool.run({ kind: 'scan', task: { path: entry.f.path, maxFileSize: engine.ctx.maxFileSize } });
+  }
+  return item;
+}
+
+/**
+ * Hunts planned files into the store, in order: each read through a source
+ * per family into an evidence writer, committed (small files together, a
+ * large one alone), its stored sightings reported. Used by the local hunt
+ * and by the queue's workers alike.
+ */
+export async function huntScheduled(engine: HuntEngine, items: readonly ScheduledFile[], rep: HuntReport): Promise<void> {
+  const { store } = engine;
+  // Small files are staged one after the other into one writer and stored
+  // together; a large one gets a writer (and a transaction) of its own.
+  let writer: EvidenceWriter | null = null;
+  let batch: PlannedFile[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (!writer) return;
+    const w = writer;
+    const files = batch;
+    writer = null;
+    batch = [];
+    batchBytes = 0;
+    let outcomes: CommitOutcome[];
+    try {
+      // A commit gives back the claims of the files it stores.
+      outcomes = w.files > 0 ? await w.commit() : (await w.rollback(), []);
+    } catch (e) {
+      await w.rollback();
+      for (const entry of files) {
+        rep.report.diagnostic(diag('unreadable', entry.f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
+        await store.releaseFile(entry.f);
       }
-    };
-    const evtxReader = opts.evtxReader === undefined ? EVTX_READER : opts.evtxReader;
-    const ctx: SourceContext = {
-      index, pool, parallelMinBytes: parallelMin, rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
-      yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}), evtxReader,
-    };
+      return;
+    }
+    for (let i = 0; i < outcomes.length; i++) await reportOutcome(store, files[i]!, outcomes[i]!, rep.opts, rep.result);
+  };
+  try {
+    for (const { entry, scanned, ranges } of items) {
+      const small = entry.f.size < BATCH_FILE_MAX_BYTES;
+      if (!small) await flush();
+      writer ??= await store.beginEvidence(engine.selection);
+      const ctx = ranges ? { ...engine.ctx, ranges, parallelMinBytes: 0 } : engine.ctx;
+      const staged = await stageOne(writer, entry, scanned, ctx, rep);
+      if (staged) {
+        batch.push(entry);
+        batchBytes += entry.f.size;
+      } else {
+        await store.releaseFile(entry.f);
+      }
+      if (!small || batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await flush();
+    }
+    await flush();
+  } finally {
+    // A failure between files leaves no writer open on the connection.
+    if (writer) await (writer as EvidenceWriter).rollback();
+  }
+}
+
+/** The one loop: plan each file, read it through its sources, commit, report what was stored. */
+async function runHunt(
+  store: Store, selection: HuntSelection, inputs: readonly Planned[], opts: HuntOptions, report: Counting,
+  sinkhole: SinkholeSetup | null,
+): Promise<HuntResult> {
+  const result = emptyHuntResult(inputs.length, sinkhole !== null);
+  const progress = opts.progress ?? NO_PROGRESS;
+  progress.start(inputs.reduce((n, p) => n + p.f.size, 0), 'sightings');
+  const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  let engine: HuntEngine | null = null;
+  try {
+    engine = await openHuntEngine(store, selection, {
+      ...opts, sinkhole, pool: inputs.length >= 2 || inputs.some((p) => p.f.size >= parallelMin),
+    });
+    const e = engine;
+    result.indicators = e.indicators;
+    const rep: HuntReport = { opts, report, result, progress };
     const planOpts: PlanOptions = {
-      format: opts.format, maxFileSize, selection, report: report.diagnostic, onNotice: opts.onNotice,
+      format: opts.format, maxFileSize: e.ctx.maxFileSize, selection, report: report.diagnostic, onNotice: opts.onNotice,
       onLeftOut: (f) => progress.advance(f.size),
       onAlreadyHunted: () => { result.alreadyHunted++; },
-      sinkhole: sinkhole !== null, evtxReader,
+      sinkhole: sinkhole !== null, evtxReader: e.ctx.evtxReader,
     };
     // Each file to scan goes to the workers as soon as it is planned, so
     // planning the rest overlaps with scanning; results are taken in order below.
     // A file is claimed before anything reads it: one that another process
     // is hunting right now waits until the end, then is planned again.
-    const plan: { entry: PlannedFile; scanned?: Promise<HuntTaskResult> }[] = [];
+    const plan: ScheduledFile[] = [];
     const deferred: Planned[] = [];
     const schedule = async (input: Planned, claimed: boolean): Promise<void> => {
       const entry = await planFile(store, input.f, planOpts, input.prior);
@@ -269,13 +425,7 @@ async function runHunt(
         if (claimed) await store.releaseFile(input.f);
         return;
       }
-      const item: { entry: PlannedFile; scanned?: Promise<HuntTaskResult> } = { entry };
-      if (entry.passes.includes(FILES_FORMAT)) {
-        await prepareYara();
-        ctx.yara = yara ?? null;
-        if (pool) item.scanned = pool.run({ kind: 'scan', task: { path: entry.f.path, maxFileSize } });
-      }
-      plan.push(item);
+      plan.push(await scheduleFile(e, entry, rep));
     };
     for (let i = 0; i < inputs.length; i += CLAIM_BATCH) {
       const batch = inputs.slice(i, i + CLAIM_BATCH);
@@ -290,57 +440,15 @@ async function runHunt(
         }
       }
     }
-    const runPlan = async () => {
-      // Small files are staged one after the other into one writer and stored
-      // together; a large one gets a writer (and a transaction) of its own.
-      let writer: EvidenceWriter | null = null;
-      let batch: PlannedFile[] = [];
-      let batchBytes = 0;
-      const flush = async () => {
-        if (!writer) return;
-        const w = writer;
-        const files = batch;
-        writer = null;
-        batch = [];
-        batchBytes = 0;
-        let outcomes: CommitOutcome[];
-        try {
-          // A commit gives back the claims of the files it stores.
-          outcomes = w.files > 0 ? await w.commit() : (await w.rollback(), []);
-        } catch (e) {
-          await w.rollback();
-          for (const entry of files) {
-            report.diagnostic(diag('unreadable', entry.f.path, `hunt failed: ${e instanceof Error ? e.message : String(e)}`));
-            await store.releaseFile(entry.f);
-          }
-          return;
-        }
-        for (let i = 0; i < outcomes.length; i++) await reportOutcome(store, files[i]!, outcomes[i]!, opts, result);
-      };
-      for (const { entry, scanned } of plan.splice(0)) {
-        const small = entry.f.size < BATCH_FILE_MAX_BYTES;
-        if (!small) await flush();
-        writer ??= await store.beginEvidence(selection);
-        const staged = await stageOne(writer, entry, scanned, ctx, opts, report, progress);
-        if (staged) {
-          batch.push(entry);
-          batchBytes += entry.f.size;
-        } else {
-          await store.releaseFile(entry.f);
-        }
-        if (!small || batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await flush();
-      }
-      await flush();
-    };
-    await runPlan();
+    await huntScheduled(e, plan.splice(0), rep);
     for (const input of deferred) {
       while ((await store.claimFiles([input.f]))[0]) await sleep(CLAIM_POLL_MS);
       await schedule(input, true);
-      await runPlan();
+      await huntScheduled(e, plan.splice(0), rep);
     }
   } finally {
     progress.finish();
-    if (pool) await pool.close();
+    await engine?.close();
   }
   result.errors = report.errors;
   return result;
@@ -352,10 +460,10 @@ async function runHunt(
  * not be read, or is not the content a retro-hunt expected.
  */
 async function stageOne(
-  writer: EvidenceWriter, entry: PlannedFile, scanned: Promise<HuntTaskResult> | undefined, ctx: SourceContext,
-  opts: HuntOptions, report: ReturnType<typeof counting>, progress: ProgressListener,
+  writer: EvidenceWriter, entry: PlannedFile, scanned: Promise<HuntTaskResult> | undefined, ctx: SourceContext, rep: HuntReport,
 ): Promise<boolean> {
   const { f } = entry;
+  const { report, progress, opts } = rep;
   try {
     const passes: EvidencePass[] = [];
     let sha256: string | null = null;
@@ -386,7 +494,7 @@ async function stageOne(
 }
 
 /** Counts what one committed file stored, says what was a copy, and reports its stored sightings. */
-async function reportOutcome(store: Store, entry: PlannedFile, out: CommitOutcome, opts: HuntOptions, result: HuntResult): Promise<void> {
+async function reportOutcome(store: Store, entry: PlannedFile, out: CommitOutcome, opts: HuntReport['opts'], result: HuntResult): Promise<void> {
   const { f } = entry;
   result.hunted++;
   result.sightings += out.sightings;
@@ -399,7 +507,8 @@ async function reportOutcome(store: Store, entry: PlannedFile, out: CommitOutcom
     opts.onNotice?.(`${f.path}: same content (sha256 ${out.sha256.slice(0, 12)}…) as ${out.path}, already in the case; ` +
       `${out.sightings} new sighting(s) added to it${out.alreadyKnown ? `, ${out.alreadyKnown} already known` : ''}`);
   }
-  if (out.sightings > 0) {
+  opts.onCommit?.(out);
+  if (out.sightings > 0 && opts.onSighting) {
     const kinds = result.sinkhole;
     for await (const s of store.listSightings({ evidenceId: out.evidenceId, afterId: out.afterId })) {
       if (kinds) {

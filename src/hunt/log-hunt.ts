@@ -51,17 +51,37 @@ export async function hashFile(path: string): Promise<string> {
 
 
 /**
- * Splits a large plain log at line boundaries into ranges for the worker
- * pool. Each range starts with the reader state read from the file's head;
- * a range whose predecessor ended in another state (a header that changed
- * mid-file) is read again with the right one. Results are reported in file
- * order with absolute line numbers.
+ * Where the ranges of a large log are read: the worker pool of a local hunt,
+ * or, for a hunt on the job queue, results other machines stored (src/queue/).
+ * `run(i)` gives range i's result; ranges are asked for in file order, a few
+ * ahead of the one being reported.
  */
-export async function huntRanges(
-  f: FoundFile, family: string, pool: WorkerPool<HuntTask, HuntTaskResult>, index: IndicatorIndex,
-  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: { advance(bytes: number): void },
-  rangeBytes: number, drain: () => Promise<void>, opts: Pick<RangeTask, 'hostIdParams' | 'sinkhole'>,
-): Promise<LogHuntStats> {
+export interface RangeRunner {
+  /** Ranges asked for ahead of the one being reported. */
+  readonly ahead: number;
+  /** The ranges of `f` read as `family` (cut by planRanges). */
+  tasks(f: FoundFile, family: string, rangeBytes: number, opts: Pick<RangeTask, 'hostIdParams' | 'sinkhole'>): Promise<RangeTask[]>;
+  run(task: RangeTask, i: number): Promise<RangeResult>;
+}
+
+/** The worker pool as a RangeRunner. */
+export function poolRanges(pool: WorkerPool<HuntTask, HuntTaskResult>): RangeRunner {
+  return {
+    ahead: pool.size + RANGES_AHEAD,
+    tasks: planRanges,
+    run: (task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>,
+  };
+}
+
+/**
+ * Cuts a large plain log at line boundaries into ranges. Each range after
+ * the first starts with the reader state read from the file's head (a
+ * range whose predecessor ended in another state is read again when the
+ * results are put together: huntRanges).
+ */
+export async function planRanges(
+  f: FoundFile, family: string, rangeBytes: number, opts: Pick<RangeTask, 'hostIdParams' | 'sinkhole'>,
+): Promise<RangeTask[]> {
   const bounds = await rangeBounds(f.path, f.size, rangeBytes);
   // The state a range after the head starts in: the head's lines read by a throwaway reader
   // (a sinkhole's is a web access log reader's: none).
@@ -70,18 +90,32 @@ export async function huntRanges(
   const nullSink = { observe() {}, diagnostic() {} };
   headLines.forEach((l, i) => headReader.readLine(l, i + 1, nullSink));
   const headState = headReader.snapshot() ?? null;
-  const hashing = hashFile(f.path);
-  const tasks = bounds.map((b, i): RangeTask => ({
+  return bounds.map((b, i): RangeTask => ({
     path: f.path, displayPath: f.path, family, start: b.start, end: b.end, referenceMs: f.mtimeMs,
     state: i === 0 ? null : headState, hasState: i !== 0, hostIdParams: opts.hostIdParams, ...(opts.sinkhole ? { sinkhole: opts.sinkhole } : {}),
   }));
+}
+
+/**
+ * Hunts a large plain log range by range (read by `runner`) and reports the
+ * results in file order with absolute line numbers. A range whose
+ * predecessor ended in another reader state (a header that changed
+ * mid-file) is read again here with the right one.
+ */
+export async function huntRanges(
+  f: FoundFile, family: string, runner: RangeRunner, index: IndicatorIndex,
+  report: (d: Diagnostic) => void, record: (s: RawSighting, format: string) => void, progress: { advance(bytes: number): void },
+  rangeBytes: number, drain: () => Promise<void>, opts: Pick<RangeTask, 'hostIdParams' | 'sinkhole'>,
+): Promise<LogHuntStats> {
+  const tasks = await runner.tasks(f, family, rangeBytes, opts);
+  const hashing = hashFile(f.path);
   // Ranges are handed out a few ahead of the one being reported, not all at once: when the main thread
   // is the slower side (a sinkhole log, where every line is a sighting to store), results do not pile up.
-  const ahead = pool.size + RANGES_AHEAD;
+  const ahead = runner.ahead;
   const running: (Promise<RangeResult> | null)[] = [];
   const start = (i: number) => {
     if (i >= tasks.length || running[i] !== undefined) return;
-    const p = pool.run({ kind: 'range', task: tasks[i]! }) as Promise<RangeResult>;
+    const p = runner.run(tasks[i]!, i);
     // Awaited in turn below; a failure of one handed out ahead must not go unhandled if an earlier one stops the file.
     p.catch(() => undefined);
     running[i] = p;

@@ -104,16 +104,12 @@ export async function planFile(
     opts.report(diag('too-large', f.path, `${f.size} bytes, over the ${opts.maxFileSize}-byte limit for scanned files (--max-file-size); not scanned`));
     passes = passes.filter((p) => p !== FILES_FORMAT);
   }
-  const known = prior?.evidence ?? await store.evidenceByFile(f.path, f.size, f.mtimeMs);
-  if (known) {
-    const open: string[] = [];
-    for (const p of passes) if (!await store.isCovered(known.id, p, opts.selection)) open.push(p);
-    if (open.length === 0 && passes.length > 0) {
-      opts.onAlreadyHunted();
-      opts.onNotice?.(`${f.path}: already hunted on ${known.huntedAt} for every indicator selected (sha256 ${known.sha256.slice(0, 12)}…); nothing added`);
-    }
-    passes = open;
+  const { open, known } = await uncoveredPasses(store, f, passes, opts.selection, prior?.evidence);
+  if (known && open.length === 0 && passes.length > 0) {
+    opts.onAlreadyHunted();
+    opts.onNotice?.(`${f.path}: already hunted on ${known.huntedAt} for every indicator selected (sha256 ${known.sha256.slice(0, 12)}…); nothing added`);
   }
+  passes = open;
   if (passes.length === 0) {
     opts.onLeftOut(f);
     return null;
@@ -125,6 +121,22 @@ export async function planFile(
   const entry: PlannedFile = { f, gz, passes };
   if (prior) entry.expectSha256 = prior.evidence.sha256;
   return entry;
+}
+
+/**
+ * The passes of `f` the case has not yet covered for the selection: all of
+ * them for evidence it does not know (by path, size and modification time,
+ * or `known` for a retro-hunt). A queue worker asks again before it reads a
+ * job's file, so a job retried after its first try committed adds nothing.
+ */
+export async function uncoveredPasses(
+  store: Store, f: Pick<FoundFile, 'path' | 'size' | 'mtimeMs'>, passes: readonly string[], selection: HuntSelection, known?: StoredEvidence,
+): Promise<{ open: string[]; known: StoredEvidence | null }> {
+  const evidence = known ?? await store.evidenceByFile(f.path, f.size, f.mtimeMs);
+  if (!evidence) return { open: [...passes], known: null };
+  const open: string[] = [];
+  for (const p of passes) if (!await store.isCovered(evidence.id, p, selection)) open.push(p);
+  return { open, known: evidence };
 }
 
 /** The first bytes of a gzip file, decompressed. */

@@ -18,14 +18,13 @@ import type { FoundFile, YaraScanner } from '../samples/index.js';
 import type { EvidenceWriter, SampleInput } from '../store/store.js';
 import { readCaptureFile } from './capture/index.js';
 import { GzipBombError, gunzipBounded } from './file-head.js';
-import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
-import { hashFile, huntRanges } from './log-hunt.js';
+import type { HuntTaskResult } from './hunt-worker.js';
+import { hashFile, huntRanges, type RangeRunner } from './log-hunt.js';
 import { LineHunter } from './log-range.js';
 import { RecordMatcher, type RawSighting } from './match.js';
 import { FILES_FORMAT } from './plan.js';
 import { scanFileAt, type ScanResult } from './scan-files.js';
 import { SINKHOLE_FAMILY, type SinkholeSetup } from './sinkhole.js';
-import type { WorkerPool } from './worker-pool.js';
 
 /** Range size for a sinkhole's log in the worker pool (about 20,000 requests). */
 const SINKHOLE_RANGE_BYTES = 4 * 1024 * 1024;
@@ -57,8 +56,9 @@ export interface PassSink {
 /** What every source may use. */
 export interface SourceContext {
   index: IndicatorIndex;
-  pool: WorkerPool<HuntTask, HuntTaskResult> | null;
-  /** Plain logs at least this large are split into ranges for the pool. */
+  /** Where ranges of large plain logs are read (the worker pool; a queue's stored results), or null: read front to back. */
+  ranges: RangeRunner | null;
+  /** Plain logs at least this large are split into ranges. */
   parallelMinBytes: number;
   rangeBytes: number;
   /** Worker threads asked for on the command line (captures use them only when asked). */
@@ -87,9 +87,15 @@ export function evidenceSource(
   if (family === FILES_FORMAT) return { family, read: (sink) => scanSource(f, ctx, sink, scanned) };
   if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, family, ctx, sink) };
   if (family === EVTX_FORMAT) return { family, read: (sink) => evtxSource(f, gz, ctx.evtxReader, ctx, sink) };
-  // A family whose records span lines is read by one reader front to back: a range would start mid-record.
-  if (!gz && f.size >= ctx.parallelMinBytes && ctx.pool && !MULTI_LINE_FORMATS.includes(family)) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
+  // A family whose records span lines is read by one reader front to back (readsInRanges): a range would start mid-record.
+  if (ctx.ranges && readsInRanges(f, gz, family, ctx.parallelMinBytes)) return { family, read: (sink) => rangesSource(f, family, ctx, sink) };
   return { family, read: (sink) => streamSource(f, family, gz, ctx, sink) };
+}
+
+/** Whether a pass is read in ranges (given somewhere to read them): a plain (not gzipped) log at least `parallelMinBytes` long. */
+export function readsInRanges(f: Pick<FoundFile, 'size'>, gz: boolean, family: string, parallelMinBytes: number): boolean {
+  return family !== FILES_FORMAT && family !== EVTX_FORMAT && !(CAPTURE_FORMATS as readonly string[]).includes(family) && !MULTI_LINE_FORMATS.includes(family)
+    && !gz && f.size >= parallelMinBytes;
 }
 
 /** The setup of a `sinkhole` pass (undefined for other families); a sinkhole pass without one is a bug. */
@@ -186,12 +192,16 @@ async function streamSource(f: FoundFile, family: string, gz: boolean, ctx: Sour
   return { format: reader.format, lines: h.splitter.lines, records: reader.records, skipped: reader.skipped, sha256 };
 }
 
-/** A large plain log split at line boundaries into ranges for the worker pool. */
+/** The size of the ranges a log read as `family` is cut into: every line of a sinkhole's log is a sighting, so its ranges are smaller (results in flight stay small). */
+export function rangeBytesFor(family: string, rangeBytes: number): number {
+  return family === SINKHOLE_FAMILY ? Math.min(rangeBytes, SINKHOLE_RANGE_BYTES) : rangeBytes;
+}
+
+/** A large plain log split at line boundaries into ranges (read in the worker pool, or by the queue's workers). */
 async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
   const sinkhole = sinkholeSetup(family, ctx);
-  // Every line of a sinkhole's log is a sighting: smaller ranges keep the results in flight small.
-  const rangeBytes = sinkhole ? Math.min(ctx.rangeBytes, SINKHOLE_RANGE_BYTES) : ctx.rangeBytes;
-  const r = await huntRanges(f, family, ctx.pool!, ctx.index, sink.diagnostic, (s, fmt) => sink.sighting(s, fmt),
+  const rangeBytes = rangeBytesFor(family, ctx.rangeBytes);
+  const r = await huntRanges(f, family, ctx.ranges!, ctx.index, sink.diagnostic, (s, fmt) => sink.sighting(s, fmt),
     { advance: (bytes: number) => sink.progress(bytes) }, rangeBytes, () => sink.drain(), { hostIdParams: ctx.hostIdParams, sinkhole });
   return r;
 }

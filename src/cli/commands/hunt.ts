@@ -1,6 +1,9 @@
 /** `sightline hunt PATH…` and `sightline rehunt`. */
 import type { Command } from 'commander';
-import { hunt, rehunt, HUNT_FORMATS, type HuntOptions, type HuntResult, type Sighting, type Store } from '../../index.js';
+import {
+  hunt, rehunt, huntOnQueue, rehuntOnQueue, HUNT_FORMATS, DEFAULT_LEASE_SECONDS, type HuntOptions, type HuntResult, type QueueOptions, type Sighting,
+  type Store,
+} from '../../index.js';
 import { DiagnosticPrinter, EXIT_FATAL, safeText } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { Progress } from '../progress.js';
@@ -35,7 +38,11 @@ export function formatHuntSummary(r: HuntResult, skipped: number): string {
     `${r.sightings} sighting(s) stored${kinds}${r.samples ? `, ${r.samples} new sample(s)` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}\n`;
 }
 
-interface CommonFlags { campaign?: string; includeWarninglisted?: boolean; workers?: string; maxFileSize: string; json?: boolean }
+interface CommonFlags {
+  campaign?: string; includeWarninglisted?: boolean; workers?: string; maxFileSize: string; json?: boolean;
+  /** A URL, false (`--no-queue`), or undefined ($SIGHTLINE_QUEUE, else none). */
+  queue?: string | false; lease?: string;
+}
 
 /** Parses the flags hunt and rehunt share; null (after saying why) when one is bad. */
 /** Characters of sighting lines gathered before one write to stdout (a sinkhole hunt prints a line per request). */
@@ -99,7 +106,22 @@ function withCommonFlags(c: Command): Command {
     .option('--include-warninglisted', 'also hunt indicators that are on a warninglist')
     .option('--workers <n>', 'worker threads for large inputs (default: every core)')
     .option('--max-file-size <bytes>', 'skip scanned files larger than this', String(256 * 1024 * 1024))
-    .option('--json', 'one JSON object per sighting on stdout');
+    .option('--json', 'one JSON object per sighting on stdout')
+    .option('--queue <url>', 'submit the hunt as jobs to this PostgreSQL job queue (default $SIGHTLINE_QUEUE) for `sightline worker`s to hunt')
+    .option('--no-queue', 'hunt on this machine even when $SIGHTLINE_QUEUE is set')
+    .option('--lease <seconds>', `with --queue: a job not finished this long after a worker took it is retried elsewhere (default ${DEFAULT_LEASE_SECONDS})`);
+}
+
+/** The queue a hunt is submitted to (`--queue`, else $SIGHTLINE_QUEUE), or null: hunt here. Throws on a bad --lease. */
+function queueOptions(o: CommonFlags): QueueOptions | null {
+  const url = o.queue === false ? undefined : o.queue ?? process.env['SIGHTLINE_QUEUE'];
+  if (url === undefined || url === '') {
+    if (o.lease !== undefined) throw new Error('--lease goes with --queue');
+    return null;
+  }
+  const lease = o.lease !== undefined ? Number(o.lease) : undefined;
+  if (lease !== undefined && !(Number.isInteger(lease) && lease >= 1 && lease <= 86_400)) throw new Error('--lease takes a whole number of seconds from 1 to 86400');
+  return { queue: url, ...(lease !== undefined ? { leaseSeconds: lease } : {}) };
 }
 
 /** Why the sinkhole flags do not go together, or null. */
@@ -158,15 +180,25 @@ export function registerHunt(program: Command, globals: () => GlobalOptions): vo
         return;
       }
       // A researcher with only a sinkhole's log has no case yet: a sinkhole hunt makes its campaign (said in a notice), and the case.
-      await runHunt(globals, o, o.sinkhole === undefined, (store, common) => hunt(store, paths, {
-        ...common, format: o.format, followSymlinks: Boolean(o.followSymlinks),
-        ...(o.sinkhole !== undefined ? { sinkhole: o.sinkhole, exclusions: o.exclusions ?? [] } : {}),
-      }));
+      const queue = queueOptions(o);
+      if (queue && o.sinkhole !== undefined) {
+        process.stderr.write('sightline: a sinkhole hunt runs on this machine only: leave out --queue (or use --no-queue)\n');
+        process.exitCode = EXIT_FATAL;
+        return;
+      }
+      await runHunt(globals, o, o.sinkhole === undefined, (store, common) => {
+        const opts: HuntOptions = {
+          ...common, format: o.format, followSymlinks: Boolean(o.followSymlinks),
+          ...(o.sinkhole !== undefined ? { sinkhole: o.sinkhole, exclusions: o.exclusions ?? [] } : {}),
+        };
+        return queue ? huntOnQueue(store, paths, { ...opts, ...queue }) : hunt(store, paths, opts);
+      });
     });
 
   withCommonFlags(program.command('rehunt')
     .description('hunt the evidence the case already holds again, for the indicators each file has not met yet'))
     .action(async (o: CommonFlags) => {
-      await runHunt(globals, o, true, (store, common) => rehunt(store, common));
+      const queue = queueOptions(o);
+      await runHunt(globals, o, true, (store, common) => queue ? rehuntOnQueue(store, { ...common, ...queue }) : rehunt(store, common));
     });
 }
