@@ -12,8 +12,12 @@
  * superuser URL; a database is made and dropped). Runs the CLI from
  * dist/cli/main.js when built, else from source under tsx (both sides alike).
  *
+ * With --pg-case, every case (the local hunt's too) is a PostgreSQL database
+ * on the same server instead of a SQLite file: what workers on several
+ * machines need.
+ *
  *   SIGHTLINE_TEST_POSTGRES=postgres://postgres@127.0.0.1:54330/postgres \
- *     node --import tsx bench/scale/run.ts [--scale 2] [--repeat 2]
+ *     node --import tsx bench/scale/run.ts [--scale 2] [--repeat 2] [--pg-case]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +30,7 @@ import { numberArg } from '../prng.js';
 
 const SCALE = numberArg('--scale', 2);
 const REPEAT = numberArg('--repeat', 2);
+const PG_CASE = process.argv.includes('--pg-case');
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const OUT = join(ROOT, 'bench', 'out', 'scale');
@@ -81,12 +86,23 @@ async function stopWorkers(ws: ChildProcess[]): Promise<void> {
   await Promise.all(ws.map((w) => (w.exitCode === null && w.signalCode === null ? once(w, 'exit') : undefined)));
 }
 
-function freshCase(name: string, intel: string): string {
-  const db = join(OUT, name);
-  rmSync(db, { force: true });
-  rmSync(`${db}-wal`, { force: true });
-  rmSync(`${db}-shm`, { force: true });
-  rmSync(`${db}-index`, { recursive: true, force: true });
+/** PostgreSQL cases made by freshCase (--pg-case), dropped at the end. */
+const pgCases: { drop(): Promise<void> }[] = [];
+
+/** A case holding the estate's intel: a SQLite file, or with --pg-case a new PostgreSQL database. */
+async function freshCase(name: string, intel: string): Promise<string> {
+  let db = join(OUT, name);
+  if (PG_CASE) {
+    const t = await withTestDatabase();
+    if (!t) throw new Error('--pg-case needs $SIGHTLINE_TEST_POSTGRES');
+    pgCases.push(t);
+    db = t.url;
+  } else {
+    rmSync(db, { force: true });
+    rmSync(`${db}-wal`, { force: true });
+    rmSync(`${db}-shm`, { force: true });
+    rmSync(`${db}-index`, { recursive: true, force: true });
+  }
   const r = cli(['--db', db, 'intel', 'import', '--campaign', 'Estate', intel]);
   if (r.status !== 0) throw new Error(r.stderr);
   return db;
@@ -104,16 +120,17 @@ async function main(): Promise<void> {
     mkdirSync(OUT, { recursive: true });
     const estate = await writeEstate(OUT, { scale: SCALE });
     const mbytes = estate.bytes / 1e6;
-    console.log(`estate: ${mbytes.toFixed(1)} MB, ${estate.records} records in ${estate.dir} (scale ${SCALE}); CLI ${CLI.length === 1 ? 'dist' : 'from source (tsx)'}`);
+    console.log(`estate: ${mbytes.toFixed(1)} MB, ${estate.records} records in ${estate.dir} (scale ${SCALE}); CLI ${CLI.length === 1 ? 'dist' : 'from source (tsx)'}; ` +
+      `cases ${PG_CASE ? 'on PostgreSQL' : 'SQLite files'}`);
     // Per run: wall seconds, the submitting command's CPU seconds, the workers' CPU seconds.
     const runs: Record<string, { secs: number; cpu: number; workerCpu: number }[]> = { local: [], 'queue, 1 worker': [], 'queue, 2 workers': [] };
     const stored = new Set<number>();
     for (let rep = 0; rep < REPEAT; rep++) {
-      const local = timedHunt(['--db', freshCase('local.db', estate.intel), 'hunt', '--json', estate.dir]);
+      const local = timedHunt(['--db', await freshCase('local.db', estate.intel), 'hunt', '--json', estate.dir]);
       runs['local']!.push({ secs: local.secs, cpu: local.cpu, workerCpu: 0 });
       stored.add(local.stored);
       for (const n of [1, 2]) {
-        const db = freshCase(`queue-${n}.db`, estate.intel);
+        const db = await freshCase(`queue-${n}.db`, estate.intel);
         const ws = await startWorkers(queue.url, n);
         try {
           const before = ws.reduce((t, w) => t + cpuOf(w.pid!), 0);
@@ -139,6 +156,7 @@ async function main(): Promise<void> {
     }
     console.log(`machine: ${(await import('node:os')).availableParallelism()} cores, shared; wall times include each command's start (the workers were already running)`);
   } finally {
+    for (const c of pgCases) await c.drop();
     await queue.drop();
   }
 }
