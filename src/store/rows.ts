@@ -12,7 +12,7 @@ import { yaraRuleName } from '../core/yara-x.js';
 import type { Indicator, IndicatorType, Sighting } from '../core/model.js';
 import { applySightingDetail } from './sighting-detail.js';
 import type {
-  CampaignOverlap, HuntIndicator, ImportCounts, IndicatorInput, IndicatorWriter, SampleRecord, SourceActivity, StoredEvidence,
+  CampaignOverlap, HuntIndicator, ImportCounts, IndicatorInput, IndicatorWriter, SampleRecord, SightingRow, SourceActivity, StoredEvidence,
 } from './store.js';
 
 /** This host's name, as claims record it (asked once: os.hostname() is a system call). */
@@ -86,6 +86,35 @@ export function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
   applySightingDetail(sighting, r.detail);
   if (r.host_id !== null) sighting.hostId = r.host_id;
   return sighting;
+}
+
+/** A page's rows as the public rows, with their ids and time keys (Store.pageSightings, either store). */
+export function toSightingRows(rows: readonly SightingDbRow[], campaigns: ReadonlyMap<number, string[]>): SightingRow[] {
+  return rows.map((r) => ({
+    id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []),
+    timeKey: { ts: r.ts === null ? null : Number(r.ts), indicatorId: Number(r.indicator_id), id: Number(r.id) },
+  }));
+}
+
+/**
+ * Sightings in id order, `pageRows` at a time (Store.listSightings, either
+ * store): `page` reads the rows above an id, `campaignsOf` their campaigns.
+ */
+export async function* sightingsInPages(
+  filter: { limit?: number; afterId?: number }, pageRows: number,
+  page: (afterId: number, n: number) => SightingDbRow[] | Promise<SightingDbRow[]>,
+  campaignsOf: (rows: readonly SightingDbRow[]) => ReadonlyMap<number, string[]> | Promise<ReadonlyMap<number, string[]>>,
+): AsyncIterable<Sighting> {
+  let left = filter.limit ?? Infinity;
+  let after = filter.afterId ?? 0;
+  while (left > 0) {
+    const rows = await page(after, Math.min(pageRows, left));
+    const campaigns = await campaignsOf(rows);
+    for (const r of rows) yield toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []);
+    if (rows.length < pageRows) return;
+    left -= rows.length;
+    after = Number(rows[rows.length - 1]!.id);
+  }
 }
 
 export type SampleDbRow = { id: number; sha256: string; md5: string; sha1: string; size: number; type: string; facts: string | null;

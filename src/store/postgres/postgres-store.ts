@@ -34,7 +34,7 @@ import { shownLocation } from '../location.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import {
-  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, toEvidence, toIndicator, toSample, toSightingRows,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -881,17 +881,7 @@ class PostgresStore implements Store {
   }
 
   async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
-    let left = filter.limit ?? Infinity;
-    let after = filter.afterId ?? 0;
-    while (left > 0) {
-      const rows = await this.sightingPage(filter, after, Math.min(LIST_PAGE_ROWS, left));
-      if (!rows) return;
-      const campaigns = await this.campaignsOf(rows);
-      for (const r of rows) yield toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []);
-      if (rows.length < LIST_PAGE_ROWS) return;
-      left -= rows.length;
-      after = Number(rows[rows.length - 1]!.id);
-    }
+    yield* sightingsInPages(filter, LIST_PAGE_ROWS, async (after, n) => (await this.sightingPage(filter, after, n)) ?? [], (rows) => this.campaignsOf(rows));
   }
 
   async pageSightings(filter: SightingFilter, limit: number, order: SightingOrder = { by: 'id' }): Promise<SightingRow[]> {
@@ -899,11 +889,7 @@ class PostgresStore implements Store {
     if (n <= 0) return [];
     const rows = order.by === 'time' ? await this.sightingTimePage(filter, order.after, n) : await this.sightingPage(filter, filter.afterId ?? 0, n);
     if (!rows) return [];
-    const campaigns = await this.campaignsOf(rows);
-    return rows.map((r) => ({
-      id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []),
-      timeKey: { ts: r.ts === null ? null : Number(r.ts), indicatorId: Number(r.indicator_id), id: Number(r.id) },
-    }));
+    return toSightingRows(rows, await this.campaignsOf(rows));
   }
 
 

@@ -19,7 +19,7 @@ import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import { sightingDetail } from '../sighting-detail.js';
 import {
-  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, toEvidence, toIndicator, toSample, toSighting,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, toEvidence, toIndicator, toSample, toSightingRows,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -842,16 +842,7 @@ class SqliteStore implements Store {
   async *listSightings(filter: SightingFilter): AsyncIterable<Sighting> {
     const cond = await this.sightingWhere(filter);
     if (!cond) return;
-    let left = filter.limit ?? Infinity;
-    let after = filter.afterId ?? 0;
-    while (left > 0) {
-      const rows = this.sightingPage(cond, after, Math.min(LIST_PAGE_ROWS, left));
-      const campaigns = this.campaignsOf(rows);
-      for (const r of rows) yield toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []);
-      if (rows.length < LIST_PAGE_ROWS) return;
-      left -= rows.length;
-      after = Number(rows[rows.length - 1]!.id);
-    }
+    yield* sightingsInPages(filter, LIST_PAGE_ROWS, (after, n) => this.sightingPage(cond, after, n), (rows) => this.campaignsOf(rows));
   }
 
   async pageSightings(filter: SightingFilter, limit: number, order: SightingOrder = { by: 'id' }): Promise<SightingRow[]> {
@@ -859,11 +850,7 @@ class SqliteStore implements Store {
     const cond = n > 0 ? await this.sightingWhere(filter, order.by === 'time') : null;
     if (!cond) return [];
     const rows = order.by === 'time' ? this.sightingTimePage(cond, order.after, n) : this.sightingPage(cond, filter.afterId ?? 0, n);
-    const campaigns = this.campaignsOf(rows);
-    return rows.map((r) => ({
-      id: Number(r.id), evidenceId: Number(r.evidence_id), sighting: toSighting(r, campaigns.get(Number(r.indicator_id)) ?? []),
-      timeKey: { ts: r.ts === null ? null : Number(r.ts), indicatorId: Number(r.indicator_id), id: Number(r.id) },
-    }));
+    return toSightingRows(rows, this.campaignsOf(rows));
   }
 
   /**
