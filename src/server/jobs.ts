@@ -88,17 +88,24 @@ export class JobRunner {
       if (d.severity === 'error') job.diagnostics.errors++;
       if (job.diagnostics.messages.length < MAX_JOB_DIAGNOSTICS) job.diagnostics.messages.push(formatDiagnostic(d));
     };
+    let result: Record<string, unknown> | null = null;
+    let error: string | null = null;
     try {
-      job.result = await task({ progress, onDiagnostic });
-      job.state = 'done';
+      result = await task({ progress, onDiagnostic });
     } catch (e) {
-      job.state = 'failed';
-      job.error = e instanceof Error ? e.message : String(e);
-    } finally {
-      job.finishedAt = new Date().toISOString();
-      if (job.progress.total !== null && job.state === 'done') job.progress.bytes = job.progress.total;
-      await cleanup?.().catch(() => {});
+      error = e instanceof Error ? e.message : String(e);
     }
+    // Cleaned up before the job is said to be finished: a client that sees it done finds its upload gone.
+    await cleanup?.().catch(() => {});
+    if (error === null) {
+      job.result = result;
+      job.state = 'done';
+      if (job.progress.total !== null) job.progress.bytes = job.progress.total;
+    } else {
+      job.state = 'failed';
+      job.error = error;
+    }
+    job.finishedAt = new Date().toISOString();
   }
 
   private prune(): void {
