@@ -141,7 +141,7 @@ export function toIndicator(r: IndicatorDbRow): Indicator {
     sources: stringList(r.sources),
     warninglist: r.warninglist,
   };
-  // Present only when a source gave them (migration 0010), so indicators without them list as before.
+  // Present only when a source gave them (migration 0009), so indicators without them list as before.
   if (r.first_seen !== null && r.first_seen !== undefined) i.firstSeen = r.first_seen;
   if (r.last_seen !== null && r.last_seen !== undefined) i.lastSeen = r.last_seen;
   if (r.confidence !== null && r.confidence !== undefined) i.confidence = Number(r.confidence);

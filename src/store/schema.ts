@@ -12,7 +12,7 @@ export interface IndicatorTable {
   warninglist: string | null;
   description: string | null;
   rule_source_id: number | null;
-  /** Migration 0010: the earliest first-seen, latest last-seen and highest confidence the sources gave. */
+  /** Migration 0009: the earliest first-seen, latest last-seen and highest confidence the sources gave. */
   first_seen: string | null;
   last_seen: string | null;
   confidence: number | null;
@@ -99,7 +99,7 @@ export interface AssetTable {
 export interface ApiTokenTable { id: Generated<number>; sha256: string; role: string; name: string | null; created_at: string }
 /** Counters of writes that change statistics without adding sightings (migration 0008). */
 export interface CaseRevisionTable { name: string; value: number }
-/** Where each pull stopped (migration 0010), by the puller's name for it. */
+/** Where each pull stopped (migration 0009), by the puller's name for it. */
 export interface SyncStateTable { name: string; value: string; updated_at: string }
 
 export interface Database {

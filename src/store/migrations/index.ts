@@ -13,7 +13,7 @@ import * as m0005 from './0005-hunt-claim.js';
 import * as m0006 from './0006-folded-names.js';
 import * as m0007 from './0007-victims.js';
 import * as m0008 from './0008-serve.js';
-import * as m0010 from './0010-feeds-sync.js';
+import * as m0009 from './0009-feeds-sync.js';
 import type { MigrationContext } from './context.js';
 import { MIGRATION_NAMES } from './names.js';
 
@@ -32,7 +32,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], MigrationModule> = {
   '0006-folded-names': m0006,
   '0007-victims': m0007,
   '0008-serve': m0008,
-  '0010-feeds-sync': m0010,
+  '0009-feeds-sync': m0009,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -188,7 +188,7 @@ class PostgresStore implements Store {
       await c.query(`CREATE TEMP TABLE IF NOT EXISTS stage_sample(slot INT NOT NULL, seq BIGINT NOT NULL, ${columnsDdl(SAMPLE_COLUMNS)})`);
       this.evidenceSession = c;
     } else {
-      // first_seen, last_seen, confidence: what a feed says of a value (migration 0010).
+      // first_seen, last_seen, confidence: what a feed says of a value (migration 0009).
       await c.query(`CREATE TEMP TABLE IF NOT EXISTS stage(seq BIGINT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT,
         description TEXT, rule INT, campaign INT NOT NULL, source INT NOT NULL, first_seen TEXT, last_seen TEXT, confidence INT)`);
       await c.query(`CREATE TEMP TABLE IF NOT EXISTS stage_key(seq BIGINT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, warninglist TEXT,

@@ -219,7 +219,7 @@ class SqliteStore implements Store {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       // Folded per key: the warninglist and rule file named last win (a file names one of each), the first description does
       // (the rowid prefix keeps row order inside min(); a key's rows are few); the earliest first-seen, the latest
-      // last-seen and the highest confidence (migration 0010; min and max skip nulls).
+      // last-seen and the highest confidence (migration 0009; min and max skip nulls).
       sortStagedKeys: p(`INSERT INTO temp.stage_key(type, value, warninglist, description, rule, first_seen, last_seen, confidence)
         SELECT type, value, max(warninglist), substr(min(CASE WHEN description IS NOT NULL THEN printf('%010d', rowid) || description END), 11),
           max(rule), min(first_seen), max(last_seen), max(confidence)
