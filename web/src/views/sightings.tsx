@@ -13,7 +13,9 @@ const PAGE = 100;
 
 export function where(s: SightingRow): string {
   const at = s.evidence.line !== undefined ? `:${s.evidence.line}` : s.evidence.packet !== undefined ? ` packet ${s.evidence.packet}` : '';
-  return `${s.evidence.path}${s.evidence.inside !== undefined ? `!${s.evidence.inside}` : ''}${at}`;
+  // A Windows event's record number (EventRecordID), beside its line when a text export had one.
+  const record = s.evidence.record !== undefined ? ` record ${s.evidence.record}` : '';
+  return `${s.evidence.path}${s.evidence.inside !== undefined ? `!${s.evidence.inside}` : ''}${at}${record}`;
 }
 
 export function SightingTable(props: { rows: SightingRow[]; highlight?: number }) {
@@ -29,7 +31,9 @@ export function SightingTable(props: { rows: SightingRow[]; highlight?: number }
                 <span class="muted small"> {s.indicator.campaigns.join(', ')}</span></td>
               <td class="mono">{s.matched}</td>
               <td class="small">{s.field}{s.hostId !== undefined ? <span class="muted"> hostid {s.hostId}</span> : null}</td>
-              <td>{s.src !== null ? <Link view="sightings" params={{ src: s.src }} class="mono">{s.src}</Link> : '—'}</td>
+              <td>{s.src !== null ? <Link view="sightings" params={{ src: s.src }} class="mono">{s.src}</Link> : '—'}
+                {s.process !== undefined && s.process.image !== null
+                  ? <span class="muted small mono" title={`pid ${s.process.pid ?? '?'}${s.process.guid !== null ? ` ${s.process.guid}` : ''}`}> {s.process.image}</span> : null}</td>
               <td class="mono">{s.dst ?? '—'}</td>
               <td><Link view="evidence" params={{ id: s.evidenceId, sighting: s.id, line: s.evidence.line, packet: s.evidence.packet }} class="mono where">{where(s)}</Link></td>
             </tr>
