@@ -20,7 +20,7 @@ export { INDICATOR_TYPES, isIndicatorType } from './core/model.js';
 export type { Diagnostic, DiagnosticCode } from './core/diagnostic.js';
 export type { Warninglist, WarninglistType } from './core/warninglist.js';
 export { formatDiagnostic } from './core/diagnostic.js';
-export { csvField } from './core/csv.js';
+export { csvField, SIGHTING_CSV_COLUMNS, sightingCsvRow } from './core/csv.js';
 export {
   refang, normalizeDomain, normalizeUrl, normalizeIp, normalizeCidr, normalizeFilename, normalizeEmail,
   normalizeIndicator, inferIndicator, canonicalIPv6,

@@ -5,7 +5,7 @@
 import type { Sighting } from '../core/model.js';
 import type { SampleRecord } from '../store/store.js';
 import type { Victim } from '../analytics/types.js';
-import { csvField } from '../core/csv.js';
+import { csvField, SIGHTING_CSV_COLUMNS, sightingCsvRow } from '../core/csv.js';
 import { ChunkedWriter } from './chunked-writer.js';
 import { peFactsOf } from './samples.js';
 
@@ -15,12 +15,11 @@ function csvLine(cells: (string | number | null | undefined)[]): string {
   return cells.map(csvField).join(',') + '\r\n';
 }
 
-/** The columns of `sightings --csv`, so both files read alike. */
-export const SIGHTING_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside'];
+/** The columns of `sightings --csv` (core/csv.ts), so both files read alike. */
+export const SIGHTING_COLUMNS = SIGHTING_CSV_COLUMNS;
 
 export function sightingCsvLine(s: Sighting): string {
-  return csvLine([s.ts, s.indicator.campaigns.join(';'), s.indicator.type, s.indicator.value, s.matched, s.field, s.src, s.dst,
-    s.evidence.path, s.evidence.format, s.evidence.line, s.evidence.packet, s.evidence.inside]);
+  return sightingCsvRow(s) + '\r\n';
 }
 
 export const VICTIM_COLUMNS = ['src', 'host_ids', 'country', 'country_name', 'asn', 'organisation', 'sector', 'enriched_by',

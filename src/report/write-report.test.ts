@@ -116,7 +116,7 @@ test('the comparison with what was published sets each figure beside its source'
 
 test('the CSV files hold every row, formula-safe', async () => {
   const sightings = (await read('a', 'sightings.csv')).trimEnd().split('\r\n');
-  assert.equal(sightings[0], 'ts,campaigns,indicator_type,indicator,matched,field,src,dst,path,format,line,packet,inside');
+  assert.equal(sightings[0], 'ts,campaigns,indicator_type,indicator,matched,field,src,dst,path,format,line,packet,inside,record,process_image,process_pid');
   assert.equal(sightings.length, 1 + reportFixture().sightingsTotal);
   const victims = (await read('a', 'victims.csv')).trimEnd().split('\r\n');
   assert.equal(victims.length, 1 + 12);

@@ -1,18 +1,10 @@
 /** `sightline sightings`: what the case holds. */
 import type { Command } from 'commander';
-import { csvField, type Sighting } from '../../index.js';
+import { SIGHTING_CSV_COLUMNS, sightingCsvRow } from '../../index.js';
 import { ChunkedStdout, EXIT_FATAL } from '../output.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatSightingText } from './hunt.js';
 
-const CSV_COLUMNS = ['ts', 'campaigns', 'indicator_type', 'indicator', 'matched', 'field', 'src', 'dst', 'path', 'format', 'line', 'packet', 'inside',
-  'record', 'process_image', 'process_pid'];
-
-function csvRow(s: Sighting): string {
-  return [s.ts, s.indicator.campaigns.join(';'), s.indicator.type, s.indicator.value, s.matched, s.field, s.src, s.dst,
-    s.evidence.path, s.evidence.format, s.evidence.line, s.evidence.packet, s.evidence.inside,
-    s.evidence.record, s.process?.image, s.process?.pid].map(csvField).join(',');
-}
 
 /** Parses --since/--until: ISO 8601 or a date (UTC). */
 function parseTime(flag: string, v: string | undefined): number | undefined | null {
@@ -44,7 +36,7 @@ export function registerSightings(program: Command, globals: () => GlobalOptions
       }
       await withStore(globals(), async (store) => {
         const out = new ChunkedStdout();
-        if (o.csv) out.line(CSV_COLUMNS.join(',') + '\n');
+        if (o.csv) out.line(SIGHTING_CSV_COLUMNS.join(',') + '\n');
         for await (const s of store.listSightings({
           ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
           ...(since !== undefined ? { since } : {}),
@@ -52,7 +44,7 @@ export function registerSightings(program: Command, globals: () => GlobalOptions
           ...(o.src !== undefined ? { src: o.src } : {}),
         })) {
           if (o.json) out.line(JSON.stringify(s) + '\n');
-          else if (o.csv) out.line(csvRow(s) + '\n');
+          else if (o.csv) out.line(sightingCsvRow(s) + '\n');
           else out.line(formatSightingText(s) + '\n');
         }
         out.flush();
