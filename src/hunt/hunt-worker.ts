@@ -1,12 +1,14 @@
 /**
- * Worker thread of a hunt: reads byte ranges of large text logs, and scans
- * files as samples, against the shared index. The index (shared memory, not
+ * Worker thread of a hunt: reads byte ranges of large text logs, scans
+ * files as samples against the shared index, and hashes a large capture
+ * while the main thread decodes it. The index (shared memory, not
  * copied) and the YARA rules arrive by message, so a worker loads its code
  * while the main thread loads the case.
  */
 import { parentPort } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
+import { hashFile } from './log-hunt.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
 import type { ScanResult } from './scan-files.js';
 
@@ -16,9 +18,12 @@ export interface ScanTask {
   maxFileSize: number;
 }
 
+/** A whole file to hash (sha256), and its digest. */
+export interface HashTask { path: string }
+export interface HashResult { sha256: string }
 
-export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask };
-export type HuntTaskResult = RangeResult | ScanResult;
+export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask } | { kind: 'hash'; task: HashTask };
+export type HuntTaskResult = RangeResult | ScanResult | HashResult;
 
 /** Messages a worker takes before tasks. */
 export interface HuntWorkerSetup {
@@ -58,8 +63,12 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
   }
   if (!msg.task) return;
   try {
-    if (!index) throw new Error('hunt worker got a task before the index');
     const t = msg.task;
+    if (t.kind === 'hash') {
+      parentPort!.postMessage({ id: msg.id, result: { sha256: await hashFile(t.task.path) } satisfies HashResult });
+      return;
+    }
+    if (!index) throw new Error('hunt worker got a task before the index');
     const result = t.kind === 'range' ? huntRange(t.task, index) : await scanTask(t.task, index);
     parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { createLineReader } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile } from '../samples/index.js';
-import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
+import type { HashResult, HuntTask, HuntTaskResult } from './hunt-worker.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
 import type { RawSighting } from './match.js';
 import { readFileHead } from './file-head.js';
@@ -71,6 +71,11 @@ export function poolRanges(pool: WorkerPool<HuntTask, HuntTaskResult>): RangeRun
     tasks: planRanges,
     run: (task) => pool.run({ kind: 'range', task }) as Promise<RangeResult>,
   };
+}
+
+/** A file's sha256 computed by a worker of the pool (a capture's, while this thread decodes it). */
+export function poolHasher(pool: WorkerPool<HuntTask, HuntTaskResult>): (path: string) => Promise<string> {
+  return async (path) => ((await pool.run({ kind: 'hash', task: { path } })) as HashResult).sha256;
 }
 
 /**

@@ -72,6 +72,11 @@ export interface SourceContext {
   sinkhole?: SinkholeSetup;
   /** The binary EVTX reader for `evtx` passes; null when this build has none. */
   evtxReader: EvtxReaderFactory | null;
+  /**
+   * Where a capture's sha256 is computed while this thread decodes it: a worker of the pool
+   * (the two then take a core each), or null: in this thread, between its reads.
+   */
+  hasher?: ((path: string) => Promise<string>) | null;
 }
 
 /** One evidence file read as one family. */
@@ -208,7 +213,10 @@ async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, si
 
 /** A packet capture (pcap, pcapng, gzip of either). */
 async function captureSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const hashing = hashFile(f.path);
+  // A worker that dies while hashing costs only the speed: the file is hashed here instead.
+  const hashing = ctx.hasher ? ctx.hasher(f.path).catch(() => hashFile(f.path)) : hashFile(f.path);
+  // Awaited at the end; a failure while decoding must not leave it unhandled.
+  hashing.catch(() => undefined);
   // Detection already told pcap from pcapng (a gzip of either included).
   let format = family;
   let reported = 0;
