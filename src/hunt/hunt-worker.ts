@@ -1,14 +1,16 @@
 /**
  * Worker thread of a hunt: reads byte ranges of large text logs, scans
- * files as samples against the shared index, and hashes a large capture
- * while the main thread decodes it. The index (shared memory, not
+ * files as samples and hunts captures against the shared index, and hashes
+ * a large file while another worker reads it. The index (shared memory, not
  * copied) and the YARA rules arrive by message, so a worker loads its code
  * while the main thread loads the case.
  */
 import { parentPort } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
-import { hashFile } from './log-hunt.js';
+import { huntCaptureTask, type CaptureTask } from './capture/capture-task.js';
+import type { CaptureFileStats } from './capture/read-capture-file.js';
+import { hashFile } from './file-hash.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
 import type { ScanResult } from './scan-files.js';
 
@@ -22,8 +24,9 @@ export interface ScanTask {
 export interface HashTask { path: string }
 export interface HashResult { sha256: string }
 
-export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask } | { kind: 'hash'; task: HashTask };
-export type HuntTaskResult = RangeResult | ScanResult | HashResult;
+export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask } | { kind: 'hash'; task: HashTask }
+  | { kind: 'capture'; task: CaptureTask };
+export type HuntTaskResult = RangeResult | ScanResult | HashResult | CaptureFileStats;
 
 /** Messages a worker takes before tasks. */
 export interface HuntWorkerSetup {
@@ -69,7 +72,9 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
       return;
     }
     if (!index) throw new Error('hunt worker got a task before the index');
-    const result = t.kind === 'range' ? huntRange(t.task, index) : await scanTask(t.task, index);
+    const result = t.kind === 'range' ? huntRange(t.task, index)
+      : t.kind === 'capture' ? await huntCaptureTask(t.task, index, (part) => parentPort!.postMessage({ id: msg.id, part }))
+      : await scanTask(t.task, index);
     parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
