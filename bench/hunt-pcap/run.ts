@@ -2,6 +2,7 @@
  * Bench: the capture reader (readCaptureFile) and the whole `sightline hunt` against tshark
  * (and tcpdump) on a generated capture.
  *   node --import tsx bench/hunt-pcap/run.ts [--mb 500] [--tshark-mb 50] [--workers N] [--runs 2] [--tcpdump 1]
+ * (`--workers` is passed to the hunt: 1 reads the capture in the main thread, and hashes it there too.)
  * Generates (seeded, reproducible) a pcap mixing DNS, HTTP, TLS and bulk TCP with
  * 200 planted domains (each as a DNS query, an HTTP Host and a TLS SNI) into bench/out/,
  * then times, `--runs` times and alternating, the reader in this process, the built CLI's
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
     const stats = await readCaptureFile(full, full, (batch) => {
       observations += batch.length;
       for (const o of batch) if (planted.has(o.value)) seen.get(o.field)?.add(o.value);
-    }, (d) => console.error(d.reason), workersArg === undefined ? {} : { workers: workersArg });
+    }, (d) => console.error(d.reason));
     const oursS = (performance.now() - t) / 1000;
     const oursRate = mbOf(full) / oursS;
     const rssMb = process.resourceUsage().maxRSS / 1024;

@@ -273,7 +273,7 @@ export async function openHuntEngine(store: Store, selection: HuntSelection, opt
     const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     const ctx: SourceContext = {
       index, ranges: pool ? poolRanges(pool) : null, parallelMinBytes: opts.parallelMinBytes ?? PARALLEL_MIN_BYTES,
-      rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
+      rangeBytes: opts.rangeBytes ?? RANGE_BYTES, maxFileSize,
       yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}),
       evtxReader: opts.evtxReader === undefined ? EVTX_READER : opts.evtxReader,
       hasher: pool ? poolHasher(pool) : null,

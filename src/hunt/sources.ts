@@ -63,8 +63,6 @@ export interface SourceContext {
   /** Plain logs at least this large are split into ranges. */
   parallelMinBytes: number;
   rangeBytes: number;
-  /** Worker threads asked for on the command line (captures use them only when asked). */
-  workers: number | undefined;
   maxFileSize: number;
   yara: YaraScanner | null;
   yaraIds: ReadonlyMap<string, number>;
@@ -233,9 +231,6 @@ async function captureSource(f: FoundFile, family: string, ctx: SourceContext, s
   const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
     for (const o of batch) matcher.observe(o);
   }, sink.diagnostic, {
-    // One thread decodes a capture faster than a framer feeding
-    // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
-    ...(ctx.workers !== undefined ? { workers: ctx.workers } : {}),
     // The reader says how far it has read; the sink counts bytes done since the last call.
     onProgress: (readSoFar: number) => { sink.progress(readSoFar - reported); reported = readSoFar; },
     drain: () => sink.drain(),

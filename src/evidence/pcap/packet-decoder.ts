@@ -18,7 +18,7 @@ import {
   authorityOf, connectHostOf, findHeadEnd, parseHttpRequestHead, parseHttpResponseHead, sniffHttpRequest, splitHostPort,
   type HttpRequestHead,
 } from './http-request.js';
-import { createPacketLayers, decodeLayers, formatAddress, hashFlow, type PacketLayers } from './packet-layers.js';
+import { createPacketLayers, decodeLayers, formatAddress, type PacketLayers } from './packet-layers.js';
 import { MAX_CLIENT_HELLO_BYTES, readClientHello, sniffTlsHandshake } from './tls-client-hello.js';
 
 /** Flows tracked at once; the oldest is forgotten beyond this. */
@@ -69,12 +69,6 @@ export interface ObservationSink {
 export interface PacketDecoderOptions {
   maxFlows?: number;
   maxBufferedBytes?: number;
-  /**
-   * Decode only the flows of this shard (hashFlow % count === index), for several decoders
-   * reading one capture in parallel: each flow's state lives in one of them. Counts of packets
-   * outside any flow (non-IP, later fragments) are kept by every shard alike.
-   */
-  shard?: { index: number; count: number };
 }
 
 /** Counts kept by a decoder. */
@@ -149,8 +143,6 @@ export class PacketDecoder {
   private readonly cacheFlows: (Flow | null)[] = new Array<Flow | null>(FLOW_CACHE_SLOTS).fill(null);
   private readonly maxFlows: number;
   private readonly maxBuffered: number;
-  private readonly shardIndex: number;
-  private readonly shardCount: number;
   private buffered = 0;
   private memoryWarned = false;
   private number = 0;
@@ -161,8 +153,6 @@ export class PacketDecoder {
   constructor(private readonly path: string, private readonly sink: ObservationSink, opts: PacketDecoderOptions = {}) {
     this.maxFlows = opts.maxFlows ?? MAX_FLOWS;
     this.maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
-    this.shardIndex = opts.shard?.index ?? 0;
-    this.shardCount = opts.shard?.count ?? 1;
   }
 
   /** Decodes one packet: buf[off, off+len) of link type `linktype`. */
@@ -170,7 +160,6 @@ export class PacketDecoder {
     const l = this.l;
     if (!decodeLayers(linktype, buf, off, len, l)) { this.stats.nonIp++; return; }
     if (l.laterFragment) { this.stats.skippedFragments++; return; }
-    if (this.shardCount > 1 && hashFlow(l) % this.shardCount !== this.shardIndex) return;
     this.number = number;
     this.ts = ts;
     this.srcText = null;
