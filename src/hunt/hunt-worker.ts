@@ -8,10 +8,10 @@
 import { parentPort } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
-import { huntCaptureTask, type CaptureTask } from './capture/capture-task.js';
+import type { CaptureTask } from './capture/capture-task.js';
 import type { CaptureFileStats } from './capture/read-capture-file.js';
 import { hashFile } from './file-hash.js';
-import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
+import type { RangeResult, RangeTask } from './log-range.js';
 import type { ScanResult } from './scan-files.js';
 
 /** A file to scan as a sample. */
@@ -72,8 +72,9 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
       return;
     }
     if (!index) throw new Error('hunt worker got a task before the index');
-    const result = t.kind === 'range' ? huntRange(t.task, index)
-      : t.kind === 'capture' ? await huntCaptureTask(t.task, index, (part) => parentPort!.postMessage({ id: msg.id, part }))
+    // Each kind's code is loaded on its first task: a worker that only hashes and reads a capture never loads the log readers.
+    const result = t.kind === 'range' ? (await import('./log-range.js')).huntRange(t.task, index)
+      : t.kind === 'capture' ? await (await import('./capture/capture-task.js')).huntCaptureTask(t.task, index, (part) => parentPort!.postMessage({ id: msg.id, part }))
       : await scanTask(t.task, index);
     parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {
