@@ -103,11 +103,16 @@ function mbOf(path: string): number {
 const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
 
 /** The tshark run over `prefix`: seconds, and the planted names it printed (`column:name`). */
-async function runTshark(prefix: string, planted: ReadonlySet<string>): Promise<{ secs: number; seen: Set<string> }> {
+async function runTshark(prefix: string, planted: ReadonlySet<string>): Promise<{ secs: number; cpu: number; seen: Set<string> }> {
   const t = performance.now();
   const seen = new Set<string>();
+  let cpu = NaN;
   await new Promise<void>((resolve, reject) => {
-    const p = spawn('tshark', ['-n', '-r', prefix, '-T', 'fields', '-e', 'dns.qry.name', '-e', 'http.host', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const p = spawn(TIME, ['-f', '%U %S', 'tshark', '-n', '-r', prefix, '-T', 'fields', '-e', 'dns.qry.name', '-e', 'http.host', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr.setEncoding('utf8');
+    p.stderr.on('data', (s: string) => { err += s; });
+    p.on('close', () => { cpu = cpuOf(err); });
     let rest = '';
     p.stdout.setEncoding('utf8');
     p.stdout.on('data', (s: string) => {
@@ -118,7 +123,16 @@ async function runTshark(prefix: string, planted: ReadonlySet<string>): Promise<
     p.on('error', reject);
     p.on('close', () => resolve());
   });
-  return { secs: (performance.now() - t) / 1000, seen };
+  return { secs: (performance.now() - t) / 1000, cpu, seen };
+}
+
+/** /usr/bin/time, which says a child's CPU seconds (user and system, every thread). */
+const TIME = '/usr/bin/time';
+
+/** The CPU seconds in the last line of /usr/bin/time -f '%U %S' output. */
+function cpuOf(stderr: string): number {
+  const [u, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return (u ?? NaN) + (sys ?? NaN);
 }
 
 /** A case holding the planted names among 20,000 other domains and 2,000 IPv4 addresses (made once, by the CLI). */
@@ -137,7 +151,7 @@ function makeCase(out: string, planted: readonly string[]): string {
 }
 
 /** Times one `sightline hunt --json` of `capture` on a fresh copy of the case (its kept index warmed by a tiny hunt first, untimed). */
-function timeHunt(db: string, capture: string, planted: ReadonlySet<string>, workers: number | undefined): { secs: number; planted: number; sightings: number } {
+function timeHunt(db: string, capture: string, planted: ReadonlySet<string>, workers: number | undefined): { secs: number; cpu: number; planted: number; sightings: number } {
   const run = `${db}.run`;
   for (const x of ['', '-wal', '-shm']) rmSync(`${run}${x}`, { force: true });
   rmSync(`${run}-index`, { recursive: true, force: true });
@@ -146,7 +160,7 @@ function timeHunt(db: string, capture: string, planted: ReadonlySet<string>, wor
   writeFileSync(warm, `#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tanswers\n1370044800.0\tW${Date.now()}\t10.0.0.1\t1\t10.0.0.2\t53\tudp\twarm.example\t-\n`);
   spawnSync(process.execPath, [CLI, '--db', run, 'hunt', warm]);
   const t = performance.now();
-  const r = spawnSync(process.execPath, [CLI, '--db', run, 'hunt', '--json', ...(workers !== undefined ? ['--workers', String(workers)] : []), capture], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(TIME, ['-f', '%U %S', process.execPath, CLI, '--db', run, 'hunt', '--json', ...(workers !== undefined ? ['--workers', String(workers)] : []), capture], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const secs = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`hunt failed: ${r.stderr}`);
   const seen = new Set<string>();
@@ -157,7 +171,7 @@ function timeHunt(db: string, capture: string, planted: ReadonlySet<string>, wor
     const o = JSON.parse(line) as { field: string; matched: string };
     if (planted.has(o.matched)) seen.add(`${o.field}:${o.matched}`);
   }
-  return { secs, planted: seen.size, sightings };
+  return { secs, cpu: cpuOf(r.stderr), planted: seen.size, sightings };
 }
 
 const span = (xs: number[], digits = 2): string => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
@@ -184,6 +198,8 @@ async function main(): Promise<void> {
 
   const readerRates: number[] = [], huntRates: number[] = [], tsharkRates: number[] = [];
   const readerRatios: number[] = [], huntRatios: number[] = [];
+  // CPU seconds per MB, ours against tshark's: less at the mercy of other work on a shared machine than wall time.
+  const readerCpuRatios: number[] = [], huntCpuRatios: number[] = [];
   let allSeen = true;
   let tsharkAll = true;
   for (let run = 0; run < runs; run++) {
@@ -191,22 +207,27 @@ async function main(): Promise<void> {
     const seen = new Map<string, Set<string>>([['dns.query', new Set()], ['http.host', new Set()], ['tls.sni', new Set()]]);
     let observations = 0;
     t = performance.now();
+    const cpu0 = process.cpuUsage();
     const stats = await readCaptureFile(full, full, (batch) => {
       observations += batch.length;
       for (const o of batch) if (planted.has(o.value)) seen.get(o.field)?.add(o.value);
     }, (d) => console.error(d.reason));
     const oursS = (performance.now() - t) / 1000;
+    const cpuUsed = process.cpuUsage(cpu0);
+    const oursCpu = (cpuUsed.user + cpuUsed.system) / 1e6;
     const oursRate = mbOf(full) / oursS;
     const rssMb = process.resourceUsage().maxRSS / 1024;
     const oursAll = [...seen.values()].every((x) => x.size === PLANTED);
     allSeen &&= oursAll;
-    console.log(`[${run + 1}] reader: ${oursS.toFixed(2)} s, ${oursRate.toFixed(0)} MB/s, ${stats.packets} packets, ${observations} observations, peak RSS ${rssMb.toFixed(0)} MB; planted names seen: dns ${seen.get('dns.query')!.size}/200, http ${seen.get('http.host')!.size}/200, sni ${seen.get('tls.sni')!.size}/200`);
+    console.log(`[${run + 1}] reader: ${oursS.toFixed(2)} s (CPU ${oursCpu.toFixed(2)} s), ${oursRate.toFixed(0)} MB/s, ${stats.packets} packets, ${observations} observations, peak RSS ${rssMb.toFixed(0)} MB; planted names seen: dns ${seen.get('dns.query')!.size}/200, http ${seen.get('http.host')!.size}/200, sni ${seen.get('tls.sni')!.size}/200`);
 
     // tshark over the prefix only (it reads a few MB/s), between our two.
     const ts = await runTshark(prefix, planted);
     const tsharkRate = mbOf(prefix) / ts.secs;
     tsharkAll &&= ts.seen.size === 600;
-    console.log(`[${run + 1}] tshark -T fields (prefix ${mbOf(prefix).toFixed(0)} MB, same generator, smaller size, as the whole would take too long): ${ts.secs.toFixed(2)} s, ${tsharkRate.toFixed(1)} MB/s; planted names seen: ${ts.seen.size}/600`);
+    console.log(`[${run + 1}] tshark -T fields (prefix ${mbOf(prefix).toFixed(0)} MB, same generator, smaller size, as the whole would take too long): ${ts.secs.toFixed(2)} s (CPU ${ts.cpu.toFixed(2)} s), ${tsharkRate.toFixed(1)} MB/s; planted names seen: ${ts.seen.size}/600`);
+    const tsharkCpuPerMb = ts.cpu / mbOf(prefix);
+    readerCpuRatios.push(tsharkCpuPerMb / (oursCpu / mbOf(full)));
 
     // The whole hunt: start-up, the case's index, reading, matching, storing, hashing the file.
     if (haveCli) {
@@ -215,7 +236,8 @@ async function main(): Promise<void> {
       const huntRate = mbOf(full) / h.secs;
       huntRates.push(huntRate);
       huntRatios.push(huntRate / tsharkRate);
-      console.log(`[${run + 1}] sightline hunt (built CLI, whole command): ${h.secs.toFixed(2)} s, ${huntRate.toFixed(0)} MB/s, ${h.sightings} sightings, planted ${h.planted}/600`);
+      huntCpuRatios.push(tsharkCpuPerMb / (h.cpu / mbOf(full)));
+      console.log(`[${run + 1}] sightline hunt (built CLI, whole command): ${h.secs.toFixed(2)} s (CPU ${h.cpu.toFixed(2)} s), ${huntRate.toFixed(0)} MB/s, ${h.sightings} sightings, planted ${h.planted}/600`);
     }
     readerRates.push(oursRate);
     tsharkRates.push(tsharkRate);
@@ -232,6 +254,7 @@ async function main(): Promise<void> {
   }
   console.log(`over ${runs} run(s): reader ${span(readerRates, 0)} MB/s, tshark ${span(tsharkRates, 1)} MB/s${huntRates.length ? `, hunt ${span(huntRates, 0)} MB/s` : ''}`);
   console.log(`ratio (each run against its own tshark): reader/tshark ${span(readerRatios, 1)}x${huntRatios.length ? `, hunt/tshark ${span(huntRatios, 1)}x` : ''} (goal >= 50x)`);
+  console.log(`CPU per MB, tshark's over ours: reader ${span(readerCpuRatios, 1)}x${huntCpuRatios.length ? `, hunt ${span(huntCpuRatios, 1)}x` : ''}`);
   console.log(`every planted name seen: sightline ${allSeen ? 'yes' : 'NO'}, tshark ${tsharkAll ? 'yes' : 'NO'}`);
   if (!allSeen || !tsharkAll) process.exitCode = 1;
 }
