@@ -49,6 +49,20 @@ test('captures: DNS, HTTP and TLS sightings with packet numbers, in pcap, pcapng
       [file, format, 4, 'http.host', 'www.vipmailru.com', '10.1.2.3', '198.51.100.9', '2013-05-06T02:11:00.100Z'],
     ];
     assert.deepEqual(got, [...expected('a.pcap', 'pcap'), ...expected('b.pcapng', 'pcapng'), ...expected('c.pcap.gz', 'pcap')]);
+    // Several files start the worker pool, where each capture is read, decoded and matched (and hashed) by a
+    // worker; in one thread (--workers 1) a fresh case stores exactly the same.
+    const one = tempCase();
+    try {
+      assert.equal(sightline(['--db', one.db, 'intel', 'import', '--campaign', 'NetTraveler', intel]).status, 0);
+      const r1 = sightline(['--db', one.db, 'hunt', '--json', '--workers', '1', c.dir]);
+      assert.equal(r1.status, 0, r1.stderr);
+      const captures = (out: string) => (jsonLines(out) as Array<{ evidence: { path: string } }>).filter((s) => /\.(pcap|pcapng|pcap\.gz)$/.test(s.evidence.path));
+      assert.deepEqual(captures(r1.stdout), captures(r.stdout));
+      // Hunted again with the pool: nothing new (the files are known, by path and by sha256).
+      assert.equal(sightline(['--db', one.db, 'hunt', '--json', c.dir]).stdout, '');
+    } finally {
+      one.done();
+    }
   } finally {
     c.done();
   }

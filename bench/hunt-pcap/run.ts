@@ -1,15 +1,19 @@
 /**
- * Bench: readCaptureFile against tshark and tcpdump on a generated capture.
- *   node --import tsx bench/hunt-pcap/run.ts [--mb 500] [--tshark-mb 50] [--workers N]
+ * Bench: the capture reader (readCaptureFile) and the whole `sightline hunt` against tshark
+ * (and tcpdump) on a generated capture.
+ *   node --import tsx bench/hunt-pcap/run.ts [--mb 500] [--tshark-mb 50] [--workers N] [--runs 2] [--tcpdump 1]
+ * (`--workers` is passed to the hunt: 1 reads the capture in the main thread, and hashes it there too.)
  * Generates (seeded, reproducible) a pcap mixing DNS, HTTP, TLS and bulk TCP with
  * 200 planted domains (each as a DNS query, an HTTP Host and a TLS SNI) into bench/out/,
- * then times each tool over it in this run and checks that ours and tshark see every planted name.
+ * then times, `--runs` times and alternating, the reader in this process, the built CLI's
+ * `hunt` (needs `npm run build`) against a case of the 200 planted names, 20,000 other
+ * domains and 2,000 IPv4 addresses, and tshark; checks that ours and tshark see every planted name.
  */
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/core/test-data.js';
-import { prng } from '../prng.js';
+import { prng, randomDomain, randomIPv4 } from '../prng.js';
 import { readCaptureFile } from '../../src/hunt/capture/index.js';
 import { clientHello, dnsMessage, ethernet, httpRequest, ipv4, TCP, tcp, tlsRecords, udp } from '../../src/evidence/pcap/testing/packet-builder.js';
 
@@ -96,9 +100,87 @@ function mbOf(path: string): number {
   return statSync(path).size / (1024 * 1024);
 }
 
+const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
+
+/** The tshark run over `prefix`: seconds, and the planted names it printed (`column:name`). */
+async function runTshark(prefix: string, planted: ReadonlySet<string>): Promise<{ secs: number; cpu: number; seen: Set<string> }> {
+  const t = performance.now();
+  const seen = new Set<string>();
+  let cpu = NaN;
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(TIME, ['-f', '%U %S', 'tshark', '-n', '-r', prefix, '-T', 'fields', '-e', 'dns.qry.name', '-e', 'http.host', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr.setEncoding('utf8');
+    p.stderr.on('data', (s: string) => { err += s; });
+    p.on('close', () => { cpu = cpuOf(err); });
+    let rest = '';
+    p.stdout.setEncoding('utf8');
+    p.stdout.on('data', (s: string) => {
+      const lines = (rest + s).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) for (const [col, v] of line.split('\t').entries()) if (planted.has(v)) seen.add(`${col}:${v}`);
+    });
+    p.on('error', reject);
+    p.on('close', () => resolve());
+  });
+  return { secs: (performance.now() - t) / 1000, cpu, seen };
+}
+
+/** /usr/bin/time, which says a child's CPU seconds (user and system, every thread). */
+const TIME = '/usr/bin/time';
+
+/** The CPU seconds in the last line of /usr/bin/time -f '%U %S' output. */
+function cpuOf(stderr: string): number {
+  const [u, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return (u ?? NaN) + (sys ?? NaN);
+}
+
+/** A case holding the planted names among 20,000 other domains and 2,000 IPv4 addresses (made once, by the CLI). */
+function makeCase(out: string, planted: readonly string[]): string {
+  const db = join(out, 'hunt-pcap-case.db');
+  if (existsSync(db)) return db;
+  const rnd = prng(7);
+  const lines = [...planted];
+  for (let i = 0; i < 20000; i++) lines.push(randomDomain(rnd, i));
+  for (let i = 0; i < 2000; i++) lines.push(randomIPv4(rnd));
+  const intel = join(out, 'hunt-pcap-intel.txt');
+  writeFileSync(intel, `${lines.join('\n')}\n`);
+  const r = spawnSync(process.execPath, [CLI, '--db', db, 'intel', 'import', '--campaign', 'Bench', intel], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`intel import failed: ${r.stderr}`);
+  return db;
+}
+
+/** Times one `sightline hunt --json` of `capture` on a fresh copy of the case (its kept index warmed by a tiny hunt first, untimed). */
+function timeHunt(db: string, capture: string, planted: ReadonlySet<string>, workers: number | undefined): { secs: number; cpu: number; planted: number; sightings: number } {
+  const run = `${db}.run`;
+  for (const x of ['', '-wal', '-shm']) rmSync(`${run}${x}`, { force: true });
+  rmSync(`${run}-index`, { recursive: true, force: true });
+  spawnSync('cp', [db, run]);
+  const warm = join(repoRoot(), 'bench', 'out', 'hunt-pcap-warm.log');
+  writeFileSync(warm, `#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tanswers\n1370044800.0\tW${Date.now()}\t10.0.0.1\t1\t10.0.0.2\t53\tudp\twarm.example\t-\n`);
+  spawnSync(process.execPath, [CLI, '--db', run, 'hunt', warm]);
+  const t = performance.now();
+  const r = spawnSync(TIME, ['-f', '%U %S', process.execPath, CLI, '--db', run, 'hunt', '--json', ...(workers !== undefined ? ['--workers', String(workers)] : []), capture], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const secs = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`hunt failed: ${r.stderr}`);
+  const seen = new Set<string>();
+  let sightings = 0;
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    sightings++;
+    const o = JSON.parse(line) as { field: string; matched: string };
+    if (planted.has(o.matched)) seen.add(`${o.field}:${o.matched}`);
+  }
+  return { secs, cpu: cpuOf(r.stderr), planted: seen.size, sightings };
+}
+
+const span = (xs: number[], digits = 2): string => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+
 async function main(): Promise<void> {
   const mb = arg('mb', 500);
   const tsharkMb = arg('tshark-mb', 50);
+  const runs = arg('runs', 2);
+  const withTcpdump = arg('tcpdump', 1) !== 0;
   const workersArg = process.argv.includes('--workers') ? arg('workers', 2) : undefined;
   const out = join(repoRoot(), 'bench', 'out');
   mkdirSync(out, { recursive: true });
@@ -108,51 +190,73 @@ async function main(): Promise<void> {
   if (!existsSync(full)) generate(full, mb);
   if (!existsSync(prefix)) generate(prefix, tsharkMb);
   console.log(`capture: ${full} (${mbOf(full).toFixed(0)} MB), tshark prefix: ${prefix} (${mbOf(prefix).toFixed(0)} MB); ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const planted = new Set(Array.from({ length: PLANTED }, (_, i) => plantedName(i)));
+  const plantedList = Array.from({ length: PLANTED }, (_, i) => plantedName(i));
+  const planted = new Set(plantedList);
+  const haveCli = existsSync(CLI);
+  if (!haveCli) console.log('dist/cli/main.js is missing (`npm run build`): the whole hunt is not timed');
+  const db = haveCli ? makeCase(out, plantedList) : '';
 
-  // Ours.
-  const seen = new Map<string, Set<string>>([['dns.query', new Set()], ['http.host', new Set()], ['tls.sni', new Set()]]);
-  let observations = 0;
-  t = performance.now();
-  const stats = await readCaptureFile(full, full, (batch) => {
-    observations += batch.length;
-    for (const o of batch) if (planted.has(o.value)) seen.get(o.field)?.add(o.value);
-  }, (d) => console.error(d.reason), workersArg === undefined ? {} : { workers: workersArg });
-  const oursS = (performance.now() - t) / 1000;
-  const oursRate = mbOf(full) / oursS;
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-  const oursAll = [...seen.values()].every((s) => s.size === PLANTED);
-  console.log(`sightline: ${oursS.toFixed(2)} s, ${oursRate.toFixed(0)} MB/s, ${stats.packets} packets, ${observations} observations, peak RSS ${rssMb.toFixed(0)} MB; planted names seen: dns ${seen.get('dns.query')!.size}/200, http ${seen.get('http.host')!.size}/200, sni ${seen.get('tls.sni')!.size}/200`);
+  const readerRates: number[] = [], huntRates: number[] = [], tsharkRates: number[] = [];
+  const readerRatios: number[] = [], huntRatios: number[] = [];
+  // CPU seconds per MB, ours against tshark's: less at the mercy of other work on a shared machine than wall time.
+  const readerCpuRatios: number[] = [], huntCpuRatios: number[] = [];
+  let allSeen = true;
+  let tsharkAll = true;
+  for (let run = 0; run < runs; run++) {
+    // The reader alone, in this process.
+    const seen = new Map<string, Set<string>>([['dns.query', new Set()], ['http.host', new Set()], ['tls.sni', new Set()]]);
+    let observations = 0;
+    t = performance.now();
+    const cpu0 = process.cpuUsage();
+    const stats = await readCaptureFile(full, full, (batch) => {
+      observations += batch.length;
+      for (const o of batch) if (planted.has(o.value)) seen.get(o.field)?.add(o.value);
+    }, (d) => console.error(d.reason));
+    const oursS = (performance.now() - t) / 1000;
+    const cpuUsed = process.cpuUsage(cpu0);
+    const oursCpu = (cpuUsed.user + cpuUsed.system) / 1e6;
+    const oursRate = mbOf(full) / oursS;
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    const oursAll = [...seen.values()].every((x) => x.size === PLANTED);
+    allSeen &&= oursAll;
+    console.log(`[${run + 1}] reader: ${oursS.toFixed(2)} s (CPU ${oursCpu.toFixed(2)} s), ${oursRate.toFixed(0)} MB/s, ${stats.packets} packets, ${observations} observations, peak RSS ${rssMb.toFixed(0)} MB; planted names seen: dns ${seen.get('dns.query')!.size}/200, http ${seen.get('http.host')!.size}/200, sni ${seen.get('tls.sni')!.size}/200`);
 
-  // tcpdump over the whole capture.
-  t = performance.now();
-  const td = spawnSync('sh', ['-c', `tcpdump -n -r '${full}' > /dev/null 2>&1`]);
-  const tcpdumpS = (performance.now() - t) / 1000;
-  const tcpdumpRate = mbOf(full) / tcpdumpS;
-  console.log(`tcpdump -n -r (whole ${mbOf(full).toFixed(0)} MB): ${tcpdumpS.toFixed(2)} s, ${tcpdumpRate.toFixed(0)} MB/s${td.status === 0 ? '' : ` (exit ${td.status})`}`);
+    // tshark over the prefix only (it reads a few MB/s), between our two.
+    const ts = await runTshark(prefix, planted);
+    const tsharkRate = mbOf(prefix) / ts.secs;
+    tsharkAll &&= ts.seen.size === 600;
+    console.log(`[${run + 1}] tshark -T fields (prefix ${mbOf(prefix).toFixed(0)} MB, same generator, smaller size, as the whole would take too long): ${ts.secs.toFixed(2)} s (CPU ${ts.cpu.toFixed(2)} s), ${tsharkRate.toFixed(1)} MB/s; planted names seen: ${ts.seen.size}/600`);
+    const tsharkCpuPerMb = ts.cpu / mbOf(prefix);
+    readerCpuRatios.push(tsharkCpuPerMb / (oursCpu / mbOf(full)));
 
-  // tshark over the prefix only (it reads a few MB/s).
-  t = performance.now();
-  const tsharkSeen = new Set<string>();
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn('tshark', ['-n', '-r', prefix, '-T', 'fields', '-e', 'dns.qry.name', '-e', 'http.host', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let rest = '';
-    p.stdout.setEncoding('utf8');
-    p.stdout.on('data', (s: string) => {
-      const lines = (rest + s).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) for (const [col, v] of line.split('\t').entries()) if (planted.has(v)) tsharkSeen.add(`${col}:${v}`);
-    });
-    p.on('error', reject);
-    p.on('close', () => resolve());
-  });
-  const tsharkS = (performance.now() - t) / 1000;
-  const tsharkRate = mbOf(prefix) / tsharkS;
-  console.log(`tshark -T fields (prefix ${mbOf(prefix).toFixed(0)} MB, same generator, smaller size, as the whole would take too long): ${tsharkS.toFixed(2)} s, ${tsharkRate.toFixed(1)} MB/s; planted names seen: ${tsharkSeen.size}/600`);
+    // The whole hunt: start-up, the case's index, reading, matching, storing, hashing the file.
+    if (haveCli) {
+      const h = timeHunt(db, full, planted, workersArg);
+      allSeen &&= h.planted === 600;
+      const huntRate = mbOf(full) / h.secs;
+      huntRates.push(huntRate);
+      huntRatios.push(huntRate / tsharkRate);
+      huntCpuRatios.push(tsharkCpuPerMb / (h.cpu / mbOf(full)));
+      console.log(`[${run + 1}] sightline hunt (built CLI, whole command): ${h.secs.toFixed(2)} s (CPU ${h.cpu.toFixed(2)} s), ${huntRate.toFixed(0)} MB/s, ${h.sightings} sightings, planted ${h.planted}/600`);
+    }
+    readerRates.push(oursRate);
+    tsharkRates.push(tsharkRate);
+    readerRatios.push(oursRate / tsharkRate);
+  }
 
-  console.log(`ratio: sightline/tshark ${(oursRate / tsharkRate).toFixed(0)}x (goal >= 50x), sightline/tcpdump ${(oursRate / tcpdumpRate).toFixed(1)}x`);
-  console.log(`every planted name seen: sightline ${oursAll ? 'yes' : 'NO'}, tshark ${tsharkSeen.size === 600 ? 'yes' : 'NO'}`);
-  if (!oursAll || tsharkSeen.size !== 600) process.exitCode = 1;
+  if (withTcpdump) {
+    // tcpdump over the whole capture, once.
+    t = performance.now();
+    const td = spawnSync('sh', ['-c', `tcpdump -n -r '${full}' > /dev/null 2>&1`]);
+    const tcpdumpS = (performance.now() - t) / 1000;
+    const tcpdumpRate = mbOf(full) / tcpdumpS;
+    console.log(`tcpdump -n -r (whole ${mbOf(full).toFixed(0)} MB): ${tcpdumpS.toFixed(2)} s, ${tcpdumpRate.toFixed(0)} MB/s${td.status === 0 ? '' : ` (exit ${td.status})`}; reader/tcpdump ${(Math.max(...readerRates) / tcpdumpRate).toFixed(1)}x`);
+  }
+  console.log(`over ${runs} run(s): reader ${span(readerRates, 0)} MB/s, tshark ${span(tsharkRates, 1)} MB/s${huntRates.length ? `, hunt ${span(huntRates, 0)} MB/s` : ''}`);
+  console.log(`ratio (each run against its own tshark): reader/tshark ${span(readerRatios, 1)}x${huntRatios.length ? `, hunt/tshark ${span(huntRatios, 1)}x` : ''} (goal >= 50x)`);
+  console.log(`CPU per MB, tshark's over ours: reader ${span(readerCpuRatios, 1)}x${huntCpuRatios.length ? `, hunt ${span(huntCpuRatios, 1)}x` : ''}`);
+  console.log(`every planted name seen: sightline ${allSeen ? 'yes' : 'NO'}, tshark ${tsharkAll ? 'yes' : 'NO'}`);
+  if (!allSeen || !tsharkAll) process.exitCode = 1;
 }
 
 await main();

@@ -1,13 +1,17 @@
 /**
- * Worker thread of a hunt: reads byte ranges of large text logs, and scans
- * files as samples, against the shared index. The index (shared memory, not
+ * Worker thread of a hunt: reads byte ranges of large text logs, scans
+ * files as samples and hunts captures against the shared index, and hashes
+ * a large file while another worker reads it. The index (shared memory, not
  * copied) and the YARA rules arrive by message, so a worker loads its code
  * while the main thread loads the case.
  */
 import { parentPort } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
-import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
+import type { CaptureTask } from './capture/capture-task.js';
+import type { CaptureFileStats } from './capture/read-capture-file.js';
+import { hashFile } from './file-hash.js';
+import type { RangeResult, RangeTask } from './log-range.js';
 import type { ScanResult } from './scan-files.js';
 
 /** A file to scan as a sample. */
@@ -16,9 +20,13 @@ export interface ScanTask {
   maxFileSize: number;
 }
 
+/** A whole file to hash (sha256), and its digest. */
+export interface HashTask { path: string }
+export interface HashResult { sha256: string }
 
-export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask };
-export type HuntTaskResult = RangeResult | ScanResult;
+export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask } | { kind: 'hash'; task: HashTask }
+  | { kind: 'capture'; task: CaptureTask };
+export type HuntTaskResult = RangeResult | ScanResult | HashResult | CaptureFileStats;
 
 /** Messages a worker takes before tasks. */
 export interface HuntWorkerSetup {
@@ -58,9 +66,16 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
   }
   if (!msg.task) return;
   try {
-    if (!index) throw new Error('hunt worker got a task before the index');
     const t = msg.task;
-    const result = t.kind === 'range' ? huntRange(t.task, index) : await scanTask(t.task, index);
+    if (t.kind === 'hash') {
+      parentPort!.postMessage({ id: msg.id, result: { sha256: await hashFile(t.task.path) } satisfies HashResult });
+      return;
+    }
+    if (!index) throw new Error('hunt worker got a task before the index');
+    // Each kind's code is loaded on its first task: a worker that only hashes and reads a capture never loads the log readers.
+    const result = t.kind === 'range' ? (await import('./log-range.js')).huntRange(t.task, index)
+      : t.kind === 'capture' ? await (await import('./capture/capture-task.js')).huntCaptureTask(t.task, index, (part) => parentPort!.postMessage({ id: msg.id, part }))
+      : await scanTask(t.task, index);
     parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });

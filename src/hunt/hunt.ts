@@ -22,6 +22,7 @@ import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
 import { HUNT_FORMATS, NothingToHuntError } from './formats.js';
 import { prepareSinkhole, SINKHOLE_FAMILY, SINKHOLE_FIELDS, type SinkholeSetup } from './sinkhole.js';
+import { poolCaptures, poolHasher } from './pool-tasks.js';
 import { poolRanges, RANGE_BYTES, type RangeRunner } from './log-hunt.js';
 import { evidenceSource, writerSink, type SourceContext } from './sources.js';
 import { WorkerPool, workerUrl } from './worker-pool.js';
@@ -272,9 +273,11 @@ export async function openHuntEngine(store: Store, selection: HuntSelection, opt
     const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     const ctx: SourceContext = {
       index, ranges: pool ? poolRanges(pool) : null, parallelMinBytes: opts.parallelMinBytes ?? PARALLEL_MIN_BYTES,
-      rangeBytes: opts.rangeBytes ?? RANGE_BYTES, workers: opts.workers, maxFileSize,
+      rangeBytes: opts.rangeBytes ?? RANGE_BYTES, maxFileSize,
       yara: null, yaraIds, hostIdParams: await store.hostIdParams(), ...(sinkhole ? { sinkhole } : {}),
       evtxReader: opts.evtxReader === undefined ? EVTX_READER : opts.evtxReader,
+      hasher: pool ? poolHasher(pool) : null,
+      captures: pool ? poolCaptures(pool) : null,
     };
     // YARA rules are compiled here once, before the first file to scan (their
     // diagnostics reported once), and once in each worker.

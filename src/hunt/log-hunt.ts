@@ -3,19 +3,17 @@
  * or split at line boundaries into ranges for the worker pool (large files).
  */
 import { open } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createLineReader } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile } from '../samples/index.js';
+import { hashFile } from './file-hash.js';
 import type { HuntTask, HuntTaskResult } from './hunt-worker.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
 import type { RawSighting } from './match.js';
 import { readFileHead } from './file-head.js';
 import type { WorkerPool } from './worker-pool.js';
 
-/** Bytes read per step when hashing a file. */
-const HASH_BLOCK_BYTES = 1024 * 1024;
 /** Bytes of a file's head read to learn the reader state ranges start in. */
 const HEAD_STATE_BYTES = 64 * 1024;
 /** Size of one range handed to a worker. */
@@ -32,22 +30,6 @@ export interface LogHuntStats {
   format: string;
 }
 
-/** sha256 of a whole file, read through one reused buffer (a stream's chunks would pile up as garbage on a large file). */
-export async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(HASH_BLOCK_BYTES);
-  const fh = await open(path, 'r');
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead <= 0) break;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
-  return h.digest('hex');
-}
 
 
 /**

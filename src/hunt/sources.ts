@@ -16,10 +16,12 @@ import {
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile, YaraScanner } from '../samples/index.js';
 import type { EvidenceWriter, SampleInput } from '../store/store.js';
-import { readCaptureFile } from './capture/index.js';
+import { readCaptureFile, type CaptureFileStats } from './capture/index.js';
+import { cancelCapture, newCaptureCredit, takePart, type CapturePart, type CaptureRunner } from './capture/capture-task.js';
 import { GzipBombError, gunzipBounded } from './file-head.js';
 import type { HuntTaskResult } from './hunt-worker.js';
-import { hashFile, huntRanges, type RangeRunner } from './log-hunt.js';
+import { hashFile } from './file-hash.js';
+import { huntRanges, type RangeRunner } from './log-hunt.js';
 import { LineHunter } from './log-range.js';
 import { RecordMatcher, type RawSighting } from './match.js';
 import { FILES_FORMAT } from './plan.js';
@@ -61,8 +63,6 @@ export interface SourceContext {
   /** Plain logs at least this large are split into ranges. */
   parallelMinBytes: number;
   rangeBytes: number;
-  /** Worker threads asked for on the command line (captures use them only when asked). */
-  workers: number | undefined;
   maxFileSize: number;
   yara: YaraScanner | null;
   yaraIds: ReadonlyMap<string, number>;
@@ -72,6 +72,13 @@ export interface SourceContext {
   sinkhole?: SinkholeSetup;
   /** The binary EVTX reader for `evtx` passes; null when this build has none. */
   evtxReader: EvtxReaderFactory | null;
+  /**
+   * Where a capture's sha256 is computed while this thread decodes it: a worker of the pool
+   * (the two then take a core each), or null: in this thread, between its reads.
+   */
+  hasher?: ((path: string) => Promise<string>) | null;
+  /** Where a capture is read, decoded and matched while this thread stores what it finds: a worker of the pool, or null: in this thread. */
+  captures?: CaptureRunner | null;
 }
 
 /** One evidence file read as one family. */
@@ -208,18 +215,22 @@ async function rangesSource(f: FoundFile, family: string, ctx: SourceContext, si
 
 /** A packet capture (pcap, pcapng, gzip of either). */
 async function captureSource(f: FoundFile, family: string, ctx: SourceContext, sink: PassSink): Promise<PassStats> {
-  const hashing = hashFile(f.path);
+  // A worker that dies while hashing costs only the speed: the file is hashed here instead.
+  const hashing = ctx.hasher ? ctx.hasher(f.path).catch(() => hashFile(f.path)) : hashFile(f.path);
+  // Awaited at the end; a failure while decoding must not leave it unhandled.
+  hashing.catch(() => undefined);
   // Detection already told pcap from pcapng (a gzip of either included).
   let format = family;
   let reported = 0;
+  if (ctx.captures) {
+    const cap = await captureElsewhere(f, family, ctx.captures, ctx.hostIdParams, sink);
+    return { format: cap.format !== 'unknown' ? cap.format : family, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing };
+  }
   // A record is one packet: its sightings wait for the packet's last observation (match.ts).
   const matcher = new RecordMatcher(ctx.index, ctx.hostIdParams, (s) => sink.sighting(s, format));
   const cap = await readCaptureFile(f.path, f.path, (batch: readonly Observation[]) => {
     for (const o of batch) matcher.observe(o);
   }, sink.diagnostic, {
-    // One thread decodes a capture faster than a framer feeding
-    // decoder workers on two cores (bench/hunt-pcap); workers only when asked.
-    ...(ctx.workers !== undefined ? { workers: ctx.workers } : {}),
     // The reader says how far it has read; the sink counts bytes done since the last call.
     onProgress: (readSoFar: number) => { sink.progress(readSoFar - reported); reported = readSoFar; },
     drain: () => sink.drain(),
@@ -227,6 +238,33 @@ async function captureSource(f: FoundFile, family: string, ctx: SourceContext, s
   matcher.end();
   if (cap.format !== 'unknown') format = cap.format;
   return { format, lines: cap.packets, records: cap.packets, skipped: cap.skipped, sha256: await hashing };
+}
+
+/**
+ * A capture read, decoded and matched by `run` (a worker of the pool): its sightings are stored here
+ * as its parts come, and each part is counted taken once the store has caught up (back-pressure).
+ */
+async function captureElsewhere(
+  f: FoundFile, family: string, run: CaptureRunner, hostIdParams: readonly string[], sink: PassSink,
+): Promise<CaptureFileStats> {
+  const credit = newCaptureCredit();
+  let reported = 0;
+  let failure: unknown = null;
+  const onPart = (part: CapturePart): void => {
+    for (const s of part.sightings) sink.sighting(s, family);
+    for (const d of part.diagnostics) sink.diagnostic(d);
+    sink.progress(part.bytesRead - reported);
+    reported = part.bytesRead;
+    sink.drain().then(() => takePart(credit), (e: unknown) => { failure ??= e; cancelCapture(credit); });
+  };
+  try {
+    const stats = await run({ path: f.path, displayPath: f.path, hostIdParams, credit }, onPart);
+    if (failure !== null) throw failure;
+    return stats;
+  } catch (e) {
+    cancelCapture(credit);
+    throw failure ?? e;
+  }
 }
 
 /** A file scanned as a sample (and its archive members), in the pool when there is one. */

@@ -18,3 +18,18 @@ test('a worker that dies fails only the task it held, is replaced, and the repla
     await pool.close();
   }
 });
+
+test("a task's parts reach its own onPart, in order, before its answer", async () => {
+  const pool = new WorkerPool<number | { parts: number }, number>(new URL('./testing/dying-worker.mjs', import.meta.url), 2, {});
+  try {
+    pool.broadcast({ factor: 2 });
+    const got: Record<string, unknown[]> = { a: [], b: [] };
+    const a = pool.run({ parts: 3 }, (p) => got.a!.push(p)).then((r) => { got.a!.push(`=${r}`); });
+    const b = pool.run({ parts: 2 }, (p) => got.b!.push(p)).then((r) => { got.b!.push(`=${r}`); });
+    assert.equal(await pool.run(5), 10, 'a task without parts is answered as before');
+    await Promise.all([a, b]);
+    assert.deepEqual(got, { a: [1, 2, 3, '=6'], b: [1, 2, '=4'] });
+  } finally {
+    await pool.close();
+  }
+});

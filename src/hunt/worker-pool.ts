@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type Pending = { resolve(v: unknown): void; reject(e: Error): void };
+type Pending = { resolve(v: unknown): void; reject(e: Error): void; onPart?: ((part: unknown) => void) | undefined };
 
 /** The worker script `name` beside the module `base` (an import.meta.url), with that module's extension. */
 export function workerUrl(base: string, name: string): URL {
@@ -67,8 +67,10 @@ export class WorkerPool<T, R> {
     const w = startWorker(this.url, this.workerData);
     const held = new Set<number>();
     this.held.set(w, held);
-    w.on('message', (m: { id: number; result?: R; error?: string }) => {
+    w.on('message', (m: { id: number; result?: R; error?: string; part?: unknown }) => {
       const p = this.pending.get(m.id);
+      // A part of a task's answer (a long task streams what it finds); the task goes on.
+      if (m.part !== undefined) { p?.onPart?.(m.part); return; }
       this.pending.delete(m.id);
       held.delete(m.id);
       this.pump();
@@ -114,11 +116,12 @@ export class WorkerPool<T, R> {
     for (const w of this.workers) w.postMessage(message);
   }
 
-  run(task: T): Promise<R> {
+  /** Runs a task; `onPart` takes the parts of its answer a worker posts before the answer itself, in order. */
+  run(task: T, onPart?: (part: unknown) => void): Promise<R> {
     if (this.workers.length === 0) return Promise.reject(new Error('no worker thread left'));
     const id = this.nextId++;
     const p = new Promise<R>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onPart });
     });
     this.queue.push({ id, task });
     this.pump();

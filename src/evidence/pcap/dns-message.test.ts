@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { sniffDnsMessage } from './dns-message.js';
+import { readDnsMessage, sniffDnsMessage } from './dns-message.js';
 import { dnsMessage, dnsName } from './testing/packet-builder.js';
 
 const sniff = (b: Buffer, complete = true): boolean | null => sniffDnsMessage(b, 0, b.length, complete);
@@ -82,4 +82,18 @@ test('sniffDnsMessage agrees with an independent statement of the rule on random
       assert.equal(sniff(msg), expected);
     },
   ), { seed: 1035, numRuns: 3000 });
+});
+
+test("readDnsMessage: a name is its labels joined by dots, each label's bytes read one character per byte, through a pointer too", () => {
+  // Labels `a.b` (a dot inside a label), `\xffz`, then a second question: `x` and a pointer back to the first name.
+  const first = Buffer.from([3, 0x61, 0x2e, 0x62, 2, 0xff, 0x7a, 0]);
+  const tc = Buffer.from([0, 1, 0, 1]);
+  const second = Buffer.from([1, 0x78, 0xc0, 12]);
+  const m = readDnsMessage(Buffer.concat([header(0x01, 0x00, 2), first, tc, second, tc]), 0, 12 + first.length + 4 + second.length + 4);
+  assert.deepEqual(m.questions, ['a.b.\u00ffz', 'x.a.b.\u00ffz']);
+  assert.equal(m.error, null);
+  // The longest name (253 characters, 127 labels of one byte less the last dot): read whole.
+  const longest = Buffer.concat([...Array.from({ length: 127 }, () => Buffer.from([1, 0x71])), Buffer.from([0])]);
+  const l = readDnsMessage(Buffer.concat([header(0x01, 0x00, 1), longest, tc]), 0, 12 + longest.length + 4);
+  assert.deepEqual(l.questions, [Array.from({ length: 127 }, () => 'q').join('.')]);
 });

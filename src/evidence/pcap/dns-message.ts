@@ -82,6 +82,9 @@ export function readDnsMessage(buf: Buffer, off: number, len: number): DnsMessag
   return msg;
 }
 
+/** Scratch space for the text of one name: its wire bytes less one (MAX_DNS_NAME_BYTES) hold the labels and dots. */
+const NAME_BYTES = Buffer.alloc(MAX_DNS_NAME_BYTES);
+
 /** A name read at some offset: its text (labels joined by dots, '' for the root) and where the record goes on. */
 export interface NameResult {
   text: string;
@@ -98,13 +101,15 @@ export function readName(buf: Buffer, msg: number, end: number, pos: number, out
   let runStart = pos;
   let wire = 0;
   let pointers = 0;
-  let text = '';
+  // The labels and their dots are gathered here and made a string once (a string per label, joined one by one, cost more).
+  const text = NAME_BYTES;
+  let n = 0;
   for (;;) {
     if (p >= end) { out.error = 'name runs past the end of the message'; return; }
     const c = buf[p]!;
     if (c === 0) {
       if (out.next < 0) out.next = p + 1;
-      out.text = text;
+      out.text = n === 0 ? '' : text.toString('latin1', 0, n);
       return;
     }
     const kind = c & 0xc0;
@@ -122,8 +127,8 @@ export function readName(buf: Buffer, msg: number, end: number, pos: number, out
     wire += c + 1;
     if (wire + 1 > MAX_DNS_NAME_BYTES) { out.error = `name longer than ${MAX_DNS_NAME_BYTES} bytes`; return; }
     if (end - p - 1 < c) { out.error = 'label runs past the end of the message'; return; }
-    const label = buf.toString('latin1', p + 1, p + 1 + c);
-    text = text === '' ? label : `${text}.${label}`;
+    if (n !== 0) text[n++] = 0x2e;
+    for (let i = p + 1; i <= p + c; i++) text[n++] = buf[i]!;
     p += 1 + c;
   }
 }

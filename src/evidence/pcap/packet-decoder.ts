@@ -18,7 +18,7 @@ import {
   authorityOf, connectHostOf, findHeadEnd, parseHttpRequestHead, parseHttpResponseHead, sniffHttpRequest, splitHostPort,
   type HttpRequestHead,
 } from './http-request.js';
-import { createPacketLayers, decodeLayers, formatAddress, hashFlow, type PacketLayers } from './packet-layers.js';
+import { createPacketLayers, decodeLayers, formatAddress, type PacketLayers } from './packet-layers.js';
 import { MAX_CLIENT_HELLO_BYTES, readClientHello, sniffTlsHandshake } from './tls-client-hello.js';
 
 /** Flows tracked at once; the oldest is forgotten beyond this. */
@@ -31,6 +31,13 @@ export const MAX_DNS_TCP_BYTES = 2 + 65535;
 export const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 /** Diagnostics per capture from decoding. */
 export const MAX_DECODE_DIAGNOSTICS = 200;
+/**
+ * Slots of the flow cache (a power of two): the flows of recent packets by their key's bytes, so that
+ * most packets find their flow without making the key's string and looking it up in the flow table.
+ */
+const FLOW_CACHE_SLOTS = 4096;
+/** Bytes of the longest flow key (IPv6). */
+const MAX_KEY_BYTES = 38;
 
 const DNS_PORT = 53;
 const MDNS_PORT = 5353;
@@ -62,12 +69,6 @@ export interface ObservationSink {
 export interface PacketDecoderOptions {
   maxFlows?: number;
   maxBufferedBytes?: number;
-  /**
-   * Decode only the flows of this shard (hashFlow % count === index), for several decoders
-   * reading one capture in parallel: each flow's state lives in one of them. Counts of packets
-   * outside any flow (non-IP, later fragments) are kept by every shard alike.
-   */
-  shard?: { index: number; count: number };
 }
 
 /** Counts kept by a decoder. */
@@ -136,10 +137,12 @@ export class PacketDecoder {
   private readonly flows = new Map<string, Flow>();
   private readonly l: PacketLayers = createPacketLayers();
   private readonly key = Buffer.alloc(40);
+  /** The flow cache: each slot's key bytes, key length (0: empty) and flow. */
+  private readonly cacheKeys = new Uint8Array(FLOW_CACHE_SLOTS * MAX_KEY_BYTES);
+  private readonly cacheLens = new Uint8Array(FLOW_CACHE_SLOTS);
+  private readonly cacheFlows: (Flow | null)[] = new Array<Flow | null>(FLOW_CACHE_SLOTS).fill(null);
   private readonly maxFlows: number;
   private readonly maxBuffered: number;
-  private readonly shardIndex: number;
-  private readonly shardCount: number;
   private buffered = 0;
   private memoryWarned = false;
   private number = 0;
@@ -150,8 +153,6 @@ export class PacketDecoder {
   constructor(private readonly path: string, private readonly sink: ObservationSink, opts: PacketDecoderOptions = {}) {
     this.maxFlows = opts.maxFlows ?? MAX_FLOWS;
     this.maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
-    this.shardIndex = opts.shard?.index ?? 0;
-    this.shardCount = opts.shard?.count ?? 1;
   }
 
   /** Decodes one packet: buf[off, off+len) of link type `linktype`. */
@@ -159,16 +160,12 @@ export class PacketDecoder {
     const l = this.l;
     if (!decodeLayers(linktype, buf, off, len, l)) { this.stats.nonIp++; return; }
     if (l.laterFragment) { this.stats.skippedFragments++; return; }
-    if (this.shardCount > 1 && hashFlow(l) % this.shardCount !== this.shardIndex) return;
     this.number = number;
     this.ts = ts;
     this.srcText = null;
     this.dstText = null;
     const aIsSrc = this.buildKey(l);
-    const keyLen = l.ipVersion === 4 ? 14 : 38;
-    const key = this.key.toString('latin1', 0, keyLen);
-    let flow = this.flows.get(key);
-    if (flow === undefined) flow = this.newFlow(key, l, aIsSrc);
+    const flow = this.flowOf(l, aIsSrc);
     if (l.proto === 17) this.decodeUdp(flow, buf);
     else if (l.proto === 6) this.decodeTcp(flow, aIsSrc, buf);
   }
@@ -191,6 +188,26 @@ export class PacketDecoder {
       side.httpOnly = false;
       this.refeed(flow, side);
     }
+  }
+
+  /** The flow of the key in this.key: from the flow cache, the flow table, or new. */
+  private flowOf(l: PacketLayers, aIsSrc: boolean): Flow {
+    const k = this.key;
+    const keyLen = l.ipVersion === 4 ? 14 : MAX_KEY_BYTES;
+    const slot = slotOf(k, keyLen);
+    const keys = this.cacheKeys;
+    const base = slot * MAX_KEY_BYTES;
+    if (this.cacheLens[slot] === keyLen) {
+      let i = 0;
+      while (i < keyLen && keys[base + i] === k[i]) i++;
+      if (i === keyLen) return this.cacheFlows[slot]!;
+    }
+    const key = k.toString('latin1', 0, keyLen);
+    const flow = this.flows.get(key) ?? this.newFlow(key, l, aIsSrc);
+    for (let i = 0; i < keyLen; i++) keys[base + i] = k[i]!;
+    this.cacheLens[slot] = keyLen;
+    this.cacheFlows[slot] = flow;
+    return flow;
   }
 
   /** Writes the direction-free flow key into this.key; true when the packet's source is endpoint a. */
@@ -235,6 +252,9 @@ export class PacketDecoder {
       const oldest = this.flows.keys().next().value as string;
       const gone = this.flows.get(oldest);
       if (gone) { this.release(gone.a); this.release(gone.b); }
+      // A forgotten flow leaves the cache too: a later packet of it starts a new one, as without the cache.
+      const slot = slotOfString(oldest);
+      if (this.cacheFlows[slot] === gone) { this.cacheLens[slot] = 0; this.cacheFlows[slot] = null; }
       this.flows.delete(oldest);
       this.stats.evictedFlows++;
     }
@@ -634,6 +654,20 @@ export class PacketDecoder {
     side.buf = null;
     side.used = 0;
   }
+}
+
+/** The flow cache slot of the key bytes k[0, len) (FNV-1a). */
+function slotOf(k: Uint8Array, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ k[i]!, 16777619);
+  return (h ^ (h >>> 15)) & (FLOW_CACHE_SLOTS - 1);
+}
+
+/** slotOf for a key held as a latin1 string (one character per byte). */
+function slotOfString(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h ^ (h >>> 15)) & (FLOW_CACHE_SLOTS - 1);
 }
 
 /** Whether stream bytes data[at, at+n) start with a DNS message behind its length (RFC 1035 §4.2.2); null: too few to tell. */

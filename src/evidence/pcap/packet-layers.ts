@@ -247,14 +247,3 @@ export function formatAddress(buf: Buffer, off: number, version: 4 | 6): string 
   for (let i = 0; i < 8; i++) g.push(buf.readUInt16BE(off + 2 * i));
   return formatIPv6(g);
 }
-
-/** A hash of the flow that is the same in both directions (for sharding flows over threads). */
-export function hashFlow(l: PacketLayers): number {
-  const n = l.ipVersion === 4 ? 4 : 16;
-  let a = l.sport * 31, b = l.dport * 31;
-  for (let i = 0; i < n; i++) {
-    a = (Math.imul(a, 16777619) ^ l.buf[l.srcOff + i]!) >>> 0;
-    b = (Math.imul(b, 16777619) ^ l.buf[l.dstOff + i]!) >>> 0;
-  }
-  return ((a ^ b) + l.proto) >>> 0;
-}

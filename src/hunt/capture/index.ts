@@ -1,2 +1,2 @@
 /** The capture-hunt driver: reads a capture file (plain or .gz) as a stream, in worker threads when large. */
-export { readCaptureFile, PARALLEL_THRESHOLD_BYTES, BATCH_OBSERVATIONS, type CaptureHuntOptions, type CaptureFileStats } from './read-capture-file.js';
+export { readCaptureFile, BATCH_OBSERVATIONS, type CaptureHuntOptions, type CaptureFileStats } from './read-capture-file.js';
