@@ -253,11 +253,17 @@ export class ImportNumbering {
   first: { campaign: string; source: string } | null = null;
   onePair = true;
 
+  /** The last row's campaign and source names and their numbers (rows come in runs naming the same pair). */
+  private last: { campaign: string; source: string; c: number; s: number } | null = null;
+
   /** The local numbers of one row: [rule or null, campaign, source]. */
   row(i: IndicatorInput): [number | null, number, number] {
     const rule = i.ruleSource !== undefined ? this.rule(i.source, i.ruleSource) : null;
+    const last = this.last;
+    if (last !== null && last.campaign === i.campaign && last.source === i.source) return [rule, last.c, last.s];
     const c = this.campaign(i.campaign);
     const s = this.source(i.source);
+    this.last = { campaign: i.campaign, source: i.source, c, s };
     if (this.first === null) this.first = { campaign: i.campaign, source: i.source };
     else if (this.onePair && (this.campaigns.get(this.first.campaign.toLowerCase())!.local !== c || this.sources.get(this.first.source) !== s)) this.onePair = false;
     return [rule, c, s];
