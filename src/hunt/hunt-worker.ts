@@ -8,17 +8,25 @@ import { parentPort } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
 import { huntRange, type RangeResult, type RangeTask } from './log-range.js';
-import type { ScanResult } from './scan-files.js';
+import type { ScanResult, TextPassTask } from './scan-files.js';
 
 /** A file to scan as a sample. */
 export interface ScanTask {
   path: string;
   maxFileSize: number;
+  /** Read its bytes as a text log too, before the scan (a small text file in no known format). */
+  text?: TextPassTask;
 }
 
-
-export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask };
-export type HuntTaskResult = RangeResult | ScanResult;
+/**
+ * Files are scanned in batches (scan-batches.ts): one message each way per
+ * batch, not per file, so that with many small files the threads are not
+ * woken (and the main thread not kept busy) once per file.
+ */
+export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scans'; tasks: ScanTask[] };
+export type HuntTaskResult = RangeResult | ScanOutcome[];
+/** A file's scan, or why it failed (a failure fails that file alone, not its batch). */
+export type ScanOutcome = ScanResult | { error: string };
 
 /** Messages a worker takes before tasks. */
 export interface HuntWorkerSetup {
@@ -31,12 +39,20 @@ let yaraSources: YaraSource[] = [];
 let yaraIds = new Map<string, number>();
 let yara: YaraScanner | null | undefined;
 
-/** Scans one file; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
-async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
+/** Scans a batch of files, one after the other; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
+async function scanTasks(tasks: readonly ScanTask[], idx: IndicatorIndex): Promise<ScanOutcome[]> {
   // Loaded on first use: a worker that only reads log ranges never needs the sample code.
   const [{ YaraScanner }, { scanFileAt }] = await Promise.all([import('../samples/index.js'), import('./scan-files.js')]);
   yara ??= yaraSources.length === 0 ? null : YaraScanner.compileValidated(yaraSources, () => undefined);
-  return scanFileAt(task.path, task.maxFileSize, { index: idx, yara, yaraIds });
+  const out: ScanOutcome[] = [];
+  for (const t of tasks) {
+    try {
+      out.push(await scanFileAt(t.path, t.maxFileSize, { index: idx, yara, yaraIds }, t.text));
+    } catch (e) {
+      out.push({ error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -60,7 +76,7 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
   try {
     if (!index) throw new Error('hunt worker got a task before the index');
     const t = msg.task;
-    const result = t.kind === 'range' ? huntRange(t.task, index) : await scanTask(t.task, index);
+    const result = t.kind === 'range' ? huntRange(t.task, index) : await scanTasks(t.tasks, index);
     parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
