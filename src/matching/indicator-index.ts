@@ -280,6 +280,21 @@ export class IndicatorIndex {
     return !colon || hasFfffBytes(b, s, e);
   }
 
+  /** False only when no observation of `kind` can match whatever its value: the tables mayMatchBytes and match consult for it are empty. */
+  mayMatchKind(kind: ObservedKind): boolean {
+    const p = this.parts;
+    switch (kind) {
+      case 'domain': return p.domain.count !== 0;
+      case 'ip': return p.v4.count !== 0 || p.v6.count !== 0;
+      case 'url': return p.urlExact.count !== 0 || p.urlPrefix.count !== 0;
+      case 'hash': return p.md5.count !== 0 || p.sha1.count !== 0 || p.sha256.count !== 0;
+      case 'imphash': return p.imphash.count !== 0;
+      case 'filename': return p.filename.count !== 0;
+      case 'email': return p.email.count !== 0;
+      default: return true;
+    }
+  }
+
   /** The normalised form of the observed value (for the sighting's `matched`: e.g. 'www.example.net'), or the raw value when it has none. */
   matchedValue(kind: ObservedKind, value: string): string {
     return normalizeObserved(kind, value) ?? value;
