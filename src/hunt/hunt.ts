@@ -339,6 +339,9 @@ export async function scheduleFile(engine: HuntEngine, entry: PlannedFile, rep: 
       const task: ScanTask = { path: entry.f.path, maxFileSize: ctx.maxFileSize };
       if (textInScan(entry, ctx)) task.text = { family: TEXT_FORMAT, referenceMs: entry.f.mtimeMs, hostIdParams: ctx.hostIdParams };
       item.scanned = engine.scans.scan(task, entry.f.size);
+      // A batch just went: let the workers' answers in (each hands a worker more), or planning
+      // thousands of small files, which never waits on I/O, would leave the workers idle until it ends.
+      if (engine.scans.waitingFiles === 0) await new Promise<void>((resolve) => { setImmediate(resolve); });
     }
   }
   return item;

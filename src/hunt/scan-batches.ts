@@ -32,6 +32,11 @@ export class ScanBatches {
 
   constructor(private readonly pool: WorkerPool<HuntTask, HuntTaskResult>) {}
 
+  /** Files waiting for their batch to be sent (0 right after one went). */
+  get waitingFiles(): number {
+    return this.waiting.length;
+  }
+
   /** Scans one file of `size` bytes in a worker. */
   scan(task: ScanTask, size: number): Promise<ScanResult> {
     const p = new Promise<ScanResult>((resolve, reject) => { this.waiting.push({ task, resolve, reject }); });
