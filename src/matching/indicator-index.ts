@@ -218,16 +218,10 @@ export class IndicatorIndex {
    * for values that can match.
    */
   mayMatchBytes(kind: ObservedKind, b: Uint8Array, s: number, e: number): boolean {
-    const p = this.parts;
     switch (kind) {
       case 'domain': return this.mayMatchDomainBytes(b, s, e);
       case 'ip': return this.mayMatchIpBytes(b, s, e);
-      case 'url': return p.urlExact.count !== 0 || p.urlPrefix.count !== 0;
-      case 'hash': return p.md5.count !== 0 || p.sha1.count !== 0 || p.sha256.count !== 0;
-      case 'imphash': return p.imphash.count !== 0;
-      case 'filename': return p.filename.count !== 0;
-      case 'email': return p.email.count !== 0;
-      default: return true;
+      default: return this.mayMatchKind(kind);
     }
   }
 
