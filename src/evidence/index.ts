@@ -4,6 +4,7 @@
  */
 export type { ObservationSink, LineReader, LineReaderOptions } from './line-reader.js';
 export { LOG_FORMATS, MULTI_LINE_FORMATS, TEXT_FORMAT, detectLogFormat, createLineReader } from './detect.js';
+export { hasBinaryMagic } from './text/binary-head.js';
 export type { ZeekTsvState } from './zeek/zeek-tsv-reader.js';
 // Windows event logs: one event shape (WinEvent) from every reader, one mapping to observations.
 export type { WinEvent } from './winevent/event.js';

@@ -29,6 +29,8 @@ export interface ObservationFilter {
    * `b[s, e)` can match; true when it may (or the filter cannot tell).
    */
   mayMatchBytes(kind: ObservedKind, b: Uint8Array, s: number, e: number): boolean;
+  /** False only when no observation of `kind` can match, whatever its value (the filter holds nothing of that kind). */
+  mayMatchKind?(kind: ObservedKind): boolean;
 }
 
 /** A reader for one text log file, fed one physical line at a time. */

@@ -12,21 +12,30 @@ import type { CaptureTask } from './capture/capture-task.js';
 import type { CaptureFileStats } from './capture/read-capture-file.js';
 import { hashFile } from './file-hash.js';
 import type { RangeResult, RangeTask } from './log-range.js';
-import type { ScanResult } from './scan-files.js';
+import type { ScanResult, TextPassTask } from './scan-files.js';
 
 /** A file to scan as a sample. */
 export interface ScanTask {
   path: string;
   maxFileSize: number;
+  /** Read its bytes as a text log too, before the scan (a small text file in no known format). */
+  text?: TextPassTask;
 }
 
 /** A whole file to hash (sha256), and its digest. */
 export interface HashTask { path: string }
 export interface HashResult { sha256: string }
 
-export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scan'; task: ScanTask } | { kind: 'hash'; task: HashTask }
+/**
+ * Files are scanned in batches (scan-batches.ts): one message each way per
+ * batch, not per file, so that with many small files the threads are not
+ * woken (and the main thread not kept busy) once per file.
+ */
+export type HuntTask = { kind: 'range'; task: RangeTask } | { kind: 'scans'; tasks: ScanTask[] } | { kind: 'hash'; task: HashTask }
   | { kind: 'capture'; task: CaptureTask };
-export type HuntTaskResult = RangeResult | ScanResult | HashResult | CaptureFileStats;
+export type HuntTaskResult = RangeResult | ScanOutcome[] | HashResult | CaptureFileStats;
+/** A file's scan, or why it failed (a failure fails that file alone, not its batch). */
+export type ScanOutcome = ScanResult | { error: string };
 
 /** Messages a worker takes before tasks. */
 export interface HuntWorkerSetup {
@@ -39,12 +48,20 @@ let yaraSources: YaraSource[] = [];
 let yaraIds = new Map<string, number>();
 let yara: YaraScanner | null | undefined;
 
-/** Scans one file; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
-async function scanTask(task: ScanTask, idx: IndicatorIndex): Promise<ScanResult> {
+/** Scans a batch of files, one after the other; the rules are compiled on the first scan (their diagnostics were reported by the main thread). */
+async function scanTasks(tasks: readonly ScanTask[], idx: IndicatorIndex): Promise<ScanOutcome[]> {
   // Loaded on first use: a worker that only reads log ranges never needs the sample code.
   const [{ YaraScanner }, { scanFileAt }] = await Promise.all([import('../samples/index.js'), import('./scan-files.js')]);
   yara ??= yaraSources.length === 0 ? null : YaraScanner.compileValidated(yaraSources, () => undefined);
-  return scanFileAt(task.path, task.maxFileSize, { index: idx, yara, yaraIds });
+  const out: ScanOutcome[] = [];
+  for (const t of tasks) {
+    try {
+      out.push(await scanFileAt(t.path, t.maxFileSize, { index: idx, yara, yaraIds }, t.text));
+    } catch (e) {
+      out.push({ error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -75,7 +92,7 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
     // Each kind's code is loaded on its first task: a worker that only hashes and reads a capture never loads the log readers.
     const result = t.kind === 'range' ? (await import('./log-range.js')).huntRange(t.task, index)
       : t.kind === 'capture' ? await (await import('./capture/capture-task.js')).huntCaptureTask(t.task, index, (part) => parentPort!.postMessage({ id: msg.id, part }))
-      : await scanTask(t.task, index);
+      : await scanTasks(t.tasks, index);
     parentPort!.postMessage({ id: msg.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });

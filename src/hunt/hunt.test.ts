@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { openStore } from '../store/index.js';
 import type { Sighting } from '../core/model.js';
 import { formatDiagnostic, type Diagnostic } from '../core/diagnostic.js';
@@ -33,7 +33,9 @@ const INTEL = [
   'http://evil-spb.com/gate/', 'http://evil-spb.com/a.php', '8.8.8.8', 'vpnwork.3322.org',
 ].join('\n') + '\n';
 
-async function withCase(fn: (dir: string, run: (paths: string[], o?: Partial<HuntOptions>) => Promise<{ sightings: Sighting[]; diags: string[]; exit: number }>) => Promise<void>) {
+type Store = Awaited<ReturnType<typeof openStore>>;
+
+async function withCase(fn: (dir: string, run: (paths: string[], o?: Partial<HuntOptions>) => Promise<{ sightings: Sighting[]; diags: string[]; exit: number }>, store: Store) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-hunt-'));
   const store = await openStore(join(dir, 'case.db'));
   try {
@@ -44,7 +46,7 @@ async function withCase(fn: (dir: string, run: (paths: string[], o?: Partial<Hun
       const diags: Diagnostic[] = [];
       const r = await hunt(store, paths, { onSighting: (s) => sightings.push(s), onDiagnostic: (d) => diags.push(d), ...o });
       return { sightings, diags: diags.map(formatDiagnostic), exit: r.errors > 0 ? 2 : 0 };
-    });
+    }, store);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -165,4 +167,41 @@ test('HUNT_FORMATS (kept light for the public API) names every log family and ca
   const { HUNT_FORMATS, FILES_FORMAT } = await import('./formats.js');
   const { LOG_FORMATS, CAPTURE_FORMATS, EVTX_FORMAT } = await import('../evidence/index.js');
   assert.deepEqual(HUNT_FORMATS, [...LOG_FORMATS, ...CAPTURE_FORMATS, EVTX_FORMAT, FILES_FORMAT]);
+});
+
+test('a text file in no known format gives the same sightings and counts read with its scan in the pool as streamed in this thread', async () => {
+  await withCase(async (dir, run, store) => {
+    const notes = (tag: string) => [
+      `notes ${tag}: the operator's report`,        // 1
+      '',                                           // 2: empty, no record
+      'beacon seen to a.b.viprainru.com at noon',   // 3: subdomain of an indicator
+      'and nothing here',                           // 4
+      'then 185.10.20.7, 185.10.20.8',              // 5: one exact address
+      'last line without a newline: VPNWORK.3322.ORG',  // 6: case
+    ].join('\r\n');
+    const files = ['a', 'b', 'c'].map((t) => {
+      const p = join(dir, `${t}.txt`);
+      writeFileSync(p, notes(t));
+      return p;
+    });
+    const seq = await run(files, { workers: 1 });
+    // Other content (the first line differs), so none of it is evidence the case already holds.
+    const others = ['d', 'e', 'f'].map((t) => {
+      const p = join(dir, `${t}.txt`);
+      writeFileSync(p, notes(t));
+      return p;
+    });
+    const pooled = await run(others, { workers: 2 });
+    const per = (r: { sightings: Sighting[] }) => r.sightings.map(brief).sort();
+    const expected = ['3:text.domain:a.b.viprainru.com=>domain:viprainru.com', '5:text.ip:185.10.20.7=>ipv4:185.10.20.7',
+      '6:text.domain:vpnwork.3322.org=>domain:vpnwork.3322.org'];
+    assert.deepEqual(per(seq), [...expected, ...expected, ...expected].sort());
+    assert.deepEqual(per(pooled), per(seq));
+    const stored = new Map<string, string>();
+    for await (const e of store.listEvidence()) stored.set(basename(e.path), `${e.format} ${e.lines} ${e.records} ${e.skipped} ${e.families.join(',')}`);
+    // Six lines, five of them records (the empty one is none), read as text and scanned as a file.
+    for (const t of ['a', 'b', 'c', 'd', 'e', 'f']) assert.equal(stored.get(`${t}.txt`), 'text 6 5 0 files,text', t);
+    assert.deepEqual(seq.diags, []);
+    assert.deepEqual(pooled.diags, []);
+  });
 });

@@ -13,12 +13,14 @@ import type { Sighting } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/limits.js';
 import { IndicatorIndex } from '../matching/index.js';
-import { EVTX_READER, type EvtxReaderFactory } from '../evidence/index.js';
+import { EVTX_READER, TEXT_FORMAT, type EvtxReaderFactory } from '../evidence/index.js';
 import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { loadHuntIndex } from './index-cache.js';
-import type { HuntTask, HuntTaskResult, HuntWorkerSetup } from './hunt-worker.js';
+import type { HuntTask, HuntTaskResult, HuntWorkerSetup, ScanTask } from './hunt-worker.js';
+import { ScanBatches } from './scan-batches.js';
+import type { ScanResult } from './scan-files.js';
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
 import { HUNT_FORMATS, NothingToHuntError } from './formats.js';
 import { prepareSinkhole, SINKHOLE_FAMILY, SINKHOLE_FIELDS, type SinkholeSetup } from './sinkhole.js';
@@ -246,6 +248,8 @@ export interface HuntEngine {
   readonly indicators: number;
   readonly ctx: SourceContext;
   readonly pool: WorkerPool<HuntTask, HuntTaskResult> | null;
+  /** Files to scan, gathered into batches for the pool (null without one). */
+  readonly scans: ScanBatches | null;
   /** Compiles the case's YARA rules once, before the first file to scan (their diagnostics go to `report`). */
   prepareYara(report: (d: Diagnostic) => void): Promise<void>;
   close(): Promise<void>;
@@ -283,7 +287,7 @@ export async function openHuntEngine(store: Store, selection: HuntSelection, opt
     // diagnostics reported once), and once in each worker.
     let yara: YaraScanner | null | undefined;
     return {
-      store, selection, indicators: count, ctx, pool,
+      store, selection, indicators: count, ctx, pool, scans: pool ? new ScanBatches(pool) : null,
       async prepareYara(report) {
         if (yara !== undefined) return;
         const filter = { includeWarninglisted: selection.includeWarninglisted, gen: selection.gen, ...(selection.campaign !== undefined ? { campaign: selection.campaign } : {}) };
@@ -323,7 +327,8 @@ export interface HuntReport {
 /** A planned file ready to be staged: its scan already running in the pool; its ranges read elsewhere (a queue's workers). */
 export interface ScheduledFile {
   entry: PlannedFile;
-  scanned?: Promise<HuntTaskResult>;
+  /** Its scan (and, for a small text file in no known format, its text pass: textInScan) running in the pool. */
+  scanned?: Promise<ScanResult>;
   ranges?: RangeRunner;
 }
 
@@ -332,9 +337,26 @@ export async function scheduleFile(engine: HuntEngine, entry: PlannedFile, rep: 
   const item: ScheduledFile = { entry };
   if (entry.passes.includes(FILES_FORMAT)) {
     await engine.prepareYara(rep.report.diagnostic);
-    if (engine.pool) item.scanned = engine.pool.run({ kind: 'scan', task: { path: entry.f.path, maxFileSize: engine.ctx.maxFileSize } });
+    if (engine.scans) {
+      const { ctx } = engine;
+      const task: ScanTask = { path: entry.f.path, maxFileSize: ctx.maxFileSize };
+      if (textInScan(entry, ctx)) task.text = { family: TEXT_FORMAT, referenceMs: entry.f.mtimeMs, hostIdParams: ctx.hostIdParams };
+      item.scanned = engine.scans.scan(task, entry.f.size);
+      // A batch just went: let the workers' answers in (each hands a worker more), or planning
+      // thousands of small files, which never waits on I/O, would leave the workers idle until it ends.
+      if (engine.scans.waitingFiles === 0) await new Promise<void>((resolve) => { setImmediate(resolve); });
+    }
   }
   return item;
+}
+
+/**
+ * Whether a file's text pass is read in the pool from the bytes its scan
+ * reads (one read, and off this thread): a plain text file in no known
+ * format, scanned as a file too, too small to be cut into ranges.
+ */
+function textInScan(entry: PlannedFile, ctx: SourceContext): boolean {
+  return entry.passes[0] === TEXT_FORMAT && entry.passes.includes(FILES_FORMAT) && !entry.gz && entry.f.size < ctx.parallelMinBytes;
 }
 
 /**
@@ -463,7 +485,7 @@ async function runHunt(
  * not be read, or is not the content a retro-hunt expected.
  */
 async function stageOne(
-  writer: EvidenceWriter, entry: PlannedFile, scanned: Promise<HuntTaskResult> | undefined, ctx: SourceContext, rep: HuntReport,
+  writer: EvidenceWriter, entry: PlannedFile, scanned: Promise<ScanResult> | undefined, ctx: SourceContext, rep: HuntReport,
 ): Promise<boolean> {
   const { f } = entry;
   const { report, progress, opts } = rep;
@@ -472,7 +494,8 @@ async function stageOne(
     let sha256: string | null = null;
     for (const family of entry.passes) {
       const sink = writerSink(writer, family, report.diagnostic, (bytes, n) => progress.advance(bytes, n));
-      const stats = await evidenceSource(f, entry.gz, family, ctx, family === FILES_FORMAT ? scanned : undefined).read(sink);
+      const inScan = family === FILES_FORMAT || (family === TEXT_FORMAT && textInScan(entry, ctx));
+      const stats = await evidenceSource(f, entry.gz, family, ctx, inScan ? scanned : undefined).read(sink);
       await sink.flush();
       if (stats.sha256 === null) continue;
       sha256 ??= stats.sha256;

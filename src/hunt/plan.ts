@@ -5,7 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import { detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, EVTX_FORMAT, TEXT_FORMAT, type EvtxReaderFactory } from '../evidence/index.js';
+import {
+  detectCaptureFormat, detectLogFormat, detectUnsupportedCapture, hasBinaryMagic, EVTX_FORMAT, TEXT_FORMAT, type EvtxReaderFactory,
+} from '../evidence/index.js';
 import type { FoundFile } from '../samples/index.js';
 import type { HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { gunzipBounded, readFileHeadSync } from './file-head.js';
@@ -13,6 +15,13 @@ import { SINKHOLE_FAMILY } from './sinkhole.js';
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
+/**
+ * Bytes read first: enough for the gzip check, every capture and EVTX magic
+ * (the longest ends at byte 40) and every binary magic looksBinary knows
+ * (text/binary-head.ts: none past byte 262). A file they show to be binary
+ * (a PE, an archive) can be no log, so its full head is not read.
+ */
+const SNIFF_HEAD_BYTES = 4 * 1024;
 
 /** The format of files scanned as samples (anything that is no log or capture, and text in no known format too). */
 export { FILES_FORMAT } from './formats.js';
@@ -67,9 +76,12 @@ export async function planFile(
   let gz: boolean;
   let passes: string[];
   try {
-    // One read serves the gzip check and, for a plain file, detection.
-    const raw = readFileHeadSync(f.path, DETECT_HEAD_BYTES);
+    let raw = readFileHeadSync(f.path, SNIFF_HEAD_BYTES);
     gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+    // A plain file's full head, when detection reads it: not for a forced format or a retro-hunt's families, nor for
+    // a binary magic (a capture, EVTX and the other binaries are told by their first bytes; detectLogFormat says null).
+    const detects = opts.sinkhole ? forced === undefined : forced === undefined && !(prior && prior.families.length > 0) && !hasBinaryMagic(raw);
+    if (!gz && detects && raw.length === SNIFF_HEAD_BYTES) raw = readFileHeadSync(f.path, DETECT_HEAD_BYTES);
     if (opts.sinkhole) {
       const head = forced !== undefined ? null : gz ? await readGunzippedHead(f.path) : raw;
       const detected = head === null ? WEB_ACCESS_FORMAT : detectCaptureFormat(head) ?? detectLogFormat(head, f.path);

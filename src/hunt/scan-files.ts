@@ -11,6 +11,7 @@ import {
   analyzeFile, expandArchive, fileObservations, readRegularFileSync, DEFAULT_ARCHIVE_LIMITS, FactsBudget, type ArchiveLimits, type YaraScanner,
 } from '../samples/index.js';
 import type { SampleInput } from '../store/store.js';
+import { LineHunter } from './log-range.js';
 import { RecordMatcher, type RawSighting } from './match.js';
 
 /** File types whose members are scanned too. */
@@ -77,6 +78,28 @@ export function scanFile(path: string, data: Buffer, ctx: FileScanContext): File
   return { sha256: top.sha256, samples };
 }
 
+/**
+ * A text pass read from the bytes a scan has already read (a text file in no
+ * known format is read as text, then scanned as a file: one read serves both).
+ */
+export interface TextPassTask {
+  /** The family: TEXT_FORMAT (its records are lines, its format never changes mid-file). */
+  family: string;
+  /** When the file was last written. */
+  referenceMs: number;
+  hostIdParams: readonly string[];
+}
+
+/** What a text pass over a file's bytes found (lines numbered from 1). */
+export interface TextPassResult {
+  format: string;
+  lines: number;
+  records: number;
+  skipped: number;
+  sightings: RawSighting[];
+  diagnostics: Diagnostic[];
+}
+
 /** What scanning one file found, collected (it crosses threads as plain data). */
 export interface ScanResult {
   /** Null when the file could not be read (the diagnostics say why). */
@@ -84,21 +107,33 @@ export interface ScanResult {
   samples: SampleInput[];
   sightings: RawSighting[];
   diagnostics: Diagnostic[];
+  /** The text pass asked for with the scan (ScanTask.text), read from the same bytes; absent when the file could not be read. */
+  text?: TextPassResult;
 }
 
-/** Reads one file (read-only, size-capped) and scans it, collecting what it finds. */
+/** Reads one file (read-only, size-capped) and scans it, collecting what it finds; with `text`, reads its bytes as a text log first. */
 export async function scanFileAt(
-  path: string, maxFileSize: number, ctx: Pick<FileScanContext, 'index' | 'yara' | 'yaraIds' | 'limits'>,
+  path: string, maxFileSize: number, ctx: Pick<FileScanContext, 'index' | 'yara' | 'yaraIds' | 'limits'>, text?: TextPassTask,
 ): Promise<ScanResult> {
   const result: ScanResult = { sha256: null, samples: [], sightings: [], diagnostics: [] };
   const report = (d: Diagnostic) => { result.diagnostics.push(d); };
   // Blocking reads: a worker reads one file at a time, and round trips through libuv's pool cost more than small files do.
   const file = readRegularFileSync(path, { maxFileSize, onDiagnostic: report });
   if (!file) return result;
+  if (text) result.text = readTextPass(path, file.data, text, ctx.index);
   result.sha256 = scanFile(path, file.data, {
     ...ctx, report,
     record: (s) => { result.sightings.push(s); },
     addSample: (s) => { result.samples.push(s); },
   }).sha256;
   return result;
+}
+
+/** A file's whole bytes read as a text log, as a stream of them would be (sources.ts's streamSource). */
+function readTextPass(path: string, data: Buffer, task: TextPassTask, index: IndicatorIndex): TextPassResult {
+  const h = new LineHunter({ family: task.family, displayPath: path, referenceMs: task.referenceMs, index, hostIdParams: task.hostIdParams });
+  h.splitter.push(data);
+  h.finish();
+  const r = h.reader;
+  return { format: r.format, lines: h.splitter.lines, records: r.records, skipped: r.skipped, sightings: h.sightings, diagnostics: h.diagnostics };
 }

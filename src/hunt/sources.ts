@@ -11,7 +11,7 @@ import type { Observation } from '../core/model.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { STORE_BATCH_ROWS } from '../core/limits.js';
 import {
-  CAPTURE_FORMATS, EVTX_FORMAT, MULTI_LINE_FORMATS, newWinEventStats, observeWinEvent, type EvtxReaderFactory, type ObservationSink,
+  CAPTURE_FORMATS, EVTX_FORMAT, MULTI_LINE_FORMATS, TEXT_FORMAT, newWinEventStats, observeWinEvent, type EvtxReaderFactory, type ObservationSink,
 } from '../evidence/index.js';
 import type { IndicatorIndex } from '../matching/index.js';
 import type { FoundFile, YaraScanner } from '../samples/index.js';
@@ -87,11 +87,15 @@ export interface EvidenceSource {
   read(sink: PassSink): Promise<PassStats>;
 }
 
-/** The source that reads `f` as `family`; `scanned` is a scan already running in the pool. */
+/**
+ * The source that reads `f` as `family`; `scanned` is a scan already running
+ * in the pool (for a text pass: one that reads the file's bytes as text too).
+ */
 export function evidenceSource(
-  f: FoundFile, gz: boolean, family: string, ctx: SourceContext, scanned?: Promise<HuntTaskResult>,
+  f: FoundFile, gz: boolean, family: string, ctx: SourceContext, scanned?: Promise<ScanResult>,
 ): EvidenceSource {
   if (family === FILES_FORMAT) return { family, read: (sink) => scanSource(f, ctx, sink, scanned) };
+  if (scanned) return { family, read: (sink) => scannedTextSource(f, sink, scanned) };
   if ((CAPTURE_FORMATS as readonly string[]).includes(family)) return { family, read: (sink) => captureSource(f, family, ctx, sink) };
   if (family === EVTX_FORMAT) return { family, read: (sink) => evtxSource(f, gz, ctx.evtxReader, ctx, sink) };
   // A family whose records span lines is read by one reader front to back (readsInRanges): a range would start mid-record.
@@ -268,14 +272,29 @@ async function captureElsewhere(
 }
 
 /** A file scanned as a sample (and its archive members), in the pool when there is one. */
-async function scanSource(f: FoundFile, ctx: SourceContext, sink: PassSink, scanned?: Promise<HuntTaskResult>): Promise<PassStats> {
-  const r = (scanned ? await scanned : await scanFileAt(f.path, ctx.maxFileSize, { index: ctx.index, yara: ctx.yara, yaraIds: ctx.yaraIds })) as ScanResult;
+async function scanSource(f: FoundFile, ctx: SourceContext, sink: PassSink, scanned?: Promise<ScanResult>): Promise<PassStats> {
+  const r = scanned ? await scanned : await scanFileAt(f.path, ctx.maxFileSize, { index: ctx.index, yara: ctx.yara, yaraIds: ctx.yaraIds });
   for (const d of r.diagnostics) sink.diagnostic(d);
   sink.progress(f.size);
   if (r.sha256 === null) return { format: FILES_FORMAT, lines: 0, records: 0, skipped: 0, sha256: null };
   for (const s of r.sightings) sink.sighting(s, FILES_FORMAT);
   sink.samples(r.samples);
   return { format: FILES_FORMAT, lines: 0, records: r.samples.length, skipped: 0, sha256: r.sha256 };
+}
+
+/**
+ * A text pass the pool read from the bytes of the file's scan (scan-files.ts):
+ * what streamSource would have found, handed on the same way. A file it
+ * could not read gives no pass; the scan's pass reports why.
+ */
+async function scannedTextSource(f: FoundFile, sink: PassSink, scanned: Promise<ScanResult>): Promise<PassStats> {
+  const r = await scanned;
+  sink.progress(f.size);
+  const t = r.text;
+  if (r.sha256 === null || t === undefined) return { format: TEXT_FORMAT, lines: 0, records: 0, skipped: 0, sha256: null };
+  for (const s of t.sightings) sink.sighting(s, t.format);
+  for (const d of t.diagnostics) sink.diagnostic(d);
+  return { format: t.format, lines: t.lines, records: t.records, skipped: t.skipped, sha256: r.sha256 };
 }
 
 /**

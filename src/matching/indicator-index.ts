@@ -218,16 +218,10 @@ export class IndicatorIndex {
    * for values that can match.
    */
   mayMatchBytes(kind: ObservedKind, b: Uint8Array, s: number, e: number): boolean {
-    const p = this.parts;
     switch (kind) {
       case 'domain': return this.mayMatchDomainBytes(b, s, e);
       case 'ip': return this.mayMatchIpBytes(b, s, e);
-      case 'url': return p.urlExact.count !== 0 || p.urlPrefix.count !== 0;
-      case 'hash': return p.md5.count !== 0 || p.sha1.count !== 0 || p.sha256.count !== 0;
-      case 'imphash': return p.imphash.count !== 0;
-      case 'filename': return p.filename.count !== 0;
-      case 'email': return p.email.count !== 0;
-      default: return true;
+      default: return this.mayMatchKind(kind);
     }
   }
 
@@ -278,6 +272,21 @@ export class IndicatorIndex {
     for (let i = s; i < e && !colon; i++) colon = b[i] === 0x3a;
     // No colon: IPv4 text with white space around it (match trims); let match decide.
     return !colon || hasFfffBytes(b, s, e);
+  }
+
+  /** False only when no observation of `kind` can match whatever its value: the tables mayMatchBytes and match consult for it are empty. */
+  mayMatchKind(kind: ObservedKind): boolean {
+    const p = this.parts;
+    switch (kind) {
+      case 'domain': return p.domain.count !== 0;
+      case 'ip': return p.v4.count !== 0 || p.v6.count !== 0;
+      case 'url': return p.urlExact.count !== 0 || p.urlPrefix.count !== 0;
+      case 'hash': return p.md5.count !== 0 || p.sha1.count !== 0 || p.sha256.count !== 0;
+      case 'imphash': return p.imphash.count !== 0;
+      case 'filename': return p.filename.count !== 0;
+      case 'email': return p.email.count !== 0;
+      default: return true;
+    }
   }
 
   /** The normalised form of the observed value (for the sighting's `matched`: e.g. 'www.example.net'), or the raw value when it has none. */

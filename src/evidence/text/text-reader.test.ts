@@ -11,7 +11,8 @@ import { createLineReader } from '../index.js';
 import { collectingSink, readBuffer } from '../line-reader.js';
 import { fuzzLines, splitLines } from '../testing/fuzz-lines.js';
 import { TextReader, leadingTimestamp } from './text-reader.js';
-import { MAX_VALUES_PER_LINE } from './text-scan.js';
+import { MAX_VALUES_PER_LINE, mayExceedValues, scanLine } from './text-scan.js';
+import type { ObservationFilter } from '../line-reader.js';
 
 /** Reads `text` (LF-separated lines) with a fresh TextReader. */
 function read(text: string | Buffer) {
@@ -311,4 +312,66 @@ test('property: any bytes give only values the matcher accepts, at most the cap 
       }
     }
   }), { seed: 77, numRuns: 2000 });
+});
+
+/** Lines of many short distinct values of every kind, some past the cap, some defanged. */
+const manyValues = fc.array(fc.oneof(
+  fc.nat(255).map((n) => `10.1.${n >> 4}.${n}`),
+  fc.nat(4095).map((n) => `::${n.toString(16)}`),
+  fc.nat(4095).map((n) => `fe80:${n.toString(16)}::1%eth0`),
+  fc.nat(9999).map((n) => `a${n}.com`),
+  fc.nat(9999).map((n) => `u${n}@x${n}.org`),
+  fc.nat(9999).map((n) => `http://h${n}.io/p`),
+  fc.nat(9999).map((n) => `hxxp://d${n}[.]net`),
+  fc.nat(0xffffff).map((n) => n.toString(16).padStart(32, '0')),
+  fc.constantFrom('word', '...', ':::', '1.2', 'x.y', '@'),
+), { maxLength: 700 }).chain((tokens) => fc.constantFrom(' ', ',', '.', ':', '/').map((sep) => tokens.join(sep)));
+
+test('mayExceedValues: a line it passes (false) is never cut by scanLine', () => {
+  fc.assert(fc.property(manyValues, (line) => {
+    const b = Buffer.from(line, 'latin1');
+    if (mayExceedValues(b, b.length)) return;
+    const r = scanLine(b, b.length);
+    assert.equal(r.cut, false);
+    assert.ok(r.values.length <= MAX_VALUES_PER_LINE);
+  }), { seed: 2026, numRuns: 1500 });
+  // 513 distinct addresses may exceed the cap; 50 (150 dots, counted as up to 300 values) may not.
+  const ips = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join(' '));
+  assert.equal(mayExceedValues(ips(513), ips(513).length), true);
+  assert.equal(mayExceedValues(ips(50), ips(50).length), false);
+});
+
+/** A filter that can match nothing of any kind (a case holding only YARA rules), or only `kinds`. */
+const filterOf = (kinds: readonly string[]): ObservationFilter => ({ mayMatchBytes: () => kinds.length > 0, mayMatchKind: (k) => kinds.includes(k) });
+
+test('a text reader whose filter can match no text value counts the same records and reports the same cut lines, without the values', () => {
+  const ips = Array.from({ length: MAX_VALUES_PER_LINE + 5 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`);
+  const text = `first line evil.example\n\n${ips.join(' ')} tail.example\nlast http://a.example/ d41d8cd98f00b204e9800998ecf8427e`;
+  const plain = read(text);
+  const r = createLineReader('text', 'notes.txt');
+  r.setFilter!(filterOf([]));
+  const sink = collectingSink();
+  readBuffer(r, Buffer.from(text), sink);
+  assert.deepEqual([r.records, r.skipped], [plain.reader.records, plain.reader.skipped]);
+  assert.deepEqual([r.records, r.skipped], [3, 0]);
+  assert.deepEqual(sink.diagnostics, plain.diagnostics);
+  assert.equal(sink.diagnostics.length, 1, 'the cut line is still reported');
+  // Lines that cannot be cut give no values; the cut line was scanned (its values find nothing in such a filter).
+  assert.deepEqual([...new Set(sink.observations.map((o) => o.line))], [3]);
+  // A filter that may match one kind of text value reads every line.
+  const some = createLineReader('text', 'notes.txt');
+  some.setFilter!(filterOf(['hash']));
+  const all = collectingSink();
+  readBuffer(some, Buffer.from(text), all);
+  assert.deepEqual(triples(all.observations), triples(plain.observations));
+  // Any lines: the same records, skips and diagnostics with the blind filter as without.
+  fc.assert(fc.property(fc.array(manyValues, { maxLength: 4 }), (lines) => {
+    const input = Buffer.from(lines.join('\n'), 'latin1');
+    const want = read(input);
+    const blind = createLineReader('text', 'notes.txt');
+    blind.setFilter!(filterOf([]));
+    const got = collectingSink();
+    readBuffer(blind, input, got);
+    assert.deepEqual([blind.records, blind.skipped, got.diagnostics], [want.reader.records, want.reader.skipped, want.diagnostics]);
+  }), { seed: 2027, numRuns: 300 });
 });

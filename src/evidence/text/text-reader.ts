@@ -9,8 +9,8 @@
  */
 import type { ObservedKind } from '../../core/model.js';
 import { diag } from '../../core/diagnostic.js';
-import { BaseLineReader, makeObservation, parseIsoMs, type ObservationSink } from '../line-reader.js';
-import { MAX_VALUES_PER_LINE, scanLine } from './text-scan.js';
+import { BaseLineReader, makeObservation, parseIsoMs, type ObservationFilter, type ObservationSink } from '../line-reader.js';
+import { MAX_VALUES_PER_LINE, mayExceedValues, scanLine } from './text-scan.js';
 
 /** The evidence format of text in no known log format. */
 export const TEXT_FORMAT = 'text';
@@ -24,14 +24,27 @@ const FIELD: Record<ObservedKind, string> = {
   imphash: 'text.imphash',
 };
 
+/** The kinds of value free text yields. */
+const TEXT_KINDS: readonly ObservedKind[] = ['domain', 'ip', 'url', 'email', 'hash'];
+
 /** Reads any text for domains, addresses, URLs, e-mail addresses and hashes. */
 export class TextReader extends BaseLineReader {
+  /** Set by a filter that can match no kind of value text yields (a case of YARA rules only): lines are then only counted. */
+  private blind = false;
+
   constructor(path: string) {
     super(path, TEXT_FORMAT);
   }
 
+  /** See LineReader.setFilter: with a filter that no text value can match, a line is scanned only if it may be cut (its diagnostic stays). */
+  setFilter(filter: ObservationFilter | null): void {
+    const f = filter;
+    this.blind = f?.mayMatchKind !== undefined && TEXT_KINDS.every((k) => !f.mayMatchKind!(k));
+  }
+
   protected readRecord(line: Buffer, end: number, lineNo: number, sink: ObservationSink): void {
     this.records++;
+    if (this.blind && !mayExceedValues(line, end)) return;
     const { values, cut } = scanLine(line, end);
     const ts = values.length === 0 ? null : leadingTimestamp(line, end);
     for (const v of values) sink.observe(makeObservation(FIELD[v.kind], v.kind, v.value, ts, null, null, lineNo));

@@ -188,6 +188,28 @@ export function scanLine(line: Uint8Array, end: number): ScanResult {
   return { values, cut };
 }
 
+/**
+ * False when scanLine(line, end) surely finds at most MAX_VALUES_PER_LINE
+ * values (so reports no cut), without scanning: a reader that needs no
+ * values still reports every cut line. Each value holds a byte that the
+ * scans key on, and the tokens of one scan do not overlap: a URL and its host
+ * come from one `://`; a dotted quad, a domain and the e-mail address around
+ * it from a token holding a `.`; an IPv6 address from a run holding two `:`;
+ * a hash from a run of at least 32 of the line's bytes. A line that may be
+ * defanged is scanned after refanging, which can add dots: true for it.
+ */
+export function mayExceedValues(line: Uint8Array, end: number): boolean {
+  if (mayBeDefanged(line, end)) return true;
+  let dots = 0, colons = 0;
+  for (let i = 0; i < end; i++) {
+    const ch = line[i]!;
+    if (ch === DOT) dots++;
+    else if (ch === COLON) colons++;
+  }
+  // URLs: 2 per `://` (≤ colons); dotted tokens: 2 per dot; IPv6: ≤ colons; hashes: ≤ end / 32.
+  return 2 * dots + 3 * colons + Math.floor(end / 32) > MAX_VALUES_PER_LINE;
+}
+
 /** `b[s, e)` as a string (the scanned tokens are ASCII; latin1 is the cheapest faithful decoding). */
 function text(b: Buffer, s: number, e: number): string {
   return b.toString('latin1', s, e);

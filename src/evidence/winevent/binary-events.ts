@@ -29,7 +29,7 @@ export interface EvtxStreamReader {
 
 /** Makes EVTX readers, and tells an EVTX file by its head. */
 export interface EvtxReaderFactory {
-  /** True when `head` (a file's first bytes, up to 64 KiB) is an EVTX file. */
+  /** True when `head` (a file's first bytes: up to 64 KiB, but only 4 KiB when they start with a binary magic, as EVTX's does) is an EVTX file. */
   detect(head: Uint8Array): boolean;
   create(path: string, onEvent: (ev: WinEvent) => void, onDiagnostic: (d: Diagnostic) => void): EvtxStreamReader;
 }

@@ -76,7 +76,11 @@ export function computeSectionSpans(
     if (next !== undefined && next.virtualAddress > s.virtualAddress && vaAdj + size > next.virtualAddress) {
       size = next.virtualAddress - vaAdj;
     }
-    out.push({ ...s, vaAdj, rawAdj, minRva: vaAdj, maxRva: vaAdj + size });
+    // Only the span's own fields: spreading the whole section header (name, flags…) cost more than the rest of this loop.
+    out.push({
+      virtualAddress: s.virtualAddress, virtualSize: s.virtualSize, rawSize: s.rawSize, rawOffset: s.rawOffset,
+      vaAdj, rawAdj, minRva: vaAdj, maxRva: vaAdj + size,
+    });
   }
   return out;
 }
