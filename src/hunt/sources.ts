@@ -19,7 +19,6 @@ import type { EvidenceWriter, SampleInput } from '../store/store.js';
 import { readCaptureFile, type CaptureFileStats } from './capture/index.js';
 import { cancelCapture, newCaptureCredit, takePart, type CapturePart, type CaptureRunner } from './capture/capture-task.js';
 import { GzipBombError, gunzipBounded } from './file-head.js';
-import type { HuntTaskResult } from './hunt-worker.js';
 import { hashFile } from './file-hash.js';
 import { huntRanges, type RangeRunner } from './log-hunt.js';
 import { LineHunter } from './log-range.js';
