@@ -14,13 +14,13 @@ export function formatSightingText(s: Sighting): string {
   let where = e.line !== undefined ? `:${e.line}` : e.packet !== undefined ? `:packet ${e.packet}` : '';
   if (e.record !== undefined) where += e.line !== undefined ? ` (record ${e.record})` : `:record ${e.record}`;
   const p = s.process;
-  const process = p === undefined ? ''
+  const proc = p === undefined ? ''
     : `  process ${safeText(p.image ?? '?')}${p.pid !== null ? ` pid ${p.pid}` : ''}${p.guid !== null ? ` ${safeText(p.guid)}` : ''}`;
   const inside = s.evidence.inside !== undefined ? `!${safeText(s.evidence.inside)}` : '';
   const ends = s.src || s.dst ? `  ${safeText(s.src ?? '?')} -> ${safeText(s.dst ?? '?')}` : '';
   const hostId = s.hostId !== undefined ? `  hostid ${safeText(s.hostId)}` : '';
   return `${s.ts ?? '-'}  ${safeText(s.field)}  ${safeText(s.matched)}  [${s.indicator.type} ${safeText(s.indicator.value)}: ` +
-    `${s.indicator.campaigns.map(safeText).join(', ')}]${ends}${hostId}${process}  ${safeText(s.evidence.path)}${inside}${where}`;
+    `${s.indicator.campaigns.map(safeText).join(', ')}]${ends}${hostId}${proc}  ${safeText(s.evidence.path)}${inside}${where}`;
 }
 
 /** The closing summary: what was stored, and apart from it what was not read or not stored again. */
