@@ -88,6 +88,11 @@ export function toSighting(r: SightingDbRow, campaigns: string[]): Sighting {
   return sighting;
 }
 
+/** Whether sightings without a time can pass `filter` (a time bound excludes them): a time-ordered page reads them last, only then. */
+export function untimedMayMatch(filter: { since?: number; until?: number }): boolean {
+  return filter.since === undefined && filter.until === undefined;
+}
+
 /** A page's rows as the public rows, with their ids and time keys (Store.pageSightings, either store). */
 export function toSightingRows(rows: readonly SightingDbRow[], campaigns: ReadonlyMap<number, string[]>): SightingRow[] {
   return rows.map((r) => ({

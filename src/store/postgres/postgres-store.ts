@@ -34,7 +34,7 @@ import { shownLocation } from '../location.js';
 import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import {
-  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, toEvidence, toIndicator, toSample, toSightingRows,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, untimedMayMatch, toEvidence, toIndicator, toSample, toSightingRows,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -840,7 +840,7 @@ class PostgresStore implements Store {
         WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.ts IS NOT NULL${key}${where} ORDER BY x.ts, x.indicator_id, x.id LIMIT ${p.add(n)})
         ORDER BY x.ts, x.indicator_id, x.id`, p.values));
     }
-    if (rows.length < n) {
+    if (untimedMayMatch(filter) && rows.length < n) {
       const p = new Params();
       const key = after === undefined || after.ts !== null ? '' : ` AND (x.indicator_id, x.id) > (${p.add(after.indicatorId)}, ${p.add(after.id)})`;
       const where = await this.sightingWhere(filter, p);

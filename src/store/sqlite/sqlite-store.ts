@@ -19,7 +19,7 @@ import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import { sightingDetail } from '../sighting-detail.js';
 import {
-  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, toEvidence, toIndicator, toSample, toSightingRows,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, untimedMayMatch, toEvidence, toIndicator, toSample, toSightingRows,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -891,7 +891,7 @@ class SqliteStore implements Store {
     const n = Math.trunc(Math.min(limit, filter.limit ?? Infinity));
     const cond = n > 0 ? await this.sightingWhere(filter, order.by === 'time') : null;
     if (!cond) return [];
-    const rows = order.by === 'time' ? this.sightingTimePage(cond, order.after, n) : this.sightingPage(cond, filter.afterId ?? 0, n);
+    const rows = order.by === 'time' ? this.sightingTimePage(cond, order.after, n, untimedMayMatch(filter)) : this.sightingPage(cond, filter.afterId ?? 0, n);
     return toSightingRows(rows, this.campaignsOf(rows));
   }
 
@@ -901,7 +901,7 @@ class SqliteStore implements Store {
    * keyset (ts, indicator_id, id) is the index's own order: no sort, however
    * wide the window), then those without a time, by the same index.
    */
-  private sightingTimePage(cond: { where: string; params: unknown[] }, after: SightingTimeKey | undefined, n: number): SightingDbRow[] {
+  private sightingTimePage(cond: { where: string; params: unknown[] }, after: SightingTimeKey | undefined, n: number, untimed: boolean): SightingDbRow[] {
     const rows: SightingDbRow[] = [];
     if (after === undefined || after.ts !== null) {
       const key = after === undefined ? '' : ' AND x.ts >= ? AND (x.ts, x.indicator_id, x.id) > (?, ?, ?)';
@@ -910,7 +910,7 @@ class SqliteStore implements Store {
         WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.ts IS NOT NULL${key}${cond.where} ORDER BY x.ts, x.indicator_id, x.id LIMIT ?)
         ORDER BY x.ts, x.indicator_id, x.id`).all(...keyParams, ...cond.params, n) as SightingDbRow[]);
     }
-    if (rows.length < n) {
+    if (untimed && rows.length < n) {
       const key = after === undefined || after.ts !== null ? '' : ' AND (x.indicator_id, x.id) > (?, ?)';
       const keyParams = key === '' ? [] : [after!.indicatorId, after!.id];
       rows.push(...this.cached(`${SIGHTING_COLUMNS}
