@@ -105,10 +105,10 @@ export function toSightingRows(rows: readonly SightingDbRow[], campaigns: Readon
  * Sightings in id order, `pageRows` at a time (Store.listSightings, either
  * store): `page` reads the rows above an id, `campaignsOf` their campaigns.
  */
-export async function* sightingsInPages(
+export async function* sightingsInPages<R extends SightingDbRow>(
   filter: { limit?: number; afterId?: number }, pageRows: number,
-  page: (afterId: number, n: number) => SightingDbRow[] | Promise<SightingDbRow[]>,
-  campaignsOf: (rows: readonly SightingDbRow[]) => ReadonlyMap<number, string[]> | Promise<ReadonlyMap<number, string[]>>,
+  page: (afterId: number, n: number) => R[] | Promise<R[]>,
+  campaignsOf: (rows: readonly R[]) => ReadonlyMap<number, string[]> | Promise<ReadonlyMap<number, string[]>>,
 ): AsyncIterable<Sighting> {
   let left = filter.limit ?? Infinity;
   let after = filter.afterId ?? 0;

@@ -633,6 +633,35 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test("a sightings page shows its indicators' campaigns and evidence as the case holds them now, whoever changed it", async () => {
+      const { store, another, done } = await openCase(backend);
+      const other = await another();
+      try {
+        await store.addIndicators([{ type: 'domain', value: 'a.example', campaign: 'A', source: 's', warninglist: null }]);
+        const [id] = (await collect(store.huntIndicators({ includeWarninglisted: false }))).flat().map((h) => h.id);
+        const w = await store.beginEvidence({ includeWarninglisted: false, gen: await store.currentGeneration() });
+        await w.addSightings({ family: 'zeek', format: 'zeek-dns' }, [{ indicatorId: id!, matched: 'a.example', field: 'dns.query', ts: 1000, src: '10.0.0.1', dst: null, line: 1 }]);
+        await commitOne(w, { path: 'a.log', sha256: 'a'.repeat(64), size: 1, mtimeMs: 1, passes: [{ family: 'zeek', format: 'zeek-dns', lines: 1, records: 1, skipped: 0 }] });
+        const shown = async (s: Store) => (await s.pageSightings({}, 10)).map((r) => [r.sighting.indicator.campaigns, r.sighting.evidence.path]);
+        assert.deepEqual(await shown(store), [[['A'], 'a.log']]);
+        assert.deepEqual(await shown(other), [[['A'], 'a.log']]);
+        // Read, then changed on this connection: both connections see the change.
+        (await store.pageSightings({}, 10))[0]!.sighting.indicator.campaigns.push('mutated by a caller');
+        await store.addIndicators([{ type: 'domain', value: 'a.example', campaign: 'B', source: 's', warninglist: null }]);
+        assert.deepEqual(await shown(store), [[['A', 'B'], 'a.log']]);
+        assert.deepEqual(await shown(other), [[['A', 'B'], 'a.log']]);
+        // Changed on the other connection (another process, as a hunt or an import would be).
+        await other.addIndicators([{ type: 'domain', value: 'a.example', campaign: 'C', source: 't', warninglist: null }]);
+        assert.deepEqual(await shown(store), [[['A', 'B', 'C'], 'a.log']]);
+        assert.deepEqual((await collect(store.listSightings({}))).map((x) => x.indicator.campaigns), [['A', 'B', 'C']]);
+        assert.deepEqual((await store.pageSightings({}, 10, { by: 'time' })).map((r) => r.sighting.indicator.campaigns), [['A', 'B', 'C']]);
+      } finally {
+        await other.close();
+        await store.close();
+        await done();
+      }
+    });
+
     test('lists more rows than one page', async () => {
       const { store, done } = await openCase(backend);
       try {

@@ -19,7 +19,7 @@ import { MIGRATION_NAMES } from '../migrations/names.js';
 import { DAY_SQL, ROLLUP_KIND_SQL, VICTIM_FIELD_SQL } from '../rollup.js';
 import { sightingDetail } from '../sighting-detail.js';
 import {
-  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, untimedMayMatch, toEvidence, toIndicator, toSample, toSightingRows,
+  HOST, ImportNumbering, addIndicatorsWith, claimIsStale, huntPage, hostIdParamList, hostIdParamsJson, mergeSources, mergeVictims, overlapOf, shownValue, sightingsInPages, stringList, untimedMayMatch, toEvidence, toIndicator, toSample, toSightingRows,
   type IndicatorDbRow, type SampleDbRow, type SightingDbRow,
 } from '../rows.js';
 import type {
@@ -76,10 +76,33 @@ const STAGE_ROW = `(${new Array(STAGE_COLUMNS).fill('?').join(', ')})`;
  */
 const STAGE_ROWS_PER_INSERT = 16;
 
-/** A sighting row as toSighting reads it (the page's WHERE follows). */
+/**
+ * A sighting row's own columns, as arrays (`raw()`: better-sqlite3 builds an
+ * object per row at about twice the cost of the row's read), in the order
+ * RawSighting names them; the page's WHERE follows. The indicator and the
+ * evidence file come from PageLookups, not joins.
+ */
 const SIGHTING_COLUMNS = `SELECT x.id, x.evidence_id, x.indicator_id, x.matched, x.field, x.ts, x.src, x.dst, x.line, x.packet, x.inside, x.detail,
-        x.host_id, i.type, i.value, e.path, coalesce(x.format, e.format) AS format
-      FROM sighting x JOIN indicator i ON i.id = x.indicator_id JOIN evidence e ON e.id = x.evidence_id`;
+        x.host_id, x.format FROM sighting x`;
+type RawSighting = [id: number, evidenceId: number, indicatorId: number, matched: string, field: string, ts: number | null, src: string | null,
+  dst: string | null, line: number | null, packet: number | null, inside: string | null, detail: string | null, hostId: string | null, format: string | null];
+
+/**
+ * Indicators (type, value, campaigns) and evidence files (path, format) as
+ * sighting pages show them, read once and kept while the case is unchanged:
+ * a page of 100 sightings names a few of each, and joining them per row cost
+ * a quarter of the page's time. Dropped when `PRAGMA data_version` (another
+ * connection's commit) or total_changes() (this connection's writes) moves.
+ */
+interface PageLookups {
+  version: string;
+  indicators: Map<number, { type: string; value: string; campaigns: string[] }>;
+  evidence: Map<number, { path: string; format: string }>;
+}
+/** A sighting row with its indicator's campaigns (from PageLookups). */
+type PageRow = SightingDbRow & { campaigns: string[] };
+/** Entries kept per map at most (a case may hold millions of indicators): past it the map starts again. */
+const MAX_LOOKUP_ENTRIES = 100_000;
 
 /** Opens (creating if needed) a SQLite case file and brings its schema up to date. */
 export async function openSqliteStore(path: string): Promise<Store> {
@@ -123,6 +146,8 @@ class SqliteStore implements Store {
   private st: Record<string, Statement> = {};
   /** Statements of listings and pages, by SQL text (see cached()). */
   private readonly statements = new Map<string, Statement>();
+  /** What sighting pages read instead of joins, for the case as it was last read (see PageLookups). */
+  private lookups: PageLookups | null = null;
   private k: Kysely<Database> | null = null;
   /** Whether an evidence writer is open (its staging tables are this connection's). */
   private writing = false;
@@ -291,6 +316,12 @@ class SqliteStore implements Store {
       // Writes that change statistics without a sighting or an evidence hunt bump a counter (migration 0008).
       bumpRevision: p(`INSERT INTO case_revision(name, value) VALUES (?, 1)
         ON CONFLICT(name) DO UPDATE SET value = case_revision.value + 1`),
+      // Moves when the case changes: another connection's commit (data_version), this connection's writes (total_changes()).
+      changeMark: p('SELECT data_version, total_changes() FROM pragma_data_version').raw(),
+      // What sighting pages show of indicators and evidence files (PageLookups), for ids given as a JSON array.
+      pageIndicators: p(`SELECT i.id, i.type, i.value, (SELECT json_group_array(DISTINCT c.name) FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id
+        WHERE r.indicator_id = i.id) FROM indicator i WHERE i.id IN (SELECT value FROM json_each(?))`).raw(),
+      pageEvidence: p('SELECT id, path, format FROM evidence WHERE id IN (SELECT value FROM json_each(?))').raw(),
       // The largest ids of append-only tables are read from the end of their B-trees: a few page reads, whatever the case's size.
       revision: p(`SELECT (SELECT coalesce(max(id), 0) FROM sighting) AS s, (SELECT coalesce(max(id), 0) FROM evidence_hunt) AS h,
         (SELECT coalesce(group_concat(name || '=' || value, ','), '') FROM case_revision) AS r,
@@ -833,12 +864,57 @@ class SqliteStore implements Store {
   /**
    * One page of sightings above `afterId`: the page's ids first (from an
    * index when the conditions allow, sorted when needed: integers only),
-   * then only those rows read and joined.
+   * then only those rows read.
    */
-  private sightingPage(cond: { where: string; params: unknown[] }, afterId: number, n: number): SightingDbRow[] {
-    return this.cached(`${SIGHTING_COLUMNS}
-      WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.id > ?${cond.where} ORDER BY x.id LIMIT ?) ORDER BY x.id`)
-      .all(afterId, ...cond.params, n) as SightingDbRow[];
+  private sightingPage(cond: { where: string; params: unknown[] }, afterId: number, n: number): PageRow[] {
+    return this.withLookups(this.cached(`${SIGHTING_COLUMNS}
+      WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.id > ?${cond.where} ORDER BY x.id LIMIT ?) ORDER BY x.id`, true)
+      .all(afterId, ...cond.params, n) as RawSighting[]);
+  }
+
+  /** The lookups for the case as it is now: the same object until the case changes. */
+  private pageLookups(): PageLookups {
+    const [dataVersion, changes] = this.st['changeMark']!.get() as [number, number];
+    const version = `${dataVersion}.${changes}`;
+    if (this.lookups?.version !== version) this.lookups = { version, indicators: new Map(), evidence: new Map() };
+    return this.lookups;
+  }
+
+  /**
+   * Rows with their indicator and evidence file, read from the lookups (the
+   * missing ones first, in one query each). A row whose indicator or
+   * evidence the case lacks is left out, as the join it replaces did.
+   */
+  private withLookups(raw: readonly RawSighting[]): PageRow[] {
+    if (raw.length === 0) return [];
+    const l = this.pageLookups();
+    const missingIndicators = new Set<number>();
+    const missingEvidence = new Set<number>();
+    for (const r of raw) {
+      if (!l.indicators.has(r[2])) missingIndicators.add(r[2]);
+      if (!l.evidence.has(r[1])) missingEvidence.add(r[1]);
+    }
+    if (missingIndicators.size > 0) {
+      if (l.indicators.size + missingIndicators.size > MAX_LOOKUP_ENTRIES) l.indicators.clear();
+      const rows = this.st['pageIndicators']!.all(JSON.stringify([...missingIndicators])) as [number, string, string, string][];
+      for (const [id, type, value, campaigns] of rows) l.indicators.set(Number(id), { type, value, campaigns: stringList(campaigns) });
+    }
+    if (missingEvidence.size > 0) {
+      if (l.evidence.size + missingEvidence.size > MAX_LOOKUP_ENTRIES) l.evidence.clear();
+      const rows = this.st['pageEvidence']!.all(JSON.stringify([...missingEvidence])) as [number, string, string][];
+      for (const [id, path, format] of rows) l.evidence.set(Number(id), { path, format });
+    }
+    const out: PageRow[] = [];
+    for (const r of raw) {
+      const i = l.indicators.get(r[2]);
+      const e = l.evidence.get(r[1]);
+      if (i === undefined || e === undefined) continue;
+      out.push({
+        id: r[0], evidence_id: r[1], indicator_id: r[2], matched: r[3], field: r[4], ts: r[5], src: r[6], dst: r[7], line: r[8], packet: r[9],
+        inside: r[10], detail: r[11], host_id: r[12], type: i.type, value: i.value, path: e.path, format: r[13] ?? e.format, campaigns: i.campaigns,
+      });
+    }
+    return out;
   }
 
   /** The ids of the indicators a sighting filter names: each type a seek on the (type, value) index; a rule also by its name. */
@@ -853,30 +929,22 @@ class SqliteStore implements Store {
     return (this.cached(`${q} ORDER BY 1`).pluck().all(...params) as number[]).map(Number);
   }
 
-  /** Each row's campaigns, read once per distinct indicator of the rows. */
-  private campaignsOf(rows: readonly { indicator_id: number }[]): Map<number, string[]> {
-    const ids = [...new Set(rows.map((r) => Number(r.indicator_id)))];
+  /** Each row's campaigns (withLookups gave them): a list per indicator, copied so that callers hold their own. */
+  private campaignsOf(rows: readonly PageRow[]): Map<number, string[]> {
     const out = new Map<number, string[]>();
-    for (let at = 0; at < ids.length; at += 500) {
-      const chunk = ids.slice(at, at + 500);
-      const pairs = this.cached(`SELECT DISTINCT r.indicator_id, c.name FROM indicator_ref r JOIN campaign c ON c.id = r.campaign_id
-        WHERE r.indicator_id IN (${chunk.map(() => '?').join(', ')})`).raw().all(...chunk) as [number, string][];
-      for (const [id, name] of pairs) {
-        const list = out.get(Number(id));
-        if (list) list.push(name); else out.set(Number(id), [name]);
-      }
-    }
-    for (const list of out.values()) list.sort();
+    for (const r of rows) if (!out.has(r.indicator_id)) out.set(r.indicator_id, r.campaigns.slice());
     return out;
   }
 
   /** A prepared statement for this SQL, kept for the next call (listings and pages repeat a few shapes). */
-  private cached(sqlText: string): Statement {
-    let st = this.statements.get(sqlText);
+  private cached(sqlText: string, raw = false): Statement {
+    const key = raw ? `raw:${sqlText}` : sqlText;
+    let st = this.statements.get(key);
     if (!st) {
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       st = this.db.prepare(sqlText);
-      this.statements.set(sqlText, st);
+      if (raw) st.raw();
+      this.statements.set(key, st);
     }
     return st;
   }
@@ -901,21 +969,21 @@ class SqliteStore implements Store {
    * keyset (ts, indicator_id, id) is the index's own order: no sort, however
    * wide the window), then those without a time, by the same index.
    */
-  private sightingTimePage(cond: { where: string; params: unknown[] }, after: SightingTimeKey | undefined, n: number, untimed: boolean): SightingDbRow[] {
-    const rows: SightingDbRow[] = [];
+  private sightingTimePage(cond: { where: string; params: unknown[] }, after: SightingTimeKey | undefined, n: number, untimed: boolean): PageRow[] {
+    const rows: PageRow[] = [];
     if (after === undefined || after.ts !== null) {
       const key = after === undefined ? '' : ' AND x.ts >= ? AND (x.ts, x.indicator_id, x.id) > (?, ?, ?)';
       const keyParams = after === undefined ? [] : [after.ts, after.ts, after.indicatorId, after.id];
-      rows.push(...this.cached(`${SIGHTING_COLUMNS}
+      rows.push(...this.withLookups(this.cached(`${SIGHTING_COLUMNS}
         WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.ts IS NOT NULL${key}${cond.where} ORDER BY x.ts, x.indicator_id, x.id LIMIT ?)
-        ORDER BY x.ts, x.indicator_id, x.id`).all(...keyParams, ...cond.params, n) as SightingDbRow[]);
+        ORDER BY x.ts, x.indicator_id, x.id`, true).all(...keyParams, ...cond.params, n) as RawSighting[]));
     }
     if (untimed && rows.length < n) {
       const key = after === undefined || after.ts !== null ? '' : ' AND (x.indicator_id, x.id) > (?, ?)';
       const keyParams = key === '' ? [] : [after!.indicatorId, after!.id];
-      rows.push(...this.cached(`${SIGHTING_COLUMNS}
+      rows.push(...this.withLookups(this.cached(`${SIGHTING_COLUMNS}
         WHERE x.id IN (SELECT x.id FROM sighting x WHERE x.ts IS NULL${key}${cond.where} ORDER BY x.indicator_id, x.id LIMIT ?)
-        ORDER BY x.indicator_id, x.id`).all(...keyParams, ...cond.params, n - rows.length) as SightingDbRow[]);
+        ORDER BY x.indicator_id, x.id`, true).all(...keyParams, ...cond.params, n - rows.length) as RawSighting[]));
     }
     return rows;
   }
