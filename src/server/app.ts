@@ -99,9 +99,11 @@ export function createApp(opts: AppOptions): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => {
     const t0 = performance.now();
     await next();
-    c.header('Cache-Control', 'no-store');
+    // Set on the response's headers, not with c.header: after the handler that would copy the response through a stream.
+    const headers = c.res.headers;
+    headers.set('Cache-Control', 'no-store');
     // The server's own share of a request's time (browsers' developer tools show it; bench/serve sums it apart from queueing).
-    c.header('Server-Timing', `app;dur=${(performance.now() - t0).toFixed(2)}`);
+    headers.set('Server-Timing', `app;dur=${(performance.now() - t0).toFixed(2)}`);
   });
   app.get('/api/openapi.json', (c) => {
     new Query(c.req.url, []);
