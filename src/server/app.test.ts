@@ -156,6 +156,15 @@ describe('read routes', () => {
   test('victims: filters, sort, offset pages', async () => {
     const all = await get('/api/victims?campaign=NetTraveler&limit=1000');
     assert.equal(all.body.total, FIXTURE.ntVictims);
+    // The body is assembled from rows encoded once each: it is still the JSON of the page, byte for byte, whatever page a row falls in.
+    for (const path of ['/api/victims?campaign=NetTraveler&limit=1000', '/api/victims?campaign=NetTraveler&sort=src&limit=3&offset=2', '/api/victims?country=MN', '/api/victims?country=ZZ']) {
+      const res = await app.request(path);
+      assert.equal(res.headers.get('Content-Type'), 'application/json');
+      const text = await res.text();
+      assert.equal(text, JSON.stringify(JSON.parse(text)), path);
+    }
+    const bySrcAll = (await get('/api/victims?campaign=NetTraveler&sort=src&limit=1000')).body.victims;
+    assert.deepEqual((await get('/api/victims?campaign=NetTraveler&sort=src&limit=3&offset=2')).body.victims, bySrcAll.slice(2, 5));
     assert.equal(all.body.victims[0].campaign, 'NetTraveler');
     const mn = await get('/api/victims?campaign=NetTraveler&country=mn');
     assert.equal(mn.body.total, 7);
