@@ -655,6 +655,15 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await shown(store), [[['A', 'B', 'C'], 'a.log']]);
         assert.deepEqual((await collect(store.listSightings({}))).map((x) => x.indicator.campaigns), [['A', 'B', 'C']]);
         assert.deepEqual((await store.pageSightings({}, 10, { by: 'time' })).map((r) => r.sighting.indicator.campaigns), [['A', 'B', 'C']]);
+        // What every API request asks, the same way: a token revoked elsewhere is gone at once; a campaign added elsewhere is found.
+        const t = await store.addApiToken({ sha256: generateApiToken().sha256, role: 'reader', name: null });
+        assert.deepEqual((await store.listApiTokens()).map((x) => x.id), [t.id]);
+        assert.equal(await other.revokeApiToken(t.id), true);
+        assert.deepEqual(await store.listApiTokens(), []);
+        assert.equal(await store.resolveCampaign('d'), null);
+        await other.addCampaigns([{ name: 'D', aliases: ['Dee'] }]);
+        assert.equal(await store.resolveCampaign('d'), 'D');
+        assert.equal(await store.resolveCampaign('dee'), 'D');
       } finally {
         await other.close();
         await store.close();

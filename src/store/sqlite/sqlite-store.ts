@@ -91,13 +91,18 @@ type RawSighting = [id: number, evidenceId: number, indicatorId: number, matched
  * Indicators (type, value, campaigns) and evidence files (path, format) as
  * sighting pages show them, read once and kept while the case is unchanged:
  * a page of 100 sightings names a few of each, and joining them per row cost
- * a quarter of the page's time. Dropped when `PRAGMA data_version` (another
+ * a quarter of the page's time. With them, what every API request asks (the
+ * tokens, a campaign's name). Dropped when `PRAGMA data_version` (another
  * connection's commit) or total_changes() (this connection's writes) moves.
  */
 interface PageLookups {
   version: string;
   indicators: Map<number, { type: string; value: string; campaigns: string[] }>;
   evidence: Map<number, { path: string; format: string }>;
+  /** Campaign names and aliases as asked, and the campaign each resolves to (null: none). */
+  campaigns: Map<string, string | null>;
+  /** The API tokens' rows. */
+  tokens?: { id: number; sha256: string; role: string; name: string | null; created_at: string }[];
 }
 /** A sighting row with its indicator's campaigns (from PageLookups). */
 type PageRow = SightingDbRow & { campaigns: string[] };
@@ -501,9 +506,15 @@ class SqliteStore implements Store {
   }
 
   async resolveCampaign(nameOrAlias: string): Promise<string | null> {
+    // Every API request naming a campaign asks, some twice: answered from the lookups while the case is unchanged.
+    const l = this.pageLookups();
+    const known = l.campaigns.get(nameOrAlias);
+    if (known !== undefined) return known;
     const row = (this.st['campaignByName']!.get(nameOrAlias) ?? this.st['campaignByAlias']!.get(nameOrAlias)) as
       | { name: string }
       | undefined;
+    if (l.campaigns.size >= MAX_LOOKUP_ENTRIES) l.campaigns.clear();
+    l.campaigns.set(nameOrAlias, row ? row.name : null);
     return row ? row.name : null;
   }
 
@@ -876,7 +887,10 @@ class SqliteStore implements Store {
   private pageLookups(): PageLookups {
     const [dataVersion, changes] = this.st['changeMark']!.get() as [number, number];
     const version = `${dataVersion}.${changes}`;
-    if (this.lookups?.version !== version) this.lookups = { version, indicators: new Map(), evidence: new Map() };
+    const fresh = (): PageLookups => ({ version, indicators: new Map(), evidence: new Map(), campaigns: new Map() });
+    // Inside a transaction, what is read may yet be rolled back (which leaves the mark as it is): kept for no one.
+    if (this.db.inTransaction) return fresh();
+    if (this.lookups?.version !== version) this.lookups = fresh();
     return this.lookups;
   }
 
@@ -1174,9 +1188,11 @@ class SqliteStore implements Store {
   }
 
   async listApiTokens(): Promise<ApiToken[]> {
-    const rows = this.cached('SELECT id, sha256, role, name, created_at FROM api_token ORDER BY id').all() as
+    // Read for every API request: kept while the case is unchanged (a token revoked by another process changes it).
+    const l = this.pageLookups();
+    l.tokens ??= this.cached('SELECT id, sha256, role, name, created_at FROM api_token ORDER BY id').all() as
       { id: number; sha256: string; role: string; name: string | null; created_at: string }[];
-    return rows.map((r) => ({
+    return l.tokens.map((r) => ({
       id: Number(r.id), sha256: r.sha256, role: r.role === 'analyst' ? 'analyst' : 'reader', name: r.name, createdAt: r.created_at,
     }));
   }
