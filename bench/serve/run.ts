@@ -8,13 +8,14 @@
  * asks), a victim's sightings page, a week's sightings page, an
  * indicator's sightings page, a country's victims page, and an unfiltered
  * sightings page at a random cursor. Prints requests/s and p50/p99
- * latency for each. Goal (issue "The dashboard and API"): p99 under 100 ms
- * on 1,000,000 sightings.
+ * latency for each, the server's own time (Server-Timing) and its CPU time
+ * a request (all its threads, from /proc; `-` where there is none). Goal
+ * (issue "The dashboard and API"): p99 under 100 ms on 1,000,000 sightings.
  *
  *   node --import tsx bench/serve/run.ts [--sightings 1000000] [--victims 50000] [--duration 5] [--connections 50] [--reuse]
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +53,33 @@ async function theCase(): Promise<BenchCase> {
   return c;
 }
 
-/** Starts `sightline serve` on a free loopback port; resolves with its URL and a stop function. */
-function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * The CPU time a process and its children have used (`serve` forks the
+ * server), all their threads, in ms (Linux: /proc), or null where it cannot
+ * be read. Per request it is the server's whole cost (HTTP, JSON, SQLite),
+ * which on a shared machine varies less than latency does.
+ */
+function cpuMs(pid: number): number | null {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    let ticks = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+      // After the command's closing parenthesis: state, ppid, ..., utime (12th), stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      if (Number(entry) === pid || Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks * 1000) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+let clockTicks: number | undefined;
+
+/** Starts `sightline serve` on a free loopback port; resolves with its URL, its process id and a stop function. */
+function startServe(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), '--db', DB, 'serve', '--port', '0', '--rate-limit', '0',
     '--web-dir', join(OUT, 'no-web')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -64,6 +90,7 @@ function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
       if (m) {
         resolve({
           url: m[1]!.replace(/\/$/, ''),
+          pid: p.pid!,
           stop: () => new Promise((done) => { p.once('exit', () => done()); p.kill('SIGTERM'); }),
         });
       }
@@ -110,12 +137,13 @@ async function main(): Promise<void> {
       { name: 'all sightings at a random cursor, 100 a page', paths: () => `/api/sightings?limit=100&cursor=${Math.floor(r() * SIGHTINGS)}` },
     ];
     const rows: string[][] = [];
-    const head = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server p50', 'server p99', 'errors'];
+    const head = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server p50', 'server p99', 'CPU/req ms', 'errors'];
     for (const s of scenarios) {
       // Warm: the first request of a kind reads what later ones find cached (the campaigns' list, a compressed body, statements).
       for (let i = 0; i < 20; i++) await timeOnce(`${server.url}${s.paths()}`);
       // The server's own time per request (its Server-Timing header), apart from the time requests wait their turn.
       const own: number[] = [];
+      const cpu0 = cpuMs(server.pid);
       const result: Result = await autocannon({
         // As a browser asks: the statistics are sent compressed (once per state of the case), pages as they are.
         url: server.url, connections: CONNECTIONS, duration: DURATION, headers: { 'Accept-Encoding': 'gzip, deflate, br' },
@@ -124,11 +152,13 @@ async function main(): Promise<void> {
           onResponse: (_status, _body, _ctx, headers) => { const m = /dur=([\d.]+)/.exec(headers['server-timing'] ?? ''); if (m) own.push(Number(m[1])); },
         }],
       });
+      const cpu1 = cpuMs(server.pid);
+      const perRequest = cpu0 === null || cpu1 === null || result.requests.total === 0 ? '-' : ((cpu1 - cpu0) / result.requests.total).toFixed(2);
       own.sort((a, b) => a - b);
       const q = (p: number) => (own.length ? own[Math.min(own.length - 1, Math.floor(own.length * p))]!.toFixed(1) : '-');
       const bad = result.errors + result.timeouts + result.non2xx;
-      rows.push([s.name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(result.latency.max), q(0.5), q(0.99), String(bad)]);
-      process.stderr.write(`${s.name}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; server ${q(0.5)}/${q(0.99)} ms${bad ? `, ${bad} errors` : ''}\n`);
+      rows.push([s.name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(result.latency.max), q(0.5), q(0.99), perRequest, String(bad)]);
+      process.stderr.write(`${s.name}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; server ${q(0.5)}/${q(0.99)} ms, CPU ${perRequest} ms a request${bad ? `, ${bad} errors` : ''}\n`);
     }
     const widths = head.map((_, i) => Math.max(...[head, ...rows].map((row) => row[i]!.length)));
     const line = (row: string[]) => row.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
