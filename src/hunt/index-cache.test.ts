@@ -86,7 +86,7 @@ test('a damaged, truncated, foreign-version or empty file is rebuilt, not truste
     const cases: [string, (b: Buffer) => void, RegExp][] = [
       ['a body byte', (b) => { b[b.length - 3]! ^= 0x40; }, /^body checksum mismatch$/],
       ['a header byte', (b) => { b[60]! ^= 0x01; }, /^header checksum mismatch$/],
-      ['the version', (b) => { b.writeUInt32LE(99, 8); }, /^index file version 99, this code reads 1$/],
+      ['the version', (b) => { b.writeUInt32LE(99, 8); }, /^index file version 99, this code reads 2$/],
     ];
     for (const [what, damage, reason] of cases) {
       const b = Buffer.from(original);

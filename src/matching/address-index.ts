@@ -19,6 +19,9 @@ export interface SharedAddressSet {
   starts: number[];
 }
 
+/** mayHoldV4's blocks: /20 networks (the address shifted right by 12 bits). */
+const V4_BLOCK_SHIFT = 12;
+
 /** Collects (address, prefix length, id) entries of one family. */
 export class AddressSetBuilder {
   private readonly keys = new U32List();
@@ -117,6 +120,35 @@ export class AddressSet {
   /** Number of entries. */
   get count(): number {
     return this.ids.length;
+  }
+
+  /**
+   * IPv4 only: false when no entry can hold `addr` — its /20 block is in no
+   * entry's network (a bit per block, 128 KiB, built on first use in each
+   * thread: cheaper than the binary searches for the many addresses that miss).
+   */
+  mayHoldV4(addr: number): boolean {
+    const blocks = this.v4Blocks ??= this.buildV4Blocks();
+    const b = addr >>> V4_BLOCK_SHIFT;
+    return (blocks[b >>> 3]! & (1 << (b & 7))) !== 0;
+  }
+
+  private v4Blocks: Uint8Array | null = null;
+
+  private buildV4Blocks(): Uint8Array {
+    const blocks = new Uint8Array(1 << (32 - V4_BLOCK_SHIFT - 3));
+    const { keys, starts } = this;
+    for (let len = 0; len <= 32; len++) {
+      // A network shorter than a block covers 2^(20 - len) whole blocks.
+      const span = len >= 32 - V4_BLOCK_SHIFT ? 1 : 2 ** (32 - V4_BLOCK_SHIFT - len);
+      for (let i = starts[len]!; i < starts[len + 1]!; i++) {
+        // Keys are sorted: a network met again marks nothing new (so at most 2^20 blocks are marked per length).
+        if (i > starts[len]! && keys[i] === keys[i - 1]) continue;
+        const first = keys[i]! >>> V4_BLOCK_SHIFT;
+        for (let b = first; b < first + span; b++) blocks[b >>> 3]! |= 1 << (b & 7);
+      }
+    }
+    return blocks;
   }
 
   /** Re-creates a set from its shared form without copying. */

@@ -32,8 +32,8 @@
 import { createHash } from 'node:crypto';
 import { IndicatorIndex, type IndexEntry, type SharedIndex } from './indicator-index.js';
 
-/** Bumped when the file layout above changes. */
-export const FILE_VERSION = 1;
+/** Bumped when the file layout above changes (2: a string table's tag byte is never 0 but in an empty slot). */
+export const FILE_VERSION = 2;
 const MAGIC = Uint8Array.from([0x53, 0x4c, 0x49, 0x4e, 0x44, 0x45, 0x58, 0x0a]); // "SLINDEX\n"
 /** Bytes before the header text. */
 export const INDEX_FILE_PREFIX_BYTES = 48;

@@ -261,7 +261,7 @@ export class IndicatorIndex {
     if (v4.count === 0 && v6.count === 0) return false;
     const n = parseIPv4Bytes(b, s, e);
     if (n >= 0) {
-      if (v4.count === 0) return false;
+      if (v4.count === 0 || !v4.mayHoldV4(n)) return false;
       const ids = this.probeIds;
       if (v4.lookupV4(n, ids) === 0) return false;
       ids.length = 0;

@@ -2,11 +2,12 @@
  * A set of byte strings with ids, for millions of entries in little memory:
  * one byte arena (`[len u16][id u32][bytes]` per entry, little-endian) and an
  * open-addressing table of arena offsets (+1; 0 is empty) with one tag byte
- * per slot, so most probes never touch the arena. Duplicate strings are kept
- * as separate entries; a lookup walks its probe run to the first empty slot
- * and so finds them all. Strings are hashed from their LAST byte to their
- * first, so a caller walking a domain name right to left has the hash of
- * every suffix for free (see `reverseHashStep`).
+ * per slot (0 only when empty), so most probes touch neither the arena nor
+ * the offsets. Duplicate strings are kept as separate entries; a lookup
+ * walks its probe run to the first empty slot and so finds them all. Strings
+ * are hashed from their LAST byte to their first, so a caller walking a
+ * domain name right to left has the hash of every suffix for free (see
+ * `reverseHashStep`).
  */
 import {
   ByteBuilder, allocSharedU32, allocSharedU8, capacityFor, mixHash, slotOf, viewU32, viewU8,
@@ -83,11 +84,21 @@ export class StringTableBuilder {
       let i = slotOf(mixed, capacity);
       while (slots[i] !== 0) i = i + 1 === capacity ? 0 : i + 1;
       slots[i] = o + 1;
-      tags[i] = mixed & 0xff;
+      tags[i] = tagOf(mixed);
       o = start + len;
     }
     return new StringTable(arena, slots, tags, this.count);
   }
+}
+
+/**
+ * A slot's tag byte, from its key's mixed hash: never 0, which marks an
+ * empty slot, so a miss (the common case) walks its probe run in the tags
+ * alone — a quarter of the slots' memory, which stays in cache — and reads a
+ * slot only when its tag agrees.
+ */
+function tagOf(mixed: number): number {
+  return (mixed & 0xff) || 1;
 }
 
 /** A read-only set of byte strings with ids (see the file comment). */
@@ -95,6 +106,7 @@ export class StringTable {
   constructor(
     private readonly arena: Uint8Array,
     private readonly slots: Uint32Array,
+    /** One byte per slot: 0 when empty, else its tag (tagOf). */
     private readonly tags: Uint8Array,
     /** Number of entries. */
     readonly count: number,
@@ -128,18 +140,18 @@ export class StringTable {
     const { arena, slots, tags } = this;
     const capacity = slots.length;
     const mixed = mixHash(hash);
-    const tag = mixed & 0xff;
+    const tag = tagOf(mixed);
     const len = end - start;
     let pushed = 0;
     for (let i = slotOf(mixed, capacity); ; i = i + 1 === capacity ? 0 : i + 1) {
-      const s = slots[i]!;
-      if (s === 0) return pushed;
-      if (tags[i] !== tag) continue;
-      const o = s - 1;
+      const t = tags[i]!;
+      if (t === 0) return pushed;
+      if (t !== tag) continue;
+      const o = slots[i]! - 1;
       if ((arena[o]! | (arena[o + 1]! << 8)) !== len) continue;
-      const p = o + ENTRY_HEADER_BYTES;
+      const a = o + ENTRY_HEADER_BYTES;
       let k = 0;
-      while (k < len && arena[p + k] === key[start + k]) k++;
+      while (k < len && arena[a + k] === key[start + k]) k++;
       if (k !== len) continue;
       out.push((arena[o + 2]! | (arena[o + 3]! << 8) | (arena[o + 4]! << 16) | (arena[o + 5]! << 24)) >>> 0);
       pushed++;
