@@ -53,6 +53,23 @@ export interface LineReader {
    * unchanged). Only for a caller that matches observations and nothing else.
    */
   setFilter?(filter: ObservationFilter | null): void;
+  /**
+   * Readers with a byte-level fast path (Zeek dns.log under a filter): passes
+   * over, from the line start `pos`, the whole lines of `b[pos, end)` (`end`
+   * just after a `\n`) whose bytes alone show that readLine would find a
+   * well-formed record, report nothing and observe nothing the filter may
+   * match; each counts as a record, as readLine would count it. Stops at the
+   * first line it cannot vouch for (a header, damage, an escape, a value that
+   * may match, a line over `maxLine` bytes): the caller reads that one with
+   * readLine. Returns where it stopped and how many lines it passed over.
+   */
+  skipLines?(b: Buffer, pos: number, end: number, maxLine: number): SkippedLines;
+}
+
+/** What LineReader.skipLines passed over: `lines` whole lines, up to the line start `pos`. */
+export interface SkippedLines {
+  pos: number;
+  lines: number;
 }
 
 /**

@@ -14,6 +14,12 @@ export interface LineHandler {
   line(buf: Buffer, lineNo: number): void;
   /** A line longer than the limit, dropped. */
   overlong(lineNo: number, bytes: number): void;
+  /**
+   * Optional fast path: passes over whole lines of `buf[pos, end)` (`end` just
+   * after a newline) that need no `line` call, and says where it stopped and
+   * how many it passed (LineReader.skipLines). Lines over `maxLine` must not be passed.
+   */
+  skip?(buf: Buffer, pos: number, end: number, maxLine: number): { pos: number; lines: number };
 }
 
 export class LineSplitter {
@@ -32,7 +38,19 @@ export class LineSplitter {
   push(chunk: Buffer): void {
     let pos = 0;
     const len = chunk.length;
+    const skip = this.handler.skip;
+    // Just after the chunk's last newline: the lines before it are whole (found when first needed).
+    let whole = -1;
     while (pos < len) {
+      if (skip !== undefined && this.carryBytes === 0 && !this.dropping) {
+        if (whole < 0) whole = chunk.lastIndexOf(NL) + 1;
+        if (pos < whole) {
+          const r = skip(chunk, pos, whole, this.maxLine);
+          this.lineNo += r.lines;
+          pos = r.pos;
+          if (pos >= len) return;
+        }
+      }
       const nl = chunk.indexOf(NL, pos);
       if (nl < 0) {
         this.keep(chunk.subarray(pos));

@@ -3,8 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import type { Observation } from '../core/model.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { createLineReader } from '../evidence/index.js';
 import { IndicatorIndex } from '../matching/index.js';
-import { huntRange } from './log-range.js';
+import { LineSplitter } from './line-splitter.js';
+import { huntRange, LineHunter } from './log-range.js';
+import { RecordMatcher, type RawSighting } from './match.js';
 
 const HEADER = [
   '#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tdns',
@@ -47,4 +53,54 @@ test('huntRange on dns.log: the reader filtered by the index finds every sightin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** Reads `text` in `chunks` as LineHunter does, but every line through readLine (no skipLines): the reference. */
+function huntLineByLine(text: Buffer, cuts: number[], index: IndicatorIndex) {
+  const reader = createLineReader('zeek', 't.log');
+  reader.setFilter?.(index);
+  const sightings: RawSighting[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const matcher = new RecordMatcher(index, [], (s) => sightings.push(s));
+  const sink = { observe: (o: Observation) => matcher.observe(o), diagnostic: (d: Diagnostic) => diagnostics.push(d) };
+  const splitter = new LineSplitter({
+    line: (buf, lineNo) => { matcher.end(); reader.readLine(buf, lineNo, sink); },
+    overlong: (lineNo, bytes) => diagnostics.push(diag('too-large', 't.log', `line too long (${bytes} bytes)`, { line: lineNo })),
+  });
+  for (const c of chunked(text, cuts)) splitter.push(c);
+  splitter.end();
+  matcher.end();
+  return { sightings, diagnostics, lines: splitter.lines, records: reader.records, skipped: reader.skipped };
+}
+
+function chunked(text: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let prev = 0;
+  for (const p of points) { out.push(text.subarray(prev, p)); prev = p; }
+  out.push(text.subarray(prev));
+  return out;
+}
+
+test('property: passing over lines by their bytes (skipLines) finds and reports exactly what reading every line does', () => {
+  const index = IndicatorIndex.build([
+    { id: 1, type: 'domain', value: 'evil.net' }, { id: 2, type: 'ipv4', value: '192.0.2.7' }, { id: 3, type: 'cidr', value: '2001:db8::/32' },
+    { id: 4, type: 'domain', value: 'xn--bcher-kva.example' }, { id: 5, type: 'cidr', value: '198.51.100.0/24' },
+  ]);
+  const queries = ['quiet.example.org', 'WWW.Evil.NET.', 'evil.net', 'x\\x2eevil.net', 'mail.bücher.example', '-', '(empty)', '', 'evil.net.example', 'a b'];
+  const answers = ['-', '(empty)', '192.0.2.7', '192.0.2.8', '198.51.100.9,cdn.evil.net', 'cname.quiet.org,10.0.0.1', '::ffff:192.0.2.7', '2001:db8::1',
+    '2001:db9::1', '1.2.3.4.in-addr.arpa', ',,', 'a\\x2c,b'];
+  const record = fc.tuple(fc.constantFrom(...queries), fc.constantFrom(...answers), fc.nat({ max: 9 }))
+    .map(([q, a, ts]) => `1.${ts}\tC1\t10.0.0.${ts}\t5353\t10.0.0.53\t53\t${q}\t${a}`);
+  const damage = fc.constantFrom('', '1.5\tC1\tshort', '1.5\tC1\t10.0.0.1\t5353\t10.0.0.53\t53\tq\u0000.example\t-', '#close\t2026',
+    '#fields\tts\tquery', '#path\thttp', '\r', '1.5\tC1\t10.0.0.1\t5353\t10.0.0.53\t53\tquiet.example\t-\r', 'x'.repeat(300), HEADER);
+  const line = fc.oneof({ weight: 6, arbitrary: record }, { weight: 1, arbitrary: damage });
+  fc.assert(fc.property(fc.array(line, { maxLength: 40 }), fc.array(fc.nat({ max: 6000 }), { maxLength: 6 }), fc.boolean(), (lines, cuts, lastNl) => {
+    const text = Buffer.from(`${HEADER}\n${lines.join('\n')}${lastNl ? '\n' : ''}`, 'utf8');
+    const h = new LineHunter({ family: 'zeek', displayPath: 't.log', referenceMs: 0, index, hostIdParams: [] });
+    for (const c of chunked(text, cuts)) h.splitter.push(c);
+    h.finish();
+    const got = { sightings: h.sightings, diagnostics: h.diagnostics, lines: h.splitter.lines, records: h.reader.records, skipped: h.reader.skipped };
+    assert.deepEqual(got, huntLineByLine(text, cuts, index));
+  }), { seed: 20261201, numRuns: 400 });
 });

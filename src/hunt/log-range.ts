@@ -110,6 +110,13 @@ export class LineHunter {
       overlong: (lineNo, bytes) => {
         this.diagnostics.push(diag('too-large', o.displayPath, `line too long (${bytes} bytes)`, { line: lineNo }));
       },
+      // Lines the reader can tell from their bytes give nothing are passed over without a call each.
+      ...(matcher !== null && reader.skipLines ? {
+        skip: (buf: Buffer, pos: number, end: number, maxLine: number) => {
+          matcher.end();
+          return reader.skipLines!(buf, pos, end, maxLine);
+        },
+      } : {}),
     });
   }
 

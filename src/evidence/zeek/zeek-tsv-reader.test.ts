@@ -234,3 +234,38 @@ test('dns.log with a filter that lets everything through reads as without one', 
   reader.setFilter(null);
   assert.deepEqual(readText(FILTER_LOG, reader).observations, all.observations);
 });
+
+test('skipLines passes over records whose bytes show nothing to observe, and stops where readLine is needed', () => {
+  const reader = new ZeekTsvReader('t.log');
+  const sink = collectingSink();
+  readBuffer(reader, Buffer.from(`${DNS_HEADER}\n`), sink);
+  const rec = (q: string, a: string) => `1.5\tC1\t10.0.0.1\t5353\t10.0.0.53\t53\t${q}\t${a}\n`;
+  const skip = (text: string) => {
+    const b = Buffer.from(`${text}`, 'latin1');
+    const r = reader.skipLines(b, 0, b.length, 1 << 20);
+    return [r.lines, b.subarray(r.pos).toString('latin1')];
+  };
+  // Without a filter: nothing is passed over (every value would be observed).
+  assert.deepEqual(skip(rec('quiet.example.org', '-')), [0, rec('quiet.example.org', '-')]);
+  const f = listFilter(['domain evil.net', 'ip 192.0.2.7']);
+  reader.setFilter(f);
+  const quiet = rec('quiet.example.org', '198.51.100.1,cname.example.org') + rec('-', '(empty)') + rec('a.example', '2001:db8::1').replace('\n', '\r\n');
+  const before = reader.records;
+  // Stops at: a value that may match, a header, a raw control byte, a backslash, a wrong field count, an empty line, a lone CR.
+  for (const stop of [
+    rec('evil.net', '-'), rec('x.example', '10.0.0.1,192.0.2.7'), '#fields\tts\n', rec('a\u0001b.example', '-'),
+    rec('q\\x41.example', '-'), '1.5\tC1\tonly\n', '\n', rec('a.example', '-').replace('\n', '\r\r\n'),
+  ]) {
+    assert.deepEqual(skip(quiet + stop + quiet), [3, stop + quiet], JSON.stringify(stop));
+  }
+  assert.equal(reader.records - before, 3 * 8);
+  // Each value asked about as emitDns asks: the query as a domain, each answer as an address or a name; marks are not asked.
+  assert.deepEqual(f.asked.slice(0, 5), ['domain quiet.example.org', 'ip 198.51.100.1', 'domain cname.example.org', 'domain a.example', 'ip 2001:db8::1']);
+  // A line longer than maxLine, or one with no newline before `end`, is left to the splitter and readLine.
+  const b = Buffer.from(quiet + rec('long.example', '-'), 'latin1');
+  assert.deepEqual(reader.skipLines(b, 0, b.length, 40), { pos: 0, lines: 0 });
+  assert.deepEqual(reader.skipLines(b, 0, b.length - 1, 1 << 20), { pos: Buffer.byteLength(quiet), lines: 3 });
+  // Not a dns.log: nothing is passed over.
+  readBuffer(reader, Buffer.from(`${HTTP_HEADER}\n`), sink);
+  assert.deepEqual(reader.skipLines(b, 0, b.length, 1 << 20), { pos: 0, lines: 0 });
+});

@@ -10,8 +10,9 @@
  */
 import {
   BaseLineReader, emitDnsAnswer, makeObservation, parseEpochBytes, canonicalAddr,
-  type ObservationFilter, type ObservationSink,
+  type ObservationFilter, type ObservationSink, type SkippedLines,
 } from '../line-reader.js';
+import { MAX_LINE_BYTES } from '../../core/limits.js';
 import { isIPv4Bytes } from '../../core/ip.js';
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import { ZEEK_KINDS, emitZeekRecord, formatForZeekPath, inferZeekKind, type ZeekRecordAccess } from './zeek-record.js';
@@ -107,6 +108,14 @@ function sameBytes(a: Uint8Array, s: number, b: Uint8Array, n: number): boolean 
 function hasByte(b: Uint8Array, c: number, s: number, e: number): boolean {
   for (let i = s; i < e; i++) if (b[i] === c) return true;
   return false;
+}
+
+/** True when `b[s, e)` is exactly `mark`. */
+function markAt(b: Uint8Array, s: number, e: number, mark: Uint8Array): boolean {
+  const n = mark.length;
+  if (e - s !== n) return false;
+  for (let i = 0; i < n; i++) if (b[s + i] !== mark[i]) return false;
+  return true;
 }
 
 function hexValue(c: number): number {
@@ -208,6 +217,67 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
     emitZeekRecord(this.kind, this, ts, lineNo, sink);
   }
 
+  /**
+   * See LineReader.skipLines. A dns.log record is passed over when one scan
+   * of its bytes finds: the header's field count, no raw control byte, no
+   * backslash (escapes are decoded by readLine), no `\r` but a last one before
+   * the newline (readLine strips it), and a query and answers the filter says
+   * cannot match (as emitDns would ask it). Only tab-separated logs.
+   */
+  skipLines(b: Buffer, pos: number, end: number, maxLine: number): SkippedLines {
+    const f = this.filter;
+    if (f === null || this.kind !== 'dns' || this.sep !== 0x09 || this.nf === 0) return { pos, lines: 0 };
+    const nf = this.nf, cq = this.cQuery, ca = this.cAnswers;
+    const limit = Math.min(maxLine, MAX_LINE_BYTES);
+    let lines = 0;
+    let ls = pos;
+    while (ls < end && b[ls] !== 0x23) {
+      let n = 0, fs = ls, qs = -1, qe = -1, as = -1, ae = -1;
+      let i = ls;
+      let c = 0;
+      for (; i < end; i++) {
+        c = b[i]!;
+        if (c > 0x1f) {
+          if (c === 0x5c || c === 0x7f) return { pos: ls, lines };
+        } else if (c === 0x09) {
+          if (n === cq) { qs = fs; qe = i; } else if (n === ca) { as = fs; ae = i; }
+          n++;
+          fs = i + 1;
+        } else break;
+      }
+      // The line's content ends at i: a newline, or a CR just before one; anything else is damage for readLine.
+      if (i >= end || !(c === 0x0a || (c === 0x0d && b[i + 1] === 0x0a))) break;
+      if (n === cq) { qs = fs; qe = i; } else if (n === ca) { as = fs; ae = i; }
+      if (n + 1 !== nf || i === ls || i + 1 - ls > limit) break;
+      if (qs < qe && !this.isMarkIn(b, qs, qe) && f.mayMatchBytes('domain', b, qs, qe)) break;
+      if (as >= 0 && !this.isMarkIn(b, as, ae) && this.answersMayMatch(f, b, as, ae)) break;
+      this.records++;
+      lines++;
+      ls = c === 0x0d ? i + 2 : i + 1;
+    }
+    return { pos: ls, lines };
+  }
+
+  /** Whether `b[s, e)` is the unset or the empty mark. */
+  private isMarkIn(b: Uint8Array, s: number, e: number): boolean {
+    return markAt(b, s, e, this.unsetMark) || markAt(b, s, e, this.emptyMark);
+  }
+
+  /** Whether any entry of the answers set `b[s, e)` (no escapes) may match: emitDns's questions to the filter. */
+  private answersMayMatch(f: ObservationFilter, b: Buffer, s: number, e: number): boolean {
+    const ss = this.setSep;
+    const n = ss.length;
+    let a = s;
+    while (a <= e) {
+      // The next separator before e (b is a whole block: an unbounded indexOf would search past the line).
+      let z = a;
+      while (z < e && !(b[z] === ss[0] && (n === 1 || markAt(b, z, z + n, ss)))) z++;
+      if (z > a && f.mayMatchBytes(isIPv4Bytes(b, a, z) || hasByte(b, 0x3a, a, z) ? 'ip' : 'domain', b, a, z)) return true;
+      a = z + n;
+    }
+    return false;
+  }
+
   /** Reads the current record's time and ends into ctxTs/ctxSrc/ctxDst, once per record. */
   private readContext(line: Buffer, lineNo: number): void {
     if (this.ctxLine === lineNo) return;
@@ -290,11 +360,7 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
   }
 
   private isMark(s: number, e: number, mark: Buffer): boolean {
-    const n = mark.length;
-    if (e - s !== n) return false;
-    const b = this.cur;
-    for (let i = 0; i < n; i++) if (b[s + i] !== mark[i]) return false;
-    return true;
+    return markAt(this.cur, s, e, mark);
   }
 
   /** A byte range as text, escapes decoded. */
