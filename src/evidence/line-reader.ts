@@ -31,6 +31,8 @@ export interface ObservationFilter {
   mayMatchBytes(kind: ObservedKind, b: Uint8Array, s: number, e: number): boolean;
   /** False only when no observation of `kind` can match, whatever its value (the filter holds nothing of that kind). */
   mayMatchKind?(kind: ObservedKind): boolean;
+  /** mayMatchBytes('ip', …) for the dotted quad whose value (parseIPv4Bytes) the caller already has. */
+  mayMatchIPv4?(addr: number): boolean;
 }
 
 /** A reader for one text log file, fed one physical line at a time. */

@@ -260,18 +260,22 @@ export class IndicatorIndex {
     const { v4, v6 } = this.parts;
     if (v4.count === 0 && v6.count === 0) return false;
     const n = parseIPv4Bytes(b, s, e);
-    if (n >= 0) {
-      if (v4.count === 0 || !v4.mayHoldV4(n)) return false;
-      const ids = this.probeIds;
-      if (v4.lookupV4(n, ids) === 0) return false;
-      ids.length = 0;
-      return true;
-    }
+    if (n >= 0) return this.mayMatchIPv4(n);
     if (v6.count !== 0) return true;
     let colon = false;
     for (let i = s; i < e && !colon; i++) colon = b[i] === 0x3a;
     // No colon: IPv4 text with white space around it (match trims); let match decide.
     return !colon || hasFfffBytes(b, s, e);
+  }
+
+  /** Whether an observed dotted quad, parsed (`addr`: parseIPv4Bytes), may match: exactly, by the IPv4 networks. */
+  mayMatchIPv4(addr: number): boolean {
+    const v4 = this.parts.v4;
+    if (v4.count === 0 || !v4.mayHoldV4(addr)) return false;
+    const ids = this.probeIds;
+    if (v4.lookupV4(addr, ids) === 0) return false;
+    ids.length = 0;
+    return true;
   }
 
   /** False only when no observation of `kind` can match whatever its value: the tables mayMatchBytes and match consult for it are empty. */

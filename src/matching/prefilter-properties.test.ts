@@ -100,3 +100,24 @@ test('mayMatchBytes: kinds without indicators are rejected, other kinds pass to 
     assert.equal(ix.mayMatchBytes(kind, v, 0, v.length), want, `${kind} ${value}`);
   }
 });
+
+test('IPv4 networks of any length: the /20 blocks a network covers let its addresses through, and no others', () => {
+  const ask = (ix: IndicatorIndex, v: string) => mayMatch(ix, 'ip', v, 3);
+  const wide = IndicatorIndex.build([{ id: 1, type: 'cidr', value: '0.0.0.0/0' }]);
+  for (const v of ['0.0.0.0', '128.0.0.1', '255.255.255.255']) assert.equal(ask(wide, v), true, v);
+  const ix = IndicatorIndex.build([
+    { id: 1, type: 'cidr', value: '10.16.0.0/12' }, { id: 2, type: 'cidr', value: '192.0.2.128/25' }, { id: 3, type: 'ipv4', value: '198.51.100.7' },
+    { id: 4, type: 'cidr', value: '203.0.112.0/20' }, { id: 5, type: 'ipv4', value: '198.51.100.7' },
+  ]);
+  const cases: [string, boolean][] = [
+    ['10.16.0.0', true], ['10.31.255.255', true], ['10.15.255.255', false], ['10.32.0.0', false],
+    ['192.0.2.128', true], ['192.0.2.255', true], ['192.0.2.127', false], ['192.0.3.1', false],
+    ['198.51.100.7', true], ['198.51.100.8', false], ['198.51.96.1', false],
+    ['203.0.112.0', true], ['203.0.127.255', true], ['203.0.111.255', false], ['203.0.128.0', false],
+  ];
+  for (const [v, want] of cases) {
+    assert.equal(ask(ix, v), want, v);
+    assert.equal(ix.mayMatchIPv4(parseIPv4(v)!), want, v);
+    assert.equal(matches(ix, 'ip', v), want, v);
+  }
+});

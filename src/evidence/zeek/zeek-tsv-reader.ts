@@ -13,7 +13,7 @@ import {
   type ObservationFilter, type ObservationSink, type SkippedLines,
 } from '../line-reader.js';
 import { MAX_LINE_BYTES } from '../../core/limits.js';
-import { isIPv4Bytes } from '../../core/ip.js';
+import { isIPv4Bytes, parseIPv4Bytes } from '../../core/ip.js';
 import { quoteForDiagnostic } from '../../core/diagnostic.js';
 import { ZEEK_KINDS, emitZeekRecord, formatForZeekPath, inferZeekKind, type ZeekRecordAccess } from './zeek-record.js';
 
@@ -272,7 +272,11 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
       // The next separator before e (b is a whole block: an unbounded indexOf would search past the line).
       let z = a;
       while (z < e && !(b[z] === ss[0] && (n === 1 || markAt(b, z, z + n, ss)))) z++;
-      if (z > a && f.mayMatchBytes(isIPv4Bytes(b, a, z) || hasByte(b, 0x3a, a, z) ? 'ip' : 'domain', b, a, z)) return true;
+      if (z > a) {
+        const v4 = parseIPv4Bytes(b, a, z);
+        if (v4 >= 0 ? (f.mayMatchIPv4 ? f.mayMatchIPv4(v4) : f.mayMatchBytes('ip', b, a, z))
+          : f.mayMatchBytes(hasByte(b, 0x3a, a, z) ? 'ip' : 'domain', b, a, z)) return true;
+      }
       a = z + n;
     }
     return false;
