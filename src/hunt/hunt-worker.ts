@@ -5,7 +5,7 @@
  * copied) and the YARA rules arrive by message, so a worker loads its code
  * while the main thread loads the case.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { IndicatorIndex, type SharedIndex } from '../matching/index.js';
 import type { YaraScanner, YaraSource } from '../samples/index.js';
 import type { CaptureTask } from './capture/capture-task.js';
@@ -37,6 +37,12 @@ export type HuntTaskResult = RangeResult | ScanOutcome[] | HashResult | CaptureF
 /** A file's scan, or why it failed (a failure fails that file alone, not its batch). */
 export type ScanOutcome = ScanResult | { error: string };
 
+/** A worker's workerData. */
+export interface HuntWorkerData {
+  /** Load the log readers now, while the main thread loads the index, not on the first range (a hunt with a large file to cut into ranges). */
+  preloadRanges?: boolean;
+}
+
 /** Messages a worker takes before tasks. */
 export interface HuntWorkerSetup {
   index?: SharedIndex;
@@ -44,6 +50,13 @@ export interface HuntWorkerSetup {
 }
 
 let index: IndicatorIndex | null = null;
+/** The log readers' code, loaded on the first range, or at start when told to. */
+let rangeCode: Promise<typeof import('./log-range.js')> | null = null;
+if ((workerData as HuntWorkerData | null)?.preloadRanges) {
+  rangeCode = import('./log-range.js');
+  // A failure is met again, and reported, by the first range task.
+  rangeCode.catch(() => undefined);
+}
 let yaraSources: YaraSource[] = [];
 let yaraIds = new Map<string, number>();
 let yara: YaraScanner | null | undefined;
@@ -90,7 +103,7 @@ async function handle(msg: HuntWorkerSetup & { id?: number; task?: HuntTask }): 
     }
     if (!index) throw new Error('hunt worker got a task before the index');
     // Each kind's code is loaded on its first task: a worker that only hashes and reads a capture never loads the log readers.
-    const result = t.kind === 'range' ? (await import('./log-range.js')).huntRange(t.task, index)
+    const result = t.kind === 'range' ? (await (rangeCode ??= import('./log-range.js'))).huntRange(t.task, index)
       : t.kind === 'capture' ? await (await import('./capture/capture-task.js')).huntCaptureTask(t.task, index, (part) => parentPort!.postMessage({ id: msg.id, part }))
       : await scanTasks(t.tasks, index);
     parentPort!.postMessage({ id: msg.id, result });

@@ -18,7 +18,7 @@ import { YaraScanner, walkPaths, type FoundFile } from '../samples/index.js';
 import type { CommitOutcome, EvidencePass, EvidenceWriter, HuntSelection, Store, StoredEvidence } from '../store/store.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { loadHuntIndex } from './index-cache.js';
-import type { HuntTask, HuntTaskResult, HuntWorkerSetup, ScanTask } from './hunt-worker.js';
+import type { HuntTask, HuntTaskResult, HuntWorkerData, HuntWorkerSetup, ScanTask } from './hunt-worker.js';
 import { ScanBatches } from './scan-batches.js';
 import type { ScanResult } from './scan-files.js';
 import { FILES_FORMAT, planFile, type PlanOptions, type PlannedFile } from './plan.js';
@@ -258,6 +258,8 @@ export interface HuntEngine {
 export interface HuntEngineOptions extends Pick<HuntOptions, 'workers' | 'maxFileSize' | 'parallelMinBytes' | 'rangeBytes' | 'evtxReader'> {
   /** Start a worker pool (with `workers` ≥ 2): for several files (scans run in parallel) or a large one (ranges). */
   pool: boolean;
+  /** A file may be cut into ranges: the workers load the log readers while this thread loads the index. */
+  preloadRanges?: boolean;
   sinkhole?: SinkholeSetup | null;
 }
 
@@ -267,7 +269,7 @@ export async function openHuntEngine(store: Store, selection: HuntSelection, opt
   const sinkhole = opts.sinkhole ?? null;
   // Workers start loading their code now, while the case's indicators load.
   const pool: WorkerPool<HuntTask, HuntTaskResult> | null = workers >= 2 && opts.pool
-    ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, {})
+    ? new WorkerPool(workerUrl(import.meta.url, 'hunt-worker'), workers, { preloadRanges: opts.preloadRanges ?? false } satisfies HuntWorkerData)
     : null;
   try {
     // A sinkhole hunt matches nothing: its one indicator is the campaign's sinkhole.
@@ -426,8 +428,10 @@ async function runHunt(
   const parallelMin = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
   let engine: HuntEngine | null = null;
   try {
+    // A file large enough to be cut into ranges (unless it turns out to be a capture or gzip, which are not) has the workers load the log readers at once.
+    const large = inputs.some((p) => p.f.size >= parallelMin);
     engine = await openHuntEngine(store, selection, {
-      ...opts, sinkhole, pool: inputs.length >= 2 || inputs.some((p) => p.f.size >= parallelMin),
+      ...opts, sinkhole, pool: inputs.length >= 2 || large, preloadRanges: large,
     });
     const e = engine;
     result.indicators = e.indicators;
