@@ -5,20 +5,23 @@
  * lists are read in chunks, so memory does not grow with the list. The
  * readers are pure (src/intel); this module does the I/O.
  */
-import { readFileSync, readdirSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
-import { basename, extname, join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import type { CampaignInfo, IntelItem } from '../core/model.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
-import { detectIntelFormat, readIntel, streamIntel, INTEL_FORMATS, readWarninglist, reportHint, type IntelFormat, type IntelSink, type ReportReading } from '../intel/index.js';
-import { WarninglistIndex } from '../matching/index.js';
-import type { Warninglist } from '../core/warninglist.js';
+import { detectIntelFormat, readIntel, streamIntel, canStreamIntel, INTEL_FORMATS, reportHint, type IntelFormat, type IntelSink, type ReportReading } from '../intel/index.js';
+import type { WarninglistIndex } from '../matching/index.js';
 import type { ImportCounts, IndicatorInput, Store } from '../store/store.js';
 import { walkPaths } from '../samples/index.js';
 import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { readFileHead } from './file-head.js';
 import { readReportFile, reportItems } from './report-import.js';
 import { planMispFeeds } from './misp-feed-plan.js';
+import { readInThread } from './intel-read-thread.js';
+import type { CheckedIntelSink } from './intel-pages.js';
+import { defaultWarninglistDir, loadWarninglists } from './warninglists.js';
+
+export { defaultWarninglistDir, loadWarninglists };
 
 /** Bytes read to detect a file's format. */
 const DETECT_HEAD_BYTES = 64 * 1024;
@@ -34,6 +37,12 @@ const MAX_WARNINGLIST_NOTES = 20;
 const IMPORT_BATCH_ROWS = 2048;
 /** Bytes read at a time from a list read in chunks: large enough that a read costs little, small against the list. */
 const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * IOC lists and feeds at least this large are read in a worker thread
+ * (intel-read-thread.ts) while this one stages what it has read: starting
+ * the thread costs some tens of milliseconds, about what reading 8 MiB does.
+ */
+const THREAD_READ_BYTES = 8 * 1024 * 1024;
 
 export interface IntelImportOptions {
   campaign?: string;
@@ -47,6 +56,8 @@ export interface IntelImportOptions {
   publishers?: readonly string[];
   /** Drops indicators whose source gives a confidence (0–100) below this; those with none are kept. */
   minConfidence?: number;
+  /** IOC lists and feeds at least this large (bytes) are read in a worker thread; default 8 MiB. What is imported is the same either way. */
+  threadReadBytes?: number;
 }
 
 export interface IntelImportResult extends ImportCounts {
@@ -64,31 +75,6 @@ export interface IntelImportResult extends ImportCounts {
   mispFeeds?: number;
   /** MISP look-up indexes (a feed's hashes.csv) left out (present when some were). */
   indexesSkipped?: number;
-}
-
-/** The folder of MISP warninglists shipped with the package (`data/warninglists`). */
-export function defaultWarninglistDir(): string {
-  // src/hunt/ and dist/hunt/ both sit two levels below the package root.
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'warninglists');
-}
-
-/** Loads every `<name>/list.json` under a folder of MISP warninglists and indexes them (matching/warninglist-index.ts). */
-export function loadWarninglists(dir: string = defaultWarninglistDir()): WarninglistIndex {
-  const lists: Warninglist[] = [];
-  if (existsSync(dir)) {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name, 'list.json');
-      if (!existsSync(p)) continue;
-      try {
-        // Named by its folder (public-dns-v4), the name analysts know it by.
-        const l = readWarninglist(JSON.parse(readFileSync(p, 'utf8')) as unknown, name);
-        if (l !== null) lists.push(l);
-      } catch {
-        // a broken shipped list is a packaging bug; the others still apply
-      }
-    }
-  }
-  return WarninglistIndex.build(lists);
 }
 
 /** The campaign an un-named source's indicators go to: the file's base name without extension. */
@@ -114,7 +100,9 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
   if (feeds.indexes > 0) result.indexesSkipped = feeds.indexes;
   const total = files.reduce((n, f) => n + f.size, 0);
   progress.start(total, 'indicators');
-  const lists = opts.warninglists ?? loadWarninglists();
+  // Loaded when first needed: a list read in a thread is checked there.
+  let loaded: WarninglistIndex | undefined = opts.warninglists;
+  const lists = () => loaded ??= loadWarninglists();
 
   for (const f of files) {
     let format: IntelFormat | null;
@@ -140,16 +128,23 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
     let reading: ReportReading | null = null;
     if (format === 'report') {
       // Read before the import begins: pdf.js is asynchronous, and an unreadable report (said already) adds nothing.
-      reading = await readReportFile(f.path, lists, { publishers: opts.publishers ?? [] }, report);
+      reading = await readReportFile(f.path, lists(), { publishers: opts.publishers ?? [] }, report);
       if (reading === null) continue;
     }
     const r = reading;
     await importSource(store, { path: f.path, source: basename(f.path), fallback: fileCampaign(f.path), format, lists, opts, result, report },
       (sink, flush, advance) => {
-        if (r === null) return readFile(f.path, format, sink, flush, advance);
-        reportItems(r, sink);
-        advance(f.size);
-        return null;
+        if (r !== null) {
+          reportItems(r, sink);
+          advance(f.size);
+          return null;
+        }
+        if (canStreamIntel(format) && f.size >= (opts.threadReadBytes ?? THREAD_READ_BYTES)) {
+          // The thread checks the shipped warninglists itself; lists given by the caller are checked here.
+          const dir = opts.warninglists === undefined ? defaultWarninglistDir() : null;
+          return readInThread({ path: f.path, format, warninglistDir: dir }, sink, flush, advance);
+        }
+        return readFile(f.path, format, sink, flush, advance);
       });
     if (r !== null) result.leftOut += r.dropped.length;
   }
@@ -166,7 +161,8 @@ export async function importIntelDocument(
     if (d.severity === 'error') result.errors++;
     opts.onDiagnostic(d);
   };
-  const lists = opts.warninglists ?? loadWarninglists();
+  const loaded = opts.warninglists ?? loadWarninglists();
+  const lists = () => loaded;
   const ctx = { path: doc.path, source: doc.source, fallback: doc.fallbackCampaign, format: doc.format, lists, opts, result, report };
   await importSource(store, ctx, (sink, _flush, advance) => {
     readIntel(doc.data, doc.path, doc.format, sink);
@@ -184,14 +180,15 @@ interface SourceContext {
   /** The campaign of indicators the source gives none (a file's base name). */
   fallback: string;
   format: IntelFormat;
-  lists: WarninglistIndex;
+  /** The warninglists to check items with that the reader has not checked. */
+  lists(): WarninglistIndex;
   opts: IntelImportOptions;
   result: IntelImportResult;
   report(d: Diagnostic): void;
 }
 
-/** Reads one source into the sink: returns the read error, or null when it was read to its end. */
-type SourceReader = (sink: IntelSink, flush: () => void, advance: (bytes: number) => void) => unknown;
+/** Reads one source into the sink: returns (or resolves to) the read error, or null when it was read to its end. */
+type SourceReader = (sink: CheckedIntelSink, flush: () => void, advance: (bytes: number) => void) => unknown;
 
 /** Reads one source and merges its indicators into the case, all or nothing (one transaction, one generation). */
 async function importSource(store: Store, ctx: SourceContext, read: SourceReader): Promise<void> {
@@ -206,22 +203,28 @@ async function importSource(store: Store, ctx: SourceContext, read: SourceReader
   let notes = 0;
   let items = 0;
   let warninglisted = 0;
+  // Awaited together below; a failure is seen there, not as an unhandled rejection while a thread reads the file.
+  const track = (w: Promise<void>) => {
+    w.catch(() => {});
+    writes.push(w);
+  };
   // The writer stages synchronously (its promise settles after the work is
   // done), so batches are staged while the reader runs and memory stays flat.
   const flush = () => {
     if (batch.length === 0) return;
-    writes.push(writer.add(batch));
+    track(writer.add(batch));
     progress.advance(0, batch.length);
     batch = [];
   };
   const sink = {
-    item(i: IntelItem) {
+    // `checked`: the first warninglist the value is on, when the reader has checked it (a thread: intel-read-thread.ts).
+    item(i: IntelItem, checked?: string | null) {
       if (minConfidence !== undefined && i.confidence !== undefined && i.confidence < minConfidence) {
         result.belowConfidence = (result.belowConfidence ?? 0) + 1;
         return;
       }
       items++;
-      const wl = lists.check(i.type, i.value);
+      const wl = checked !== undefined ? checked : lists().check(i.type, i.value);
       if (wl !== null) {
         warninglisted++;
         if (notes++ < MAX_WARNINGLIST_NOTES) {
@@ -243,13 +246,13 @@ async function importSource(store: Store, ctx: SourceContext, read: SourceReader
       if (batch.length >= IMPORT_BATCH_ROWS) flush();
     },
     campaign(c: CampaignInfo) {
-      if (override === undefined) writes.push(writer.addCampaigns([c]));
+      if (override === undefined) track(writer.addCampaigns([c]));
     },
     diagnostic: report,
   };
   let readError: unknown = null;
   try {
-    readError = read(sink, flush, (bytes) => progress.advance(bytes));
+    readError = await read(sink, flush, (bytes) => progress.advance(bytes));
     flush();
     await Promise.all(writes);
   } catch (e) {

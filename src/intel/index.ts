@@ -3,7 +3,7 @@ export { INTEL_FORMATS, type IntelFormat, type IntelSink } from './intel-sink.js
 export { detectIntelFormat, reportHint } from './detect.js';
 export { readReport, reportKind, scanReport, type ReportReadOptions } from './report/read-report.js';
 export type { ReportDrop, ReportFinding, ReportKind, ReportReading } from './report/report-types.js';
-export { readIntel, streamIntel } from './read-intel.js';
+export { readIntel, streamIntel, canStreamIntel } from './read-intel.js';
 export { readWarninglist, MAX_WARNINGLIST_ENTRIES } from './warninglists/warninglists.js';
 export { parseStixPattern, type StixPattern, type StixComparison, type StixLiteral, type StixObjectPath, type StixPathStep, type StixOperator, type StixQualifier } from './stix/pattern-parser.js';
 export { StixPatternError } from './stix/pattern-lexer.js';

@@ -35,13 +35,18 @@ export function readIntel(data: Buffer, path: string, format: IntelFormat, sink:
   }
 }
 
+/** Whether streamIntel reads the format piece by piece (IOC lists and feeds). */
+export function canStreamIntel(format: IntelFormat): format is 'ioc' | FeedFormat {
+  return format === 'ioc' || isFeed(format);
+}
+
 /**
  * A reader for a format that can be read piece by piece (IOC lists and
  * feeds; a JSON feed is gathered and read at the end), or null
  * (STIX, MISP and YARA need the whole file). Chunks may be cut anywhere.
  */
 export function streamIntel(path: string, format: IntelFormat, sink: IntelSink): { push(chunk: Buffer): void; end(): void } | null {
-  if (format !== 'ioc' && !isFeed(format)) return null;
+  if (!canStreamIntel(format)) return null;
   const r = format === 'ioc' ? new IocListReader(path, sink) : streamFeed(path, format, sink);
   // As readIntel: a reader bug is reported, never thrown at the importer, and the rest of that file is not read.
   let failed = false;

@@ -1,0 +1,77 @@
+/**
+ * Worker thread of `intel import`: reads one IOC list or feed (a format
+ * streamIntel reads piece by piece) and posts what it finds to the main
+ * thread page by page (intel-pages.ts), checked against the shipped
+ * warninglists, while the main thread stages the indicators of the pages
+ * before. It runs at
+ * most MAX_PAGES_AHEAD pages ahead (a shared counter), so memory stays flat
+ * however fast it reads.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { streamIntel, type IntelFormat } from '../intel/index.js';
+import { IntelPageBuilder } from './intel-pages.js';
+import { loadWarninglists } from './warninglists.js';
+import type { ReadThreadData, ReadThreadMessage } from './intel-read-thread.js';
+
+/** Bytes read (and posted as one page) at a time. */
+const READ_CHUNK_BYTES = 512 * 1024;
+/** Pages posted and not yet taken by the main thread, at most. */
+const MAX_PAGES_AHEAD = 4;
+/** How long one wait for the main thread lasts before the counter is read again (a safeguard: it wakes us). */
+const WAIT_MS = 1000;
+
+const data = workerData as ReadThreadData;
+const port = parentPort!;
+const ahead = new Int32Array(data.ahead);
+
+function post(m: ReadThreadMessage): void {
+  port.postMessage(m);
+}
+
+/** Posts a page, then waits while the main thread is MAX_PAGES_AHEAD pages behind. */
+function postPage(pages: IntelPageBuilder, bytes: number): void {
+  post({ page: pages.take(bytes) });
+  Atomics.add(ahead, 0, 1);
+  for (let n = Atomics.load(ahead, 0); n >= MAX_PAGES_AHEAD; n = Atomics.load(ahead, 0)) Atomics.wait(ahead, 0, n, WAIT_MS);
+}
+
+function readAll(): void {
+  const pages = new IntelPageBuilder(data.warninglistDir !== null ? loadWarninglists(data.warninglistDir) : null);
+  const stream = streamIntel(data.path, data.format as IntelFormat, pages);
+  if (stream === null) throw new Error(`${data.format} is not read piece by piece`);
+  let fd: number;
+  try {
+    fd = openSync(data.path, 'r');
+  } catch (e) {
+    post({ done: true, error: errorOf(e) });
+    return;
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        post({ done: true, error: errorOf(e) });
+        return;
+      }
+      if (n === 0) break;
+      stream.push(chunk.subarray(0, n));
+      postPage(pages, n);
+    }
+    stream.end();
+    post({ page: pages.take(0) });
+    post({ done: true, error: null });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errorOf(e: unknown): { code?: string; message: string } {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code !== undefined ? { code, message: String(e) } : { message: String(e) };
+}
+
+readAll();
