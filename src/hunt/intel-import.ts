@@ -17,7 +17,7 @@ import { NO_PROGRESS, type ProgressListener } from './events.js';
 import { readFileHead } from './file-head.js';
 import { readReportFile, reportItems } from './report-import.js';
 import { planMispFeeds } from './misp-feed-plan.js';
-import { readInThread } from './intel-read-thread.js';
+import { IntelReadThread } from './intel-read-thread.js';
 import type { CheckedIntelSink } from './intel-pages.js';
 import { defaultWarninglistDir, loadWarninglists } from './warninglists.js';
 
@@ -103,33 +103,42 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
   // Loaded when first needed: a list read in a thread is checked there.
   let loaded: WarninglistIndex | undefined = opts.warninglists;
   const lists = () => loaded ??= loadWarninglists();
+  // The thread checks the shipped warninglists itself; lists given by the caller are checked here.
+  const thread = new IntelReadThread(opts.warninglists === undefined ? defaultWarninglistDir() : null);
+  try {
+    for (const f of files) await importFile(f);
+  } finally {
+    await thread.close();
+  }
+  progress.finish();
+  return result;
 
-  for (const f of files) {
+  async function importFile(f: (typeof files)[number]): Promise<void> {
     let format: IntelFormat | null;
     let head: Buffer | null = null;
     if (f.size === 0) {
       report(diag('unknown-format', f.path, `empty file; known formats are: ${INTEL_FORMATS.join(', ')}`));
-      continue;
+      return;
     }
     try {
       if (opts.format && opts.format !== 'auto') format = opts.format;
       else format = detectIntelFormat(head = await readFileHead(f.path, DETECT_HEAD_BYTES), f.path);
     } catch (e) {
       report(diag('unreadable', f.path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-      continue;
+      return;
     }
     if (!format) {
       const hint = head !== null ? reportHint(head) : null;
       report(diag('unknown-format', f.path, hint !== null
         ? `${hint}: use --format report to extract indicators from a report's text`
         : `not a known intel format; known formats are: ${INTEL_FORMATS.join(', ')}`));
-      continue;
+      return;
     }
     let reading: ReportReading | null = null;
     if (format === 'report') {
       // Read before the import begins: pdf.js is asynchronous, and an unreadable report (said already) adds nothing.
       reading = await readReportFile(f.path, lists(), { publishers: opts.publishers ?? [] }, report);
-      if (reading === null) continue;
+      if (reading === null) return;
     }
     const r = reading;
     await importSource(store, { path: f.path, source: basename(f.path), fallback: fileCampaign(f.path), format, lists, opts, result, report },
@@ -139,17 +148,11 @@ export async function importIntel(store: Store, paths: readonly string[], opts: 
           advance(f.size);
           return null;
         }
-        if (canStreamIntel(format) && f.size >= (opts.threadReadBytes ?? THREAD_READ_BYTES)) {
-          // The thread checks the shipped warninglists itself; lists given by the caller are checked here.
-          const dir = opts.warninglists === undefined ? defaultWarninglistDir() : null;
-          return readInThread({ path: f.path, format, warninglistDir: dir }, sink, flush, advance);
-        }
+        if (canStreamIntel(format) && f.size >= (opts.threadReadBytes ?? THREAD_READ_BYTES)) return thread.read({ path: f.path, format }, sink, flush, advance);
         return readFile(f.path, format, sink, flush, advance);
       });
     if (r !== null) result.leftOut += r.dropped.length;
   }
-  progress.finish();
-  return result;
 }
 
 /** Imports one document held in memory (a TAXII page) as one source, all or nothing, as a file is. */

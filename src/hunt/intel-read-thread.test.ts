@@ -16,7 +16,7 @@ import { openStore } from '../store/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Indicator, IntelItem } from '../core/model.js';
 import { importIntel, loadWarninglists, type IntelImportOptions, type IntelImportResult } from './intel-import.js';
-import { readInThread } from './intel-read-thread.js';
+import { IntelReadThread } from './intel-read-thread.js';
 
 const FEEDS = fileURLToPath(new URL('../intel/feeds/testdata', import.meta.url));
 
@@ -128,18 +128,26 @@ test('garbled IOC lists read in a thread are reported as they are here', async (
   }
 });
 
-test('a file the thread cannot open is a read error with its code; a sink that throws stops the thread', async () => {
+test('a file the thread cannot open is a read error with its code; a sink that throws stops the thread; the next file starts another', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-thread-'));
+  const thread = new IntelReadThread(null);
   try {
     const noSink = { item() {}, campaign() {}, diagnostic() {} };
-    const missing = await readInThread({ path: join(dir, 'missing.txt'), format: 'ioc', warninglistDir: null }, noSink, () => {}, () => {});
+    const missing = await thread.read({ path: join(dir, 'missing.txt'), format: 'ioc' }, noSink, () => {}, () => {});
     assert.equal((missing as NodeJS.ErrnoException).code, 'ENOENT');
     const list = join(dir, 'list.txt');
     writeFileSync(list, iocList(5_000, 3));
     const seen: IntelItem[] = [];
     const failing = { ...noSink, item(i: IntelItem) { seen.push(i); if (seen.length === 100) throw new Error('store full'); } };
-    await assert.rejects(readInThread({ path: list, format: 'ioc', warninglistDir: null }, failing, () => {}, () => {}), /store full/);
+    await assert.rejects(thread.read({ path: list, format: 'ioc' }, failing, () => {}, () => {}), /store full/);
+    let items = 0;
+    let bytes = 0;
+    const counting = { ...noSink, item() { items++; } };
+    assert.equal(await thread.read({ path: list, format: 'ioc' }, counting, () => {}, (n) => { bytes += n; }), null);
+    assert.ok(items > 3000, String(items));
+    assert.equal(bytes, Buffer.byteLength(iocList(5_000, 3)));
   } finally {
+    await thread.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

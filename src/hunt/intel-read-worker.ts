@@ -1,6 +1,6 @@
 /**
- * Worker thread of `intel import`: reads one IOC list or feed (a format
- * streamIntel reads piece by piece) and posts what it finds to the main
+ * Worker thread of `intel import`: reads IOC lists and feeds (formats
+ * streamIntel reads piece by piece), one file per message, and posts what it finds to the main
  * thread page by page (intel-pages.ts), checked against the shipped
  * warninglists, while the main thread stages the indicators of the pages
  * before. It runs at
@@ -9,10 +9,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { streamIntel, type IntelFormat } from '../intel/index.js';
+import { streamIntel } from '../intel/index.js';
 import { IntelPageBuilder } from './intel-pages.js';
 import { loadWarninglists } from './warninglists.js';
-import type { ReadThreadData, ReadThreadMessage } from './intel-read-thread.js';
+import type { ReadTask, ReadThreadData, ReadThreadMessage } from './intel-read-thread.js';
 
 /** Bytes read (and posted as one page) at a time. */
 const READ_CHUNK_BYTES = 512 * 1024;
@@ -24,6 +24,8 @@ const WAIT_MS = 1000;
 const data = workerData as ReadThreadData;
 const port = parentPort!;
 const ahead = new Int32Array(data.ahead);
+// Loaded once, for every file the thread reads.
+const lists = data.warninglistDir !== null ? loadWarninglists(data.warninglistDir) : null;
 
 function post(m: ReadThreadMessage): void {
   port.postMessage(m);
@@ -36,13 +38,16 @@ function postPage(pages: IntelPageBuilder, bytes: number): void {
   for (let n = Atomics.load(ahead, 0); n >= MAX_PAGES_AHEAD; n = Atomics.load(ahead, 0)) Atomics.wait(ahead, 0, n, WAIT_MS);
 }
 
-function readAll(): void {
-  const pages = new IntelPageBuilder(data.warninglistDir !== null ? loadWarninglists(data.warninglistDir) : null);
-  const stream = streamIntel(data.path, data.format as IntelFormat, pages);
-  if (stream === null) throw new Error(`${data.format} is not read piece by piece`);
+function readAll(task: ReadTask): void {
+  const pages = new IntelPageBuilder(lists);
+  const stream = streamIntel(task.path, task.format, pages);
+  if (stream === null) {
+    post({ done: true, error: { message: `${task.format} is not read piece by piece` } });
+    return;
+  }
   let fd: number;
   try {
-    fd = openSync(data.path, 'r');
+    fd = openSync(task.path, 'r');
   } catch (e) {
     post({ done: true, error: errorOf(e) });
     return;
@@ -74,4 +79,4 @@ function errorOf(e: unknown): { code?: string; message: string } {
   return code !== undefined ? { code, message: String(e) } : { message: String(e) };
 }
 
-readAll();
+port.on('message', (task: ReadTask) => readAll(task));
