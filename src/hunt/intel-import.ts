@@ -5,7 +5,7 @@
  * lists are read in chunks, so memory does not grow with the list. The
  * readers are pure (src/intel); this module does the I/O.
  */
-import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { CampaignInfo, IntelItem } from '../core/model.js';
 import { diag, quoteForDiagnostic, type Diagnostic } from '../core/diagnostic.js';
@@ -18,6 +18,7 @@ import { readFileHead } from './file-head.js';
 import { readReportFile, reportItems } from './report-import.js';
 import { planMispFeeds } from './misp-feed-plan.js';
 import { IntelReadThread } from './intel-read-thread.js';
+import { readChunks } from './read-chunks.js';
 import type { CheckedIntelSink } from './intel-pages.js';
 import { defaultWarninglistDir, loadWarninglists } from './warninglists.js';
 
@@ -297,29 +298,12 @@ function readFile(path: string, format: IntelFormat, sink: IntelSink, flush: () 
     advance(data.length);
     return null;
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    return e;
-  }
-  try {
-    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, chunk, 0, chunk.length, null);
-      } catch (e) {
-        return e;
-      }
-      if (n === 0) break;
-      stream.push(chunk.subarray(0, n));
-      flush();
-      advance(n);
-    }
-    stream.end();
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  const error = readChunks(path, READ_CHUNK_BYTES, (chunk) => {
+    stream.push(chunk);
+    flush();
+    advance(chunk.length);
+  });
+  if (error !== null) return error;
+  stream.end();
+  return null;
 }

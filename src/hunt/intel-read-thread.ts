@@ -11,6 +11,14 @@ import type { IntelFormat } from '../intel/index.js';
 import { replayPage, type CheckedIntelSink, type IntelPage } from './intel-pages.js';
 import { startWorker, workerUrl } from './worker-pool.js';
 
+/**
+ * The reading thread's young generation (MB). Its pages are posted within
+ * milliseconds and die young; V8's default lets the young generation grow to
+ * ~48 MB all the same. Measured on a 1M-line list: peak RSS 197–204 MB with
+ * 2, 4 or 6 MB against 215–232 MB with the default or 8 MB, CPU time alike.
+ */
+const READER_YOUNG_GENERATION_MB = 4;
+
 /** What the worker is started with. */
 export interface ReadThreadData {
   /** The folder of warninglists the thread loads and checks each value with, or null: the caller checks. */
@@ -36,7 +44,7 @@ export class IntelReadThread {
 
   private start(): Worker {
     const data: ReadThreadData = { warninglistDir: this.warninglistDir, ahead: this.ahead };
-    const w = startWorker(workerUrl(import.meta.url, 'intel-read-worker'), data);
+    const w = startWorker(workerUrl(import.meta.url, 'intel-read-worker'), data, { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB });
     w.on('error', (e) => this.stopped(w, e));
     w.on('exit', (code) => this.stopped(w, new Error(`the reading thread stopped (exit code ${code})`)));
     return w;

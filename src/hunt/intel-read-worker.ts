@@ -8,10 +8,10 @@
  * however fast it reads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSync, readSync, closeSync } from 'node:fs';
 import { streamIntel } from '../intel/index.js';
 import { IntelPageBuilder } from './intel-pages.js';
 import { loadWarninglists } from './warninglists.js';
+import { readChunks } from './read-chunks.js';
 import type { ReadTask, ReadThreadData, ReadThreadMessage } from './intel-read-thread.js';
 
 /** Bytes read (and posted as one page) at a time. */
@@ -45,33 +45,17 @@ function readAll(task: ReadTask): void {
     post({ done: true, error: { message: `${task.format} is not read piece by piece` } });
     return;
   }
-  let fd: number;
-  try {
-    fd = openSync(task.path, 'r');
-  } catch (e) {
-    post({ done: true, error: errorOf(e) });
+  const error = readChunks(task.path, READ_CHUNK_BYTES, (chunk) => {
+    stream.push(chunk);
+    postPage(pages, chunk.length);
+  });
+  if (error !== null) {
+    post({ done: true, error: errorOf(error) });
     return;
   }
-  try {
-    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, chunk, 0, chunk.length, null);
-      } catch (e) {
-        post({ done: true, error: errorOf(e) });
-        return;
-      }
-      if (n === 0) break;
-      stream.push(chunk.subarray(0, n));
-      postPage(pages, n);
-    }
-    stream.end();
-    post({ page: pages.take(0) });
-    post({ done: true, error: null });
-  } finally {
-    closeSync(fd);
-  }
+  stream.end();
+  post({ page: pages.take(0) });
+  post({ done: true, error: null });
 }
 
 function errorOf(e: unknown): { code?: string; message: string } {

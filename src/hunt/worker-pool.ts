@@ -3,7 +3,7 @@
  * worker script is resolved beside this file with this file's own extension,
  * so it works both from src/ under tsx (tests) and from dist/.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,13 +16,14 @@ export function workerUrl(base: string, name: string): URL {
 }
 
 /** Starts a worker; a TypeScript script (running under tsx) goes through the ts-worker.mjs bootstrap. */
-export function startWorker(url: URL, workerData: unknown): Worker {
+export function startWorker(url: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  const limits = resourceLimits !== undefined ? { resourceLimits } : {};
   if (url.pathname.endsWith('.ts')) {
     return new Worker(new URL('./ts-worker.mjs', import.meta.url), {
-      workerData: { ...(workerData as object), script: url.href },
+      workerData: { ...(workerData as object), script: url.href }, ...limits,
     });
   }
-  return new Worker(url, { workerData });
+  return new Worker(url, { workerData, ...limits });
 }
 
 /**
