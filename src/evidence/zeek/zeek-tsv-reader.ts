@@ -307,14 +307,14 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
     this.ctxLine = -1;
     if (this.cQuery >= 0) {
       const s = this.starts[this.cQuery]!, e = this.ends[this.cQuery]!;
-      if (s < e && !this.isMark(s, e, this.unsetMark) && !this.isMark(s, e, this.emptyMark) && this.wants('domain', line, s, e)) {
+      if (s < e && !this.isMarkIn(line, s, e) && this.wants('domain', line, s, e)) {
         this.readContext(line, lineNo);
         sink.observe(makeObservation('dns.query', 'domain', this.decode(s, e), this.ctxTs, this.ctxSrc, this.ctxDst, lineNo));
       }
     }
     if (this.cAnswers < 0) return;
     const s = this.starts[this.cAnswers]!, e = this.ends[this.cAnswers]!;
-    if (this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return;
+    if (this.isMarkIn(line, s, e)) return;
     const ss = this.setSep;
     const single = ss.length === 1 ? ss[0]! : -1;
     let a = s;
@@ -358,14 +358,11 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
   }
 
   private addrAt(s: number, e: number): string | null {
-    if (s >= e || this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return null;
+    if (s >= e || this.isMarkIn(this.cur, s, e)) return null;
     const v = latin1Slice(this.cur, s, e);
     return v.indexOf(':') >= 0 ? canonicalAddr(v) : v;
   }
 
-  private isMark(s: number, e: number, mark: Buffer): boolean {
-    return markAt(this.cur, s, e, mark);
-  }
 
   /** A byte range as text, escapes decoded. */
   private decode(s: number, e: number): string {
@@ -379,7 +376,7 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
   /** Column `c` of the current record as text, or null when unset/empty. */
   private strAt(c: number): string | null {
     const s = this.starts[c]!, e = this.ends[c]!;
-    if (s >= e || this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return null;
+    if (s >= e || this.isMarkIn(this.cur, s, e)) return null;
     return this.decode(s, e);
   }
 
@@ -394,7 +391,7 @@ export class ZeekTsvReader extends BaseLineReader implements ZeekRecordAccess {
     const c = this.col.get(name);
     if (c === undefined) return [];
     const s = this.starts[c]!, e = this.ends[c]!;
-    if (s >= e || this.isMark(s, e, this.unsetMark) || this.isMark(s, e, this.emptyMark)) return [];
+    if (s >= e || this.isMarkIn(this.cur, s, e)) return [];
     const out: string[] = [];
     const ss = this.setSep;
     let a = s;
